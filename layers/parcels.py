@@ -1,0 +1,76 @@
+"""Parcels filled by land-sale or construction status."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from gis import vocabulary
+from gis.i18n import t
+from layers._element import ParkGeoJson, encode_features
+from layers.legend import LegendItem, LegendSection
+
+#: Above this many parcels the code labels are left out (they cost a DOM node each).
+MAX_LABELLED_PARCELS = 3000
+LABEL_MIN_ZOOM = 16
+
+
+def parcel_layer(parcels: gpd.GeoDataFrame, *, field: str, lang: str) -> ParkGeoJson:
+    """Parcels coloured by ``field`` ('sale_status' or 'construction_status').
+
+    ``parcels`` is the output of :func:`gis.parcels.enrich_parcels`. Each feature ships
+    its code, indexes into the block, land-use and status tables (sent once), its area in
+    mu and its enterprises — the tooltip's fields and nothing else.
+    """
+    statuses = vocabulary.statuses(field)
+    status_index = {s.code: i for i, s in enumerate(statuses)}
+    uses = vocabulary.LAND_USES
+    use_index = {u.code: i for i, u in enumerate(uses)}
+    block_names = sorted(parcels["block_name"].unique())
+    block_index = {name: i for i, name in enumerate(block_names)}
+    props = pd.DataFrame(
+        {
+            "c": parcels["code"].astype(str),
+            "b": parcels["block_name"].map(block_index),
+            "u": parcels["land_use"].map(use_index),
+            "s": parcels[field].map(status_index),
+            "a": parcels["area_mu"].round(1),
+            "e": parcels["enterprise_names"].fillna(""),
+        }
+    )
+    # A code outside the vocabulary would be drawn in the fallback colour; say so.
+    props = props.astype({"b": "Int64", "u": "Int64", "s": "Int64"}).astype(object)
+    props = props.where(props.notna(), None)
+    spec = {
+        "key": "parcels",
+        "by": "s",
+        "colors": [s.color for s in statuses],
+        "fallback": "#ff00ff",
+        "stroke": "#455a64",
+        "weight": 1,
+        "opacity": 0.9,
+        "fillOpacity": 0.78,
+        "tooltip": [
+            [t("tip_code", lang), "c", None, ""],
+            [t("tip_block", lang), "b", "blocks", ""],
+            [t("tip_land_use", lang), "u", "uses", ""],
+            [t("tip_status", lang), "s", "statuses", ""],
+            [t("tip_area", lang), "a", None, " " + t("unit_mu", lang)],
+            [t("tip_enterprise", lang), "e", None, ""],
+        ],
+        "lookups": {
+            "blocks": block_names,
+            "uses": [u.label(lang) for u in uses],
+            "statuses": [s.label(lang) for s in statuses],
+        },
+        "label": "c" if len(parcels) <= MAX_LABELLED_PARCELS else None,
+        "labelMinZoom": LABEL_MIN_ZOOM,
+    }
+    return ParkGeoJson(encode_features(parcels, props), name=t("layer_parcels", lang), spec=spec)
+
+
+def parcel_legend(field: str, lang: str) -> LegendSection:
+    """The legend section for the parcel colouring."""
+    title = t("colour_sale" if field == vocabulary.SALE_FIELD else "colour_construction", lang)
+    items = tuple(LegendItem(s.label(lang), s.color) for s in vocabulary.statuses(field))
+    return LegendSection(title, items)

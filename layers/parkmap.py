@@ -1,0 +1,74 @@
+"""The 一张图 map: every park layer, the legend and the layer control, on one map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from gis import vocabulary
+from gis.crs import to_display
+from gis.i18n import t
+from gis.parcels import enrich_parcels, filter_blocks
+from layers._element import MapHelpers
+from layers.assets import AssetUrls
+from layers.basemap import new_map
+from layers.blocks import block_layer, block_legend_items, boundary_layer
+from layers.buildings import building_layer, building_legend_items
+from layers.context import context_layer, context_legend_items
+from layers.enterprises import enterprise_layer, enterprise_legend_items
+from layers.legend import Legend, LegendSection
+from layers.parcels import parcel_layer, parcel_legend
+
+
+def build_park_map(
+    frames: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
+    *,
+    assets: AssetUrls,
+    field: str = vocabulary.SALE_FIELD,
+    lang: str = "zh",
+    block_ids: Iterable[str] | None = None,
+    is_sample: bool = False,
+) -> folium.Map:
+    """The park map from the store's frames (see :meth:`gis.store.ParkStore.read_all`).
+
+    ``block_ids`` limits parcels, buildings and enterprises to those blocks and fits
+    the view to them; ``is_sample`` puts the 示意数据 mark in the legend.
+    """
+    wanted = list(block_ids or [])
+    parcels = filter_blocks(
+        enrich_parcels(frames["parcels"], frames["blocks"], frames["enterprises"]), wanted
+    )
+    codes = set(parcels["code"])
+    blocks = frames["blocks"]
+    shown_blocks = blocks[blocks["block_id"].isin(wanted)] if wanted else blocks
+    buildings = frames["buildings"][frames["buildings"]["parcel_code"].isin(codes)]
+    enterprises = frames["enterprises"][frames["enterprises"]["parcel_code"].isin(codes)]
+
+    extent = shown_blocks if len(shown_blocks) else frames["park_boundary"]
+    m = new_map(tuple(to_display(extent).total_bounds), assets=assets)
+    MapHelpers().add_to(m)
+    # Drawing order, bottom to top: context, boundary, parcels, buildings, block outlines,
+    # enterprises.
+    context_layer(frames["context"], lang=lang).add_to(m)
+    boundary_layer(frames["park_boundary"], lang=lang).add_to(m)
+    parcel_layer(parcels, field=field, lang=lang).add_to(m)
+    building_layer(buildings, lang=lang).add_to(m)
+    block_layer(shown_blocks, lang=lang).add_to(m)
+    enterprise_layer(enterprises, lang=lang).add_to(m)
+
+    other = LegendSection(
+        t("layer_context", lang) + " · " + t("layer_buildings", lang),
+        (
+            *block_legend_items(lang),
+            *building_legend_items(lang),
+            *enterprise_legend_items(lang),
+            *context_legend_items(lang),
+        ),
+    )
+    note = t("sample_mark", lang) if is_sample else None
+    Legend([parcel_legend(field, lang), other], note=note).add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    return m

@@ -1,0 +1,62 @@
+"""一张图 Map: blocks, parcels coloured by status, buildings, context; legend and summary."""
+
+import pandas as pd
+import streamlit as st
+
+from gis import vocabulary
+from gis.i18n import t
+from gis.parcels import enrich_parcels, filter_blocks, status_summary
+from ui import mapview, shell
+
+lang = shell.lang()
+frames = shell.frames()
+st.header(t("map_heading", lang))
+
+blocks = frames["blocks"]
+block_names = dict(
+    zip(blocks["block_id"], blocks["name" if lang == "zh" else "name_en"], strict=True)
+)
+left, right = st.columns([1, 2])
+field = left.radio(
+    t("colour_by", lang),
+    list(vocabulary.STATUS_FIELDS),
+    horizontal=True,
+    key="map_field",
+    format_func=lambda f: t(
+        "colour_sale" if f == vocabulary.SALE_FIELD else "colour_construction", lang
+    ),
+)
+block_ids = right.multiselect(
+    t("block_filter", lang),
+    list(block_names),
+    key="map_blocks",
+    format_func=block_names.__getitem__,
+    placeholder=t("all_blocks", lang),
+)
+
+mapview.show(mapview.park_map(field, tuple(block_ids)), key="park_map")
+
+parcels = filter_blocks(enrich_parcels(frames["parcels"], blocks, frames["enterprises"]), block_ids)
+st.subheader(t("summary_heading", lang))
+if parcels.empty:
+    st.info(t("no_parcels", lang))
+else:
+    summary = status_summary(parcels, field)
+    summary.loc[len(summary)] = [
+        "",
+        summary["count"].sum(),
+        summary["area_mu"].sum(),
+        summary["area_ha"].sum(),
+    ]
+    labels = {s.code: s.label(lang) for s in vocabulary.statuses(field)}
+    table = pd.DataFrame(
+        {
+            t("summary_status", lang): [
+                labels.get(c, t("summary_total", lang)) for c in summary["code"]
+            ],
+            t("summary_count", lang): summary["count"],
+            t("summary_area_mu", lang): summary["area_mu"].round(1),
+            t("summary_area_ha", lang): summary["area_ha"].round(2),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="content")

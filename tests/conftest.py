@@ -1,0 +1,160 @@
+"""Fixtures shared by the tests: the sample store, the running app, headless Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not add the cwd
+    sys.path.insert(0, str(ROOT))
+
+from gis.store import open_park_store  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SERVER_START_TIMEOUT = 60.0
+
+
+@pytest.fixture(scope="session")
+def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A GeoPackage built once from the sample park. Read it; copy it to change it."""
+    path = tmp_path_factory.mktemp("sample") / "park.gpkg"
+    open_park_store(path)
+    return path
+
+
+@dataclass(frozen=True)
+class AppServer:
+    """The real app served by ``streamlit run``: its base URL and its data file."""
+
+    url: str
+    store_path: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _health(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            return resp.read().decode("utf-8", "replace").strip()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+@contextlib.contextmanager
+def serve_app(store_path: Path, workdir: Path) -> Iterator[AppServer]:
+    """``streamlit run app.py`` on a free port with PARK_DB=``store_path``; stopped on exit."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PARK_DB": str(store_path)}
+    stdout_path, stderr_path = workdir / "stdout.log", workdir / "stderr.log"
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while _health(url) != "ok":
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with code {proc.returncode}:\n"
+                    f"{stderr_path.read_text(errors='replace')}"
+                    f"{stdout_path.read_text(errors='replace')}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not answer {url}/_stcore/health within "
+                    f"{SERVER_START_TIMEOUT:.0f} s:\n"
+                    f"{stderr_path.read_text(errors='replace')}"
+                )
+            time.sleep(0.25)
+        yield AppServer(url, store_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _private_copy(sample_store_path: Path, workdir: Path) -> Path:
+    store_path = workdir / "park.gpkg"
+    shutil.copyfile(sample_store_path, store_path)
+    return store_path
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    sample_store_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """The real app, shared by the browser tests, on a private copy of the sample store."""
+    workdir = tmp_path_factory.mktemp("app_server")
+    with serve_app(_private_copy(sample_store_path, workdir), workdir) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_app_server(sample_store_path: Path, tmp_path: Path) -> Iterator[AppServer]:
+    """A newly started app no browser has talked to yet (for first-visit behaviour)."""
+    with serve_app(_private_copy(sample_store_path, tmp_path), tmp_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright (never skipped: CI must run it)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} not found: run test.sh, which installs chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

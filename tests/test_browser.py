@@ -1,0 +1,329 @@
+"""The real app in headless Chromium: the map draws offline, the controls redraw it.
+
+Every layer sets ``window.parkLayers[<key>]`` inside the streamlit-folium iframe
+(``layers/_element.py``), so the tests count features there instead of guessing from
+pixels; one test also checks the pixels, so a map that is built but not painted fails.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gis import vocabulary
+from gis.store import ParkStore
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MAP_TIMEOUT_S = 60
+VIEWPORT = {"width": 1600, "height": 1000}
+SCREENSHOT = ROOT / "docs" / "screenshot-map.png"
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+MAP_READY_JS = "() => !!(window.parkLayers && window.parkLayers.parcels)"
+PARCEL_COUNT_JS = "() => window.parkLayers.parcels.getLayers().length"
+LEGEND_TEXT_JS = (
+    "() => { const e = document.querySelector('.park-legend'); return e ? e.textContent : ''; }"
+)
+# The Leaflet map the parcels are on: its centre and zoom show a pan or zoom happened.
+VIEW_JS = """() => { const m = window.parkLayers.parcels._map;
+                     const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"""
+
+
+# ---------------------------------------------------------------- helpers
+def new_page(browser):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(MAP_TIMEOUT_S * 1000)
+    return context, page
+
+
+@pytest.fixture(scope="session")
+def served_app(browser, app_server):
+    """The shared app, past its first script run.
+
+    The first run after a server start is special (Streamlit's legacy pages-folder mode,
+    tested on its own by the first-run tests at the end), so one throwaway visit is made
+    first: the other tests then behave the same whichever runs first.
+    """
+    context, page = new_page(browser)
+    try:
+        open_app(page, app_server)
+    finally:
+        context.close()
+    return app_server
+
+
+@pytest.fixture
+def page(browser, served_app) -> Iterator:
+    """A fresh browser context and page per test, so the tests do not share state."""
+    context, page = new_page(browser)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def store_parcels(server):
+    return ParkStore(server.store_path).read("parcels")
+
+
+def map_frame(page, ready_js: str = MAP_READY_JS, timeout_s: float = MAP_TIMEOUT_S):
+    """The streamlit-folium frame once ``ready_js`` is true in it.
+
+    A rerun that changes the map replaces the component's iframe, so frames are looked
+    up afresh on every poll and the one where the condition holds is returned.
+    """
+    deadline = time.monotonic() + timeout_s
+    last_error = "no streamlit_folium frame yet"
+    while True:
+        for frame in page.frames:
+            if "streamlit_folium" not in frame.url or frame.is_detached():
+                continue
+            try:
+                if frame.evaluate(ready_js):
+                    return frame
+                last_error = f"{ready_js} is false in {frame.url[:80]}"
+            except Exception as exc:  # the frame navigated or detached mid-call
+                last_error = f"{type(exc).__name__}: {exc}"
+        if time.monotonic() > deadline:
+            pytest.fail(f"the map was not ready within {timeout_s:.0f} s: {last_error}")
+        page.wait_for_timeout(200)
+
+
+def wait_legend(page, text: str, timeout_s: float = MAP_TIMEOUT_S):
+    """The map frame once its legend contains ``text``."""
+    js = (
+        f"() => {{ const e = document.querySelector('.park-legend');"
+        f" return !!(window.parkLayers && window.parkLayers.parcels && e &&"
+        f" e.textContent.includes({text!r})); }}"
+    )
+    return map_frame(page, js, timeout_s)
+
+
+def open_app(page, server, path: str = "/"):
+    page.goto(server.url + path, wait_until="domcontentloaded")
+    return map_frame(page)
+
+
+def choose_selectbox(page, label: str, option: str) -> None:
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    box.get_by_role("combobox").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def choose_multiselect(page, label: str, option: str) -> None:
+    box = page.get_by_test_id("stMultiSelect").filter(has_text=label)
+    box.get_by_role("combobox").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def choose_radio(page, option: str) -> None:
+    page.get_by_test_id("stRadio").locator("label").filter(has_text=option).click()
+
+
+def hex_rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+def css_rgb(color: str) -> tuple[int, int, int]:
+    """``rgb(r, g, b)`` or ``rgba(...)`` as a tuple."""
+    inside = color[color.index("(") + 1 : color.rindex(")")]
+    r, g, b = (round(float(v)) for v in inside.split(",")[:3])
+    return r, g, b
+
+
+# ---------------------------------------------------------------- tests
+def test_map_renders_offline_with_every_parcel(page, served_app):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    frame = open_app(page, served_app)
+
+    expected = len(store_parcels(served_app))
+    assert expected > 0
+    assert frame.evaluate(PARCEL_COUNT_JS) == expected
+
+    legend = frame.locator(".park-legend")
+    legend.wait_for(state="visible")
+    legend_text = legend.inner_text()
+    assert "出让状态" in legend_text
+    assert "示意数据" in legend_text
+    label = frame.locator(".park-label-blocks", has_text="万洋区块")
+    label.first.wait_for(state="visible")
+
+    # Let the canvas and the fonts settle before taking pictures.
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    frame.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(1000)
+
+    app = urlsplit(served_app.url)
+    foreign = sorted(
+        {
+            url
+            for url in requests
+            if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).netloc != app.netloc
+        }
+    )
+    assert not foreign, f"requests left the app's origin (must work offline): {foreign}"
+    assert any("/app/static/vendor/leaflet-" in url for url in requests), (
+        "the vendored Leaflet was not loaded from the app"
+    )
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # A built but unpainted map (blank canvas) must fail: inspect the map's own pixels.
+    shot = Image.open(io.BytesIO(page.locator(MAP_IFRAME).screenshot())).convert("RGB")
+    small = (
+        np.asarray(shot.resize((shot.width // 4, shot.height // 4), Image.Resampling.NEAREST))
+        .reshape(-1, 3)
+        .astype(int)
+    )
+    distinct = len(np.unique(small, axis=0))
+    assert distinct > 20, f"the map looks blank: {distinct} distinct colours"
+
+    # Parcels are painted with fillOpacity over the map background: accept the status
+    # colours both as they are and blended as the canvas paints them.
+    fill_opacity = frame.evaluate(
+        "() => window.parkLayers.parcels.getLayers()[0].options.fillOpacity"
+    )
+    background = np.array(
+        css_rgb(
+            frame.evaluate(
+                "() => getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
+            )
+        )
+    )
+    targets = []
+    for status in vocabulary.SALE_STATUSES:
+        rgb = np.array(hex_rgb(status.color))
+        targets += [rgb, np.round(fill_opacity * rgb + (1 - fill_opacity) * background)]
+    # Chebyshev distance of every pixel to its nearest status colour.
+    nearest = np.abs(small[:, None, :] - np.array(targets)[None, :, :]).max(axis=2).min(axis=1)
+    share = float((nearest <= 6).mean())
+    assert share >= 0.01, f"only {share:.1%} of the map has parcel status colours"
+
+
+def test_english_switch(page, served_app):
+    open_app(page, served_app)
+    choose_selectbox(page, "语言 / Language", "English")
+    frame = wait_legend(page, "Land-sale status")
+    assert frame.evaluate(PARCEL_COUNT_JS) == len(store_parcels(served_app))
+    assert "Illustrative data" in frame.evaluate(LEGEND_TEXT_JS)
+    frame.locator(".park-label-blocks", has_text="Wanyang").first.wait_for(state="visible")
+    assert frame.locator(".park-label-blocks", has_text="万洋区块").count() == 0
+
+
+def test_construction_colouring(page, served_app):
+    frame = open_app(page, served_app)
+    before = frame.evaluate(PARCEL_COUNT_JS)
+    assert before == len(store_parcels(served_app))
+    assert "开工" not in frame.evaluate(LEGEND_TEXT_JS)
+
+    choose_radio(page, "建设状态")
+    frame = map_frame(
+        page,
+        """() => { const e = document.querySelector('.park-legend');
+        return !!(window.parkLayers && window.parkLayers.parcels && e &&
+                  (e.textContent.includes('开工') || e.textContent.includes('投产'))); }""",
+    )
+    legend = frame.evaluate(LEGEND_TEXT_JS)
+    assert "建设状态" in legend
+    assert frame.evaluate(PARCEL_COUNT_JS) == before
+
+
+def test_pan_does_not_rerun(page, served_app):
+    sent: list[str] = []
+
+    def on_websocket(ws) -> None:
+        if ws.url.endswith("/_stcore/stream"):  # the app's only channel to the server
+            ws.on("framesent", lambda payload: sent.append(ws.url))
+
+    page.on("websocket", on_websocket)
+    frame = open_app(page, served_app)
+    frame.locator(".park-legend").wait_for(state="visible")
+    # Settled: the browser has sent nothing for a second.
+    count = -1
+    while count != len(sent):
+        count = len(sent)
+        page.wait_for_timeout(1000)
+    assert sent, "the Streamlit websocket was not seen (the test could not detect a rerun)"
+
+    view_before = frame.evaluate(VIEW_JS)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 100, y + 50, steps=5)
+    page.mouse.move(x + 200, y + 100, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    view_panned = frame.evaluate(VIEW_JS)
+    page.mouse.wheel(0, -200)
+    page.wait_for_timeout(2000)
+    view_after = frame.evaluate(VIEW_JS)
+
+    assert view_panned[:2] != view_before[:2], "the drag did not pan the map"
+    assert view_after[2] > view_panned[2], "the wheel did not zoom the map"
+    assert len(sent) == count, (
+        f"panning/zooming sent {len(sent) - count} websocket frame(s) to the server: "
+        "the map interaction triggered a Streamlit rerun"
+    )
+
+
+def test_block_filter(page, served_app):
+    store = ParkStore(served_app.store_path)
+    blocks, parcels = store.read("blocks"), store.read("parcels")
+    name = "碧湖区块"
+    block_id = blocks.loc[blocks["name"] == name, "block_id"]
+    assert len(block_id) == 1, f"the sample park has no block {name}"
+    expected = int((parcels["block_id"] == block_id.iloc[0]).sum())
+    assert 0 < expected < len(parcels)
+
+    open_app(page, served_app)
+    choose_multiselect(page, "区块筛选", name)
+    frame = map_frame(
+        page,
+        f"() => !!(window.parkLayers && window.parkLayers.parcels &&"
+        f" window.parkLayers.parcels.getLayers().length === {expected})",
+    )
+    assert frame.evaluate(PARCEL_COUNT_JS) == expected
+
+
+# ---------------------------------------------------------------- first run after a start
+def test_first_session_after_start_switches_language(browser, fresh_app_server):
+    context, page = new_page(browser)
+    try:
+        open_app(page, fresh_app_server)
+        choose_selectbox(page, "语言 / Language", "English")
+        # The first run of a server is in Streamlit's legacy pages-folder mode, where the
+        # switch has another widget id; the choice must survive into the next run.
+        wait_legend(page, "Land-sale status", timeout_s=15)
+    finally:
+        context.close()
+
+
+def test_first_visit_to_map_url_after_start_has_the_sidebar(browser, fresh_app_server):
+    context, page = new_page(browser)
+    try:
+        open_app(page, fresh_app_server, "/map")  # a bookmark, right after a restart
+        sidebar = page.get_by_test_id("stSidebar")
+        # Page scripts sit in pages/views/, out of reach of the legacy pages-folder
+        # scan, so even the first run goes through app.py's sidebar and navigation.
+        assert sidebar.get_by_test_id("stSelectbox").count() == 1
+        assert "示意数据" in sidebar.inner_text()
+    finally:
+        context.close()

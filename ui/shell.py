@@ -1,0 +1,88 @@
+"""The shared sidebar and the per-session state every page reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from gis._errors import ParkError
+from gis.i18n import DEFAULT_LANGUAGE, error_text, t
+from gis.store import ParkStore, open_park_store
+from layers.assets import AssetUrls, asset_urls, install_assets
+
+APP_DIR = Path(__file__).resolve().parent.parent
+LANG_KEY = "ui_lang"  # the chosen language, kept apart from the widget (see _language_switch)
+LANG_WIDGET_KEY = "lang"
+_LANG_LABELS = {"zh": "中文", "en": "English"}
+
+
+def lang() -> str:
+    """The UI language chosen in the sidebar ('zh' by default)."""
+    return st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
+
+
+def _remember_language() -> None:
+    st.session_state[LANG_KEY] = st.session_state[LANG_WIDGET_KEY]
+
+
+def _language_switch() -> None:
+    # The choice is copied out of the widget by a callback: Streamlit runs a server's
+    # first script run in its legacy pages-folder mode, where the widget has another id
+    # than in later runs, so a value held only by the widget would be lost.
+    options = list(_LANG_LABELS)
+    st.selectbox(
+        t("language", lang()),
+        options,
+        index=options.index(lang()),
+        key=LANG_WIDGET_KEY,
+        format_func=_LANG_LABELS.__getitem__,
+        on_change=_remember_language,
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def _install_assets() -> None:
+    install_assets(APP_DIR / "static")
+
+
+def assets() -> AssetUrls:
+    """Same-origin URLs of the vendored Leaflet, honouring ``server.baseUrlPath``."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return asset_urls(f"/{base}/app/static" if base else "/app/static")
+
+
+def store() -> ParkStore:
+    """The store, opened (and created from the sample on first run) once per session."""
+    if "store" not in st.session_state:
+        st.session_state["store"] = open_park_store()
+    return st.session_state["store"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _frames(path: str, version: int) -> dict:
+    # Keyed by data version: any write produces a new version and so a fresh read.
+    # Cached as a resource (not copied per run): callers must not modify the frames.
+    return ParkStore(path).read_all()
+
+
+def frames() -> dict:
+    """All layers of the current store, read once per data version."""
+    s = store()
+    return _frames(str(s.path), s.data_version())
+
+
+def sidebar() -> None:
+    """Language switch, data source and the 示意数据 notice; stops the run on a store error."""
+    _install_assets()
+    with st.sidebar:
+        _language_switch()
+        try:
+            s = store()
+            s.check()
+        except ParkError as exc:
+            st.error(error_text(exc, lang()))
+            st.stop()
+        if s.is_sample():
+            st.warning(t("sample_badge", lang()), icon="⚠️")
+        st.caption(t("data_source", lang(), path=str(s.path)))
