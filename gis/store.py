@@ -22,7 +22,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -181,6 +181,24 @@ class ParkStore:
         store has moved on since, :class:`StoreError` ``store_stale`` is raised and
         nothing is written.
         """
+        return self.transaction((), lambda _: frames, expected_version=expected_version, meta=meta)
+
+    def transaction(
+        self,
+        layers: Sequence[str],
+        change: Callable[[dict[str, Frame]], Mapping[str, Frame] | None],
+        *,
+        expected_version: int | None = None,
+        meta: Mapping[str, str] | None = None,
+    ) -> int:
+        """Read ``layers``, let ``change`` return the layers to replace, write them atomically.
+
+        Runs under the writers' lock, so ``change`` sees the current data and no other
+        write can slip in between its checks and the write: this is where per-record
+        checks (a parcel's ``version``, an allowed transition) belong. If ``change``
+        raises, or returns nothing, the store is left as it was. Returns the data version
+        after the call.
+        """
         with self._lock():
             self.check()
             current = self.data_version()
@@ -188,6 +206,9 @@ class ParkStore:
                 raise StoreError(
                     "store_stale", path=str(self.path), expected=expected_version, current=current
                 )
+            changed = change({name: self.read(name) for name in layers})
+            if not changed:
+                return current
             new_meta = {
                 **self.meta(),
                 **(meta or {}),
@@ -195,8 +216,57 @@ class ParkStore:
                 "updated_at": _now(),
             }
             with self._staged_copy() as staged:
-                _write_frames(staged, frames, new_meta)
+                _write_frames(staged, changed, new_meta)
                 ParkStore(staged).check()
+            return current + 1
+
+    # ----------------------------------------------------------------- backups
+    @property
+    def backup_dir(self) -> Path:
+        return self.path.parent / "backups"
+
+    def backup(self, *, reason: str = "manual") -> Path:
+        """Copy the store to ``backups/<name>-<UTC time>-<reason>.gpkg``; return the copy."""
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in reason)[:40]
+        self.backup_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.backup_dir / f"{self.path.stem}-{stamp}-{safe}.gpkg"
+        with self._lock():  # a consistent snapshot: no writer mid-way
+            self.check()
+            shutil.copyfile(self.path, target)
+        return target
+
+    def backups(self) -> list[Path]:
+        """This store's backups, newest first."""
+        if not self.backup_dir.is_dir():
+            return []
+        return sorted(self.backup_dir.glob(f"{self.path.stem}-*.gpkg"), reverse=True)
+
+    def restore(self, backup: str | os.PathLike[str]) -> int:
+        """Replace the store with ``backup`` (after backing up the current state).
+
+        The backup must be a store of ours. The restored data gets a new data version, so
+        nothing cached from before is mistaken for it. Returns that version.
+        """
+        source = ParkStore(backup)
+        source.check()
+        self.backup(reason="before-restore")
+        with self._lock():
+            current = self.data_version()
+            meta = {
+                **source.meta(),
+                "data_version": str(current + 1),
+                "updated_at": _now(),
+                "restored_from": Path(backup).name,
+            }
+            staged = self._staging_path()
+            try:
+                shutil.copyfile(source.path, staged)
+                _write_frames(staged, {}, meta)
+                ParkStore(staged).check()
+                os.replace(staged, self.path)
+            finally:
+                staged.unlink(missing_ok=True)
             return current + 1
 
     # ----------------------------------------------------------------- internals

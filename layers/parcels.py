@@ -74,3 +74,22 @@ def parcel_legend(field: str, lang: str) -> LegendSection:
     title = t("colour_sale" if field == vocabulary.SALE_FIELD else "colour_construction", lang)
     items = tuple(LegendItem(s.label(lang), s.color) for s in vocabulary.statuses(field))
     return LegendSection(title, items)
+
+
+FOCUS_COLOR = "#00e5ff"
+
+
+def focus_layer(parcels: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
+    """A thick cyan outline around the parcels in focus (the one a clerk looked up)."""
+    props = pd.DataFrame({"c": parcels["code"].astype(str)})
+    spec = {
+        "key": "focus",
+        "stroke": FOCUS_COLOR,
+        "weight": 5,
+        "opacity": 1,
+        "fillOpacity": 0,
+        "interactive": False,
+    }
+    return ParkGeoJson(
+        encode_features(parcels, props), name=t("layer_focus", lang), spec=spec, control=False
+    )

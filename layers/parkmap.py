@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import Element
 
 from gis import vocabulary
 from gis.crs import to_display
@@ -20,7 +21,7 @@ from layers.buildings import building_layer, building_legend_items
 from layers.context import context_layer, context_legend_items
 from layers.enterprises import enterprise_layer, enterprise_legend_items
 from layers.legend import Legend, LegendSection
-from layers.parcels import parcel_layer, parcel_legend
+from layers.parcels import focus_layer, parcel_layer, parcel_legend
 
 
 def build_park_map(
@@ -31,11 +32,17 @@ def build_park_map(
     lang: str = "zh",
     block_ids: Iterable[str] | None = None,
     is_sample: bool = False,
+    focus_codes: Sequence[str] = (),
+    extra_layers: Sequence[Element] = (),
+    extra_legend: Sequence[LegendSection] = (),
 ) -> folium.Map:
     """The park map from the store's frames (see :meth:`gis.store.ParkStore.read_all`).
 
     ``block_ids`` limits parcels, buildings and enterprises to those blocks and fits
     the view to them; ``is_sample`` puts the 示意数据 mark in the legend.
+    ``focus_codes`` outlines those parcels and zooms to them. Features add their own
+    layers (deadline warnings, 亩均 classes, annotations, ...) through ``extra_layers``,
+    drawn above the base layers, with their legend sections in ``extra_legend``.
     """
     wanted = list(block_ids or [])
     parcels = filter_blocks(
@@ -47,7 +54,8 @@ def build_park_map(
     buildings = frames["buildings"][frames["buildings"]["parcel_code"].isin(codes)]
     enterprises = frames["enterprises"][frames["enterprises"]["parcel_code"].isin(codes)]
 
-    extent = shown_blocks if len(shown_blocks) else frames["park_boundary"]
+    focus = parcels[parcels["code"].isin(list(focus_codes))]
+    extent = focus if len(focus) else shown_blocks if len(shown_blocks) else frames["park_boundary"]
     m = new_map(tuple(to_display(extent).total_bounds), assets=assets)
     MapHelpers().add_to(m)
     # Drawing order, bottom to top: context, boundary, parcels, buildings, block outlines,
@@ -58,6 +66,10 @@ def build_park_map(
     building_layer(buildings, lang=lang).add_to(m)
     block_layer(shown_blocks, lang=lang).add_to(m)
     enterprise_layer(enterprises, lang=lang).add_to(m)
+    for layer in extra_layers:
+        layer.add_to(m)
+    if len(focus):
+        focus_layer(focus, lang=lang).add_to(m)
 
     other = LegendSection(
         t("layer_context", lang) + " · " + t("layer_buildings", lang),
@@ -69,6 +81,6 @@ def build_park_map(
         ),
     )
     note = t("sample_mark", lang) if is_sample else None
-    Legend([parcel_legend(field, lang), other], note=note).add_to(m)
+    Legend([parcel_legend(field, lang), *extra_legend, other], note=note).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     return m

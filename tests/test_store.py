@@ -233,3 +233,45 @@ def test_mixed_geometry_layer_round_trips(store):
     store.write({"annotations": notes})
     back = store.read("annotations")
     assert list(back.geom_type) == ["Point", "Polygon"]
+
+
+def test_transaction_sees_current_data_and_can_refuse(store):
+    def rename_p2(frames):
+        parcels = frames["parcels"]
+        assert parcels.set_index("code").loc["P2", "version"] == 1
+        parcels.loc[parcels["code"] == "P2", ["name", "version"]] = ["新名称", 2]
+        return {"parcels": parcels}
+
+    assert store.transaction(["parcels"], rename_p2) == 2
+    assert store.read("parcels").set_index("code").loc["P2", "name"] == "新名称"
+
+    def refuse(frames):
+        raise ValueError("no")
+
+    before = digest(store.path)
+    with pytest.raises(ValueError):
+        store.transaction(["parcels"], refuse)
+    assert store.transaction(["parcels"], lambda frames: None) == 2, "nothing to write"
+    assert digest(store.path) == before
+
+
+def test_backup_and_restore(store):
+    first = store.backup(reason="导入前 import")
+    assert first.parent.name == "backups" and first.exists()
+    parcels = store.read("parcels")
+    store.write({"parcels": parcels[parcels["code"] != "P4"]})
+    assert len(store.read("parcels")) == 3
+    version = store.restore(first)
+    assert version == 3, "restored data gets a new version, never an old cached one"
+    assert len(store.read("parcels")) == 4
+    assert len(store.backups()) == 2, "the state before the restore was kept too"
+    assert store.backups()[0].name.endswith("before-restore.gpkg")
+
+
+def test_restore_refuses_a_foreign_file(store, tmp_path):
+    foreign = tmp_path / "foreign.gpkg"
+    foreign.write_bytes(b"hello")
+    before = digest(store.path)
+    with pytest.raises(StoreError, match="store_corrupt"):
+        store.restore(foreign)
+    assert digest(store.path) == before

@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Sequence
+from datetime import date
 
 import folium
 import streamlit as st
+from branca.element import Element
 from streamlit_folium import st_folium
 
+from gis import history
 from layers.assets import AssetUrls
+from layers.legend import LegendSection
 from layers.parkmap import build_park_map
 from ui import shell
 
 MAP_HEIGHT = 660
 
+#: A feature's own map content: (frames, lang) -> (layers, legend sections).
+MapExtras = Callable[[dict, str], tuple[Sequence[Element], Sequence[LegendSection]]]
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+
+def frames_as_of(frames: dict, as_of: date | None) -> dict:
+    """``frames`` with parcel statuses replayed from the history as of ``as_of``."""
+    if as_of is None:
+        return frames
+    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+    return {**frames, "parcels": parcels}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _park_map(
     path: str,
     version: int,
@@ -24,27 +40,67 @@ def _park_map(
     block_ids: tuple[str, ...],
     assets: AssetUrls,
     is_sample: bool,
+    as_of: date | None,
+    focus_codes: tuple[str, ...],
+    extras_key: str,
+    _extras: MapExtras | None,
 ) -> folium.Map:
-    frames = shell._frames(path, version)
+    frames = frames_as_of(shell._frames(path, version), as_of)
+    layers, legend = _extras(frames, lang) if _extras else ((), ())
     return build_park_map(
-        frames, assets=assets, field=field, lang=lang, block_ids=block_ids, is_sample=is_sample
+        frames,
+        assets=assets,
+        field=field,
+        lang=lang,
+        block_ids=block_ids,
+        is_sample=is_sample,
+        focus_codes=focus_codes,
+        extra_layers=layers,
+        extra_legend=legend,
     )
 
 
-def park_map(field: str, block_ids: tuple[str, ...]) -> folium.Map:
+def park_map(
+    field: str,
+    block_ids: tuple[str, ...] = (),
+    *,
+    as_of: date | None = None,
+    focus_codes: tuple[str, ...] = (),
+    extras: MapExtras | None = None,
+    extras_key: str = "",
+) -> folium.Map:
     """The map for the current data version and options.
 
-    A copy of the cached map: st_folium renames the elements of the map it is given, so
-    drawing the cached object itself a second time would break its layer references.
-    Copying shares the big GeoJSON strings, so it is cheap.
+    ``extras`` adds a feature's layers; ``extras_key`` must change whenever what
+    ``extras`` draws changes (it is part of the cache key, the function is not).
+    Returns a copy of the cached map: st_folium renames the elements of the map it is
+    given, so drawing the cached object itself a second time would break its layer
+    references. Copying shares the big GeoJSON strings, so it is cheap.
     """
     s = shell.store()
     cached = _park_map(
-        str(s.path), s.data_version(), field, shell.lang(), block_ids, shell.assets(), s.is_sample()
+        str(s.path),
+        s.data_version(),
+        field,
+        shell.lang(),
+        tuple(block_ids),
+        shell.assets(),
+        s.is_sample(),
+        as_of,
+        tuple(focus_codes),
+        extras_key,
+        extras,
     )
     return copy.deepcopy(cached)
 
 
-def show(m: folium.Map, *, key: str) -> None:
-    """Draw ``m``. Nothing is returned to Python, so panning and zooming never rerun the page."""
-    st_folium(m, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key=key)
+def show(m: folium.Map, *, key: str, returned_objects: Sequence[str] = ()) -> dict | None:
+    """Draw ``m``. By default nothing is returned to Python, so panning and zooming never
+    rerun the page; pass e.g. ``("last_object_clicked",)`` to react to clicks only."""
+    return st_folium(
+        m,
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=list(returned_objects),
+        key=key,
+    )

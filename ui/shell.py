@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -72,6 +73,20 @@ def frames() -> dict:
     return _frames(str(s.path), s.data_version())
 
 
+AS_OF_KEY = "as_of"
+
+
+def default_as_of() -> date:
+    """The sample park's report date for the sample, today for real data."""
+    reference = store().meta().get("reference_date")
+    return date.fromisoformat(reference) if reference else date.today()
+
+
+def as_of() -> date:
+    """The as-of date chosen in the sidebar: every page shows the park as on that day."""
+    return st.session_state.get(AS_OF_KEY) or default_as_of()
+
+
 def sidebar() -> None:
     """Language switch, data source and the 示意数据 notice; stops the run on a store error."""
     _install_assets()
@@ -83,6 +98,13 @@ def sidebar() -> None:
         except ParkError as exc:
             st.error(error_text(exc, lang()))
             st.stop()
+        st.date_input(
+            t("as_of", lang()),
+            value=default_as_of(),
+            max_value=max(date.today(), default_as_of()),
+            key=AS_OF_KEY,
+            help=t("as_of_help", lang()),
+        )
         if s.is_sample():
             st.warning(t("sample_badge", lang()), icon="⚠️")
         st.caption(t("data_source", lang(), path=str(s.path)))

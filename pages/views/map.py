@@ -9,7 +9,8 @@ from gis.parcels import enrich_parcels, filter_blocks, status_summary
 from ui import mapview, shell
 
 lang = shell.lang()
-frames = shell.frames()
+as_of = shell.as_of()
+frames = mapview.frames_as_of(shell.frames(), as_of)
 st.header(t("map_heading", lang))
 
 blocks = frames["blocks"]
@@ -34,10 +35,11 @@ block_ids = right.multiselect(
     placeholder=t("all_blocks", lang),
 )
 
-mapview.show(mapview.park_map(field, tuple(block_ids)), key="park_map")
+mapview.show(mapview.park_map(field, tuple(block_ids), as_of=as_of), key="park_map")
 
 parcels = filter_blocks(enrich_parcels(frames["parcels"], blocks, frames["enterprises"]), block_ids)
 st.subheader(t("summary_heading", lang))
+st.caption(t("summary_as_of", lang, date=as_of.isoformat()))
 if parcels.empty:
     st.info(t("no_parcels", lang))
 else:
