@@ -108,7 +108,9 @@ class ParkGeoJson(RawScriptMixin, folium.map.Layer):
       ``lookups`` the tables the rows refer to;
     - ``label`` + ``labelMinZoom``: a property shown as a text label at the feature's
       centre from that zoom on;
-    - ``interactive``: false for context layers that must not catch the mouse.
+    - ``interactive``: false for context layers that must not catch the mouse;
+    - ``fade``: ``{belowZoom, opacity, fillOpacity, keep}`` draws the layer faint below
+      that zoom, except features whose ``keep`` property is truthy.
     """
 
     _template = Template(
@@ -157,14 +159,16 @@ window.parkOneMap = window.parkOneMap || (function () {
     });
     return table;
   }
-  function style(spec, f) {
+  function style(spec, f, faded) {
     var i = spec.by ? f.properties[spec.by] : null;
     var fill = spec.colors ? spec.colors[i] || spec.fallback : spec.fill;
     var stroke = spec.strokes ? spec.strokes[i] || spec.stroke : spec.stroke;
     var weight = spec.weights ? spec.weights[i] || spec.weight : spec.weight;
-    return {color: stroke, weight: weight, opacity: spec.opacity,
-            fillColor: fill, fillOpacity: spec.fillOpacity, fill: spec.fillOpacity > 0,
-            dashArray: spec.dash || null, interactive: spec.interactive !== false};
+    var fade = faded && !(spec.fade.keep && f.properties[spec.fade.keep]);
+    return {color: stroke, weight: weight, opacity: fade ? spec.fade.opacity : spec.opacity,
+            fillColor: fill, fillOpacity: fade ? spec.fade.fillOpacity : spec.fillOpacity,
+            fill: spec.fillOpacity > 0, dashArray: spec.dash || null,
+            interactive: spec.interactive !== false};
   }
   function labelPosition(l) {
     // Computed before the layer is on the map, so no getCenter() (it needs a projection).
@@ -174,14 +178,15 @@ window.parkOneMap = window.parkOneMap || (function () {
     return points[Math.floor(points.length / 2)];
   }
   function geoJsonLayer(map, spec, data) {
+    function faded() { return Boolean(spec.fade) && map.getZoom() < spec.fade.belowZoom; }
     // All vectors share the map's one canvas (preferCanvas), so the mouse reaches
     // every interactive layer whatever the drawing order.
     var labels = L.layerGroup();
     var layer = L.geoJSON(data, {
       interactive: spec.interactive !== false,
-      style: function (f) { return style(spec, f); },
+      style: function (f) { return style(spec, f, faded()); },
       pointToLayer: function (f, latlng) {
-        var options = style(spec, f);
+        var options = style(spec, f, faded());
         options.radius = spec.radius || 5;
         return L.circleMarker(latlng, options);
       },
@@ -205,6 +210,11 @@ window.parkOneMap = window.parkOneMap || (function () {
       }
     });
     var group = L.featureGroup([layer, labels]);
+    if (spec.fade) {
+      // Detail layers (buildings) fade out when zoomed out, so the park's statuses stay
+      // readable; features flagged by spec.fade.keep (vacant buildings) stay strong.
+      map.on("zoomend", function () { layer.setStyle(function (f) { return style(spec, f, faded()); }); });
+    }
     if (spec.label) {
       var toggle = function () {
         var hidden = map.getZoom() < (spec.labelMinZoom || 0);

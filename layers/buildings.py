@@ -35,6 +35,8 @@ def building_layer(buildings: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
         "weight": 0.5,
         "opacity": 0.8,
         "fillOpacity": 0.8,
+        # Faint at park zoom so parcel statuses read; vacant buildings always stand out.
+        "fade": {"belowZoom": 16, "opacity": 0.15, "fillOpacity": 0.12, "keep": "v"},
         "tooltip": [
             [t("tip_building", lang), "n", None, ""],
             [t("tip_code", lang), "p", None, ""],
