@@ -24,14 +24,18 @@ class LegendSection:
 
 
 class Legend(RawScriptMixin, MacroElement):
-    """A bottom-right control listing colour swatches; text is set with ``textContent``."""
+    """A bottom-left control listing colour swatches; text is set with ``textContent``.
+
+    Bottom-left, above the scale bar: the layer control owns the right-hand side, and a
+    tall legend there would cover its toggles.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function () {
   var data = {{ this.data_json }};
-  var control = L.control({position: "bottomright"});
+  var control = L.control({position: "bottomleft"});
   control.onAdd = function () {
     var box = L.DomUtil.create("div", "park-legend");
     L.DomEvent.disableClickPropagation(box);

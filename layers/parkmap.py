@@ -10,7 +10,7 @@ import pandas as pd
 from branca.element import Element
 
 from gis import vocabulary
-from gis.crs import to_display
+from gis.crs import AREA_CRS, to_display
 from gis.i18n import t
 from gis.parcels import enrich_parcels, filter_blocks
 from layers._element import MapHelpers
@@ -22,6 +22,9 @@ from layers.context import context_layer, context_legend_items
 from layers.enterprises import enterprise_layer, enterprise_legend_items
 from layers.legend import Legend, LegendSection
 from layers.parcels import focus_layer, parcel_layer, parcel_legend
+
+#: Metres of context kept around parcels the map zooms to.
+FOCUS_MARGIN_M = 150.0
 
 
 def build_park_map(
@@ -55,7 +58,10 @@ def build_park_map(
     enterprises = frames["enterprises"][frames["enterprises"]["parcel_code"].isin(codes)]
 
     focus = parcels[parcels["code"].isin(list(focus_codes))]
-    extent = focus if len(focus) else shown_blocks if len(shown_blocks) else frames["park_boundary"]
+    if len(focus):  # the parcel with its neighbours around it, not filling the screen
+        extent = focus.geometry.to_crs(AREA_CRS).buffer(FOCUS_MARGIN_M)
+    else:
+        extent = shown_blocks if len(shown_blocks) else frames["park_boundary"]
     m = new_map(tuple(to_display(extent).total_bounds), assets=assets)
     MapHelpers().add_to(m)
     # Drawing order, bottom to top: context, boundary, parcels, buildings, block outlines,

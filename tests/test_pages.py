@@ -1,12 +1,11 @@
 """Streamlit AppTest smoke tests: every page runs, in both languages, on the sample store.
 
-Pages are found by reading the ``st.Page("pages/...")`` entries of ``app.py``, so a new
+Pages come from ``ui.navigation.PAGES`` (the list app.py registers), so a new
 page is smoke-tested without touching this file.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import shutil
 from pathlib import Path
@@ -20,6 +19,7 @@ from gis import vocabulary
 from gis.crs import AREA_CRS
 from gis.i18n import t
 from gis.store import ParkStore
+from ui.navigation import PAGES as NAV_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -27,19 +27,8 @@ RUN_TIMEOUT = 60
 
 
 def registered_pages() -> list[str]:
-    """The script paths of every ``st.Page(...)`` in app.py, in order."""
-    pages = []
-    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "Page"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            pages.append(node.args[0].value)
-    return pages
+    """The script paths of every page app.py registers, in order."""
+    return [page.script for page in NAV_PAGES]
 
 
 PAGES = registered_pages()

@@ -98,9 +98,12 @@ def sidebar() -> None:
         except ParkError as exc:
             st.error(error_text(exc, lang()))
             st.stop()
+        if AS_OF_KEY not in st.session_state:
+            # Seed the widget through session state, not `value=`: pages (saved views) set
+            # this key too, and a widget given both a default and a state value warns.
+            st.session_state[AS_OF_KEY] = default_as_of()
         st.date_input(
             t("as_of", lang()),
-            value=default_as_of(),
             max_value=max(date.today(), default_as_of()),
             key=AS_OF_KEY,
             help=t("as_of_help", lang()),

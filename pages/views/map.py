@@ -8,6 +8,9 @@ from gis.i18n import t
 from gis.parcels import enrich_parcels, filter_blocks, status_summary
 from ui import mapview, shell
 
+if "parcel" in st.query_params:  # a deep link (/?parcel=D07) opens that parcel's card
+    st.switch_page("pages/views/parcels.py", query_params={"parcel": st.query_params["parcel"]})
+
 lang = shell.lang()
 as_of = shell.as_of()
 frames = mapview.frames_as_of(shell.frames(), as_of)

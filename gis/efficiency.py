@@ -1,0 +1,1066 @@
+"""亩均论英雄: per-mu efficiency evaluation, classes A–D, key supervision and 小升规.
+
+Everything follows domain.md §1 and every number is configuration
+(:class:`EfficiencyConfig`, stored in the ``settings`` layer as JSON under
+:data:`SETTINGS_KEY`):
+
+- **Who is evaluated** (§1.2). A firm is evaluated in year ``Y`` when it was producing by
+  31 December of ``Y``, has a row of figures for ``Y``, is 规上 (above designated size) or
+  holds at least ``min_land_mu_small`` mu (3, inclusive), and has every figure its
+  weighted indicators need. Otherwise it is listed with an ``exclusion_reason`` — it is
+  never silently scored as zero. Firms that moved in later and report figures from their
+  old site (the sample's two revitalisation firms) are therefore excluded as not yet
+  producing.
+- **Indicators** (§1.3): ``tax_per_mu`` and ``va_per_mu`` (万元/亩), ``va_per_energy``
+  (万元/吨标煤), ``va_per_emission`` (万元/吨), ``labour_productivity`` (万元/人),
+  ``rd_ratio`` (% of main revenue: 黄岩's 0.0302 is 3.02 here), ``tax_per_kwh`` and
+  ``sales_per_kwh`` (元/kWh). Land is the firm's own ``land_mu`` (the certificate area;
+  a tenant's share of its parcel, pro rata to the floor space it uses).
+- **Score** (§1.4): ``Σ w_k · min(x_k / b_k, cap)`` over the group's indicators; 规上 firms
+  on six indicators (黄岩 weights 30/20/20/10/10/10), 规下 firms on tax per mu and tax per
+  kWh (50/50). A benchmark ``b_k`` left empty is the mean over the group's evaluated
+  firms, so an average firm scores about 100. A 规上 firm without emission figures gets
+  the mean of the other 规上 firms' emission terms (黄岩's rule).
+- **Classes** (§1.5): by percentile of the rank within the group (规上 and 规下 ranked
+  separately; A = top 25 % inclusive, B to 70 %, C to 95 %, D the rest) or by absolute
+  score thresholds.
+- **Key supervision** (§1.7): KS-1 power out of line with tax or sales, KS-2 large, long
+  in production and still below size, KS-3 low tax per mu; combined with ``any`` or
+  ``all``. Boundaries follow Chinese drafting: 以上/以下 include the number.
+- **小升规 pool** (§1.8): 规下 firms with revenue in [1000, 2000) 万元 and growth ≥ 15 %.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gis._errors import ValidationError
+
+#: The ``settings`` row that holds the configuration (JSON of :meth:`EfficiencyConfig.to_dict`).
+SETTINGS_KEY = "efficiency_config"
+
+#: Indicators of 规上 and 规下 firms, in display order.
+ABOVE_INDICATORS = (
+    "tax_per_mu",
+    "va_per_mu",
+    "va_per_energy",
+    "va_per_emission",
+    "labour_productivity",
+    "rd_ratio",
+)
+BELOW_INDICATORS = ("tax_per_mu", "tax_per_kwh")
+#: Every indicator the evaluation computes (``sales_per_kwh`` is used by KS-1 only).
+INDICATORS = (*ABOVE_INDICATORS, "tax_per_kwh", "sales_per_kwh")
+#: Units of the indicators, for tables and exports.
+INDICATOR_UNITS = {
+    "tax_per_mu": "万元/亩",
+    "va_per_mu": "万元/亩",
+    "va_per_energy": "万元/吨标煤",
+    "va_per_emission": "万元/吨",
+    "labour_productivity": "万元/人",
+    "rd_ratio": "%",
+    "tax_per_kwh": "元/kWh",
+    "sales_per_kwh": "元/kWh",
+}
+#: The figures (columns of ``enterprise_years``, or ``land_mu``) each indicator divides.
+_NEEDS = {
+    "tax_per_mu": ("tax_wan", "land_mu"),
+    "va_per_mu": ("value_added_wan", "land_mu"),
+    "va_per_energy": ("value_added_wan", "energy_tce"),
+    "va_per_emission": ("value_added_wan", "emission_t"),
+    "labour_productivity": ("value_added_wan", "employees"),
+    "rd_ratio": ("rd_wan", "revenue_wan"),
+    "tax_per_kwh": ("tax_wan", "kwh"),
+}
+#: Figures that must be positive to divide by (a numerator may be zero).
+_DIVISORS = {"land_mu", "energy_tce", "emission_t", "employees", "revenue_wan", "kwh"}
+FIGURES = (
+    "revenue_wan",
+    "value_added_wan",
+    "tax_wan",
+    "energy_tce",
+    "emission_t",
+    "employees",
+    "rd_wan",
+    "kwh",
+)
+CLASSES = ("A", "B", "C", "D")
+#: Exclusion reasons (message keys ``efficiency_reason_<code>``).
+REASON_NOT_PRODUCING = "not_producing"
+REASON_NO_FIGURES = "no_figures"
+REASON_SMALL_LAND = "small_land"
+REASON_MISSING_FIGURES = "missing_figures"
+MODES = ("percentile", "absolute")
+COMBINATORS = ("any", "all")
+KS_RULES = ("KS1", "KS2", "KS3")
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class EfficiencyConfig:
+    """The whole 亩均 configuration; every default is documented and marked [S]/[I].
+
+    Attributes
+    ----------
+    weights_above, weights_below
+        Indicator weights of 规上 and 规下 firms; each set sums to 100. Default: 黄岩
+        2021/2022 [S2][S3] — 规上 30/20/20/10/10/10, 规下 50/50.
+    benchmarks_above, benchmarks_below
+        基准值 per indicator; ``None`` (default) = the mean over the group's evaluated
+        firms in the evaluated year [I]. A number replaces the mean (e.g. a county figure).
+    indicator_cap
+        Optional cap on each ``x / b`` ratio (e.g. 2.0) so one outlier indicator cannot
+        dominate; ``None`` (default) = no cap, as in 黄岩's formula [I].
+    class_mode
+        ``"percentile"`` (default) or ``"absolute"``.
+    percentile_cuts
+        Upper rank percentiles of A, B and C (default 0.25, 0.70, 0.95 [S9]): a firm
+        ranked ``r`` of ``n`` in its group is A when ``r/n ≤ 0.25``, and so on; D is the rest.
+    absolute_thresholds
+        Lowest scores of A, B and C in absolute mode (default 120, 90, 60 [I]).
+    class_labels_zh, class_labels_en
+        Names of classes A–D (default the brief's 优先发展/鼓励提升/调整转型/整治淘汰).
+    min_land_mu_small
+        规下 firms are evaluated from this much land, inclusive (default 3 mu [S4][S5]).
+    above_scale_revenue_wan
+        规上 line when a firm has no register flag (default 2000万元 [S15]).
+    min_years_ks13
+        Firms producing for less than this many years are exempt from KS-1 and KS-3
+        (default 1 [I]).
+    ks1_alpha, ks1_min_kwh, ks1_min_peers
+        KS-1 fires when tax or sales per kWh is below ``alpha`` × the peer median
+        (default 0.5 [I]); firms using less than ``min_kwh`` (default 100,000 kWh [I]) are
+        exempt; peers are the firm's industry division (GB/T 4754, 2 digits) when it has
+        at least ``min_peers`` firms (default 3 [I]), else all firms in the park.
+    ks2_min_land_mu, ks2_min_years
+        KS-2: land ≥ L mu (the seed masks L; default 10 [I]) and ≥ 3 years producing
+        [S1], and not above size.
+    ks3_max_tax_per_mu
+        KS-3: tax per mu ≤ 3.0 万元/亩 [S1].
+    ks_rules, ks_combinator
+        The rules in force and how they combine: ``"any"`` (default [I]) or ``"all"``.
+    pool_min_revenue_wan, pool_min_growth_pct
+        小升规 pool: 规下 firms with revenue from 1000万元 up to the 规上 line and growth of
+        at least 15 % on the year before (defaults [I], §1.8).
+    """
+
+    weights_above: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "tax_per_mu": 30.0,
+            "va_per_mu": 20.0,
+            "va_per_energy": 20.0,
+            "va_per_emission": 10.0,
+            "labour_productivity": 10.0,
+            "rd_ratio": 10.0,
+        }
+    )
+    weights_below: Mapping[str, float] = field(
+        default_factory=lambda: {"tax_per_mu": 50.0, "tax_per_kwh": 50.0}
+    )
+    benchmarks_above: Mapping[str, float | None] = field(
+        default_factory=lambda: dict.fromkeys(ABOVE_INDICATORS)
+    )
+    benchmarks_below: Mapping[str, float | None] = field(
+        default_factory=lambda: dict.fromkeys(BELOW_INDICATORS)
+    )
+    indicator_cap: float | None = None
+    class_mode: str = "percentile"
+    percentile_cuts: tuple[float, float, float] = (0.25, 0.70, 0.95)
+    absolute_thresholds: tuple[float, float, float] = (120.0, 90.0, 60.0)
+    class_labels_zh: tuple[str, str, str, str] = ("优先发展", "鼓励提升", "调整转型", "整治淘汰")
+    class_labels_en: tuple[str, str, str, str] = (
+        "Priority development",
+        "Encourage improvement",
+        "Adjust / transform",
+        "Rectify / phase out",
+    )
+    min_land_mu_small: float = 3.0
+    above_scale_revenue_wan: float = 2000.0
+    min_years_ks13: float = 1.0
+    ks1_alpha: float = 0.5
+    ks1_min_kwh: float = 100_000.0
+    ks1_min_peers: int = 3
+    ks2_min_land_mu: float = 10.0
+    ks2_min_years: float = 3.0
+    ks3_max_tax_per_mu: float = 3.0
+    ks_rules: tuple[str, ...] = KS_RULES
+    ks_combinator: str = "any"
+    pool_min_revenue_wan: float = 1000.0
+    pool_min_growth_pct: float = 15.0
+
+    def __post_init__(self) -> None:
+        # Mappings are frozen too, so a config can be shared (and cached) safely.
+        for name in ("weights_above", "weights_below", "benchmarks_above", "benchmarks_below"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        for name in (
+            "percentile_cuts",
+            "absolute_thresholds",
+            "class_labels_zh",
+            "class_labels_en",
+            "ks_rules",
+        ):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    # ------------------------------------------------------------ validation
+    def validate(self) -> EfficiencyConfig:
+        """Return ``self`` if consistent, else raise :class:`ValidationError`.
+
+        Keys: ``efficiency_unknown_indicator``, ``efficiency_weight_negative``,
+        ``efficiency_weights_sum`` (each group's weights must sum to 100),
+        ``efficiency_benchmark_not_positive``, ``efficiency_cuts_order`` (0 < A < B < C ≤ 1),
+        ``efficiency_thresholds_negative``, ``efficiency_thresholds_order`` (A > B > C),
+        ``efficiency_param_negative``, ``efficiency_bad_mode``, ``efficiency_bad_combinator``,
+        ``efficiency_bad_rule``, ``efficiency_class_labels``.
+        """
+        for group, weights, benchmarks, allowed in (
+            ("above", self.weights_above, self.benchmarks_above, ABOVE_INDICATORS),
+            ("below", self.weights_below, self.benchmarks_below, BELOW_INDICATORS),
+        ):
+            for name in (*weights, *benchmarks):
+                if name not in allowed:
+                    raise ValidationError(
+                        "efficiency_unknown_indicator", group=group, indicator=name
+                    )
+            for name, w in weights.items():
+                if not _finite(w) or w < 0:
+                    raise ValidationError(
+                        "efficiency_weight_negative", group=group, indicator=name, value=w
+                    )
+            total = float(sum(weights.values()))
+            if abs(total - 100.0) > 1e-6:
+                raise ValidationError("efficiency_weights_sum", group=group, total=round(total, 4))
+            for name, b in benchmarks.items():
+                if b is not None and (not _finite(b) or b <= 0):
+                    raise ValidationError(
+                        "efficiency_benchmark_not_positive", group=group, indicator=name, value=b
+                    )
+        a, b, c = self.percentile_cuts
+        if not all(_finite(v) for v in (a, b, c)) or not 0 < a < b < c <= 1:
+            raise ValidationError("efficiency_cuts_order", cuts=f"{a}, {b}, {c}")
+        ta, tb, tc = self.absolute_thresholds
+        if not all(_finite(v) and v >= 0 for v in (ta, tb, tc)):
+            raise ValidationError("efficiency_thresholds_negative", thresholds=f"{ta}, {tb}, {tc}")
+        if not ta > tb > tc:
+            raise ValidationError("efficiency_thresholds_order", thresholds=f"{ta}, {tb}, {tc}")
+        if self.indicator_cap is not None and (
+            not _finite(self.indicator_cap) or self.indicator_cap <= 0
+        ):
+            raise ValidationError(
+                "efficiency_param_negative", name="indicator_cap", value=self.indicator_cap
+            )
+        for name in (
+            "min_land_mu_small",
+            "above_scale_revenue_wan",
+            "min_years_ks13",
+            "ks1_alpha",
+            "ks1_min_kwh",
+            "ks1_min_peers",
+            "ks2_min_land_mu",
+            "ks2_min_years",
+            "ks3_max_tax_per_mu",
+            "pool_min_revenue_wan",
+        ):
+            value = getattr(self, name)
+            if not _finite(value) or value < 0:
+                raise ValidationError("efficiency_param_negative", name=name, value=value)
+        if not _finite(self.pool_min_growth_pct):
+            raise ValidationError(
+                "efficiency_param_negative",
+                name="pool_min_growth_pct",
+                value=self.pool_min_growth_pct,
+            )
+        if self.class_mode not in MODES:
+            raise ValidationError("efficiency_bad_mode", value=self.class_mode)
+        if self.ks_combinator not in COMBINATORS:
+            raise ValidationError("efficiency_bad_combinator", value=self.ks_combinator)
+        for rule in self.ks_rules:
+            if rule not in KS_RULES:
+                raise ValidationError("efficiency_bad_rule", value=rule)
+        for labels in (self.class_labels_zh, self.class_labels_en):
+            if len(labels) != 4 or not all(str(x).strip() for x in labels):
+                raise ValidationError("efficiency_class_labels")
+        return self
+
+    # ------------------------------------------------------------ JSON
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (mappings as dicts, tuples as lists)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {
+            k: dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, tuple) else v
+            for k, v in out.items()
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EfficiencyConfig:
+        """A config from :meth:`to_dict` output; unknown keys are refused, missing keys
+        take their defaults. The result is validated."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValidationError("efficiency_config_unknown_keys", keys=", ".join(unknown))
+        kwargs: dict[str, Any] = {}
+        for k, v in data.items():
+            kwargs[k] = tuple(v) if isinstance(v, list) else v
+        try:
+            config = cls(**kwargs)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("efficiency_config_invalid", reason=str(exc)) from exc
+        return config.validate()
+
+    @classmethod
+    def from_json(cls, text: str) -> EfficiencyConfig:
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("efficiency_config_invalid", reason=str(exc)) from exc
+        if not isinstance(data, dict):
+            raise ValidationError("efficiency_config_invalid", reason="not a JSON object")
+        return cls.from_dict(data)
+
+    def class_label(self, code: str, lang: str) -> str:
+        """The configured name of class ``code`` ('A'–'D') in ``lang``."""
+        labels = self.class_labels_zh if lang == "zh" else self.class_labels_en
+        return labels[CLASSES.index(code)]
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------- settings layer
+def config_from_settings(settings: pd.DataFrame) -> EfficiencyConfig:
+    """The stored configuration, or the defaults when none is stored.
+
+    A stored value that is not a valid configuration raises :class:`ValidationError`
+    (the caller shows it and may fall back to the defaults).
+    """
+    rows = settings[settings["key"] == SETTINGS_KEY] if len(settings) else settings
+    if len(rows) == 0:
+        return EfficiencyConfig()
+    return EfficiencyConfig.from_json(str(rows["value_json"].iloc[-1]))
+
+
+def settings_with_config(
+    settings: pd.DataFrame, config: EfficiencyConfig, *, author: str, now: str
+) -> pd.DataFrame:
+    """``settings`` with the ``efficiency_config`` row replaced by ``config`` (validated)."""
+    config.validate()
+    others = settings[settings["key"] != SETTINGS_KEY] if len(settings) else settings
+    row = pd.DataFrame(
+        [{"key": SETTINGS_KEY, "value_json": config.to_json(), "updated_at": now, "author": author}]
+    )
+    frames = [f for f in (others, row) if len(f)]
+    return pd.concat(frames, ignore_index=True)[list(settings.columns)]
+
+
+def save_config(
+    store, config: EfficiencyConfig, *, author: str, expected_version: int | None = None
+) -> int:
+    """Validate ``config`` and write it to the store's ``settings`` layer atomically.
+
+    Other settings rows are kept as they are at the time of the write (read under the
+    writers' lock). Returns the new data version.
+    """
+    from datetime import UTC, datetime
+
+    config.validate()
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def change(frames: dict) -> dict:
+        return {
+            "settings": settings_with_config(frames["settings"], config, author=author, now=now)
+        }
+
+    return store.transaction(("settings",), change, expected_version=expected_version)
+
+
+# ---------------------------------------------------------------- evaluation
+def years_between(start: date, end: date) -> float:
+    """Years from ``start`` to ``end``: whole anniversaries plus the rest in days / 365.
+
+    Anniversaries make "投产三年" exact: 2017-12-31 → 2020-12-31 is 3.0 years.
+    """
+    whole = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        whole -= 1
+    anniversary = _add_years(start, whole)
+    return whole + (end - anniversary).days / 365.0
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+def _num(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype(float)
+
+
+def evaluate(
+    enterprises: pd.DataFrame,
+    enterprise_years: pd.DataFrame,
+    *,
+    year: int,
+    config: EfficiencyConfig = EfficiencyConfig(),
+) -> pd.DataFrame:
+    """Evaluate every enterprise on its figures of ``year``.
+
+    Returns one row per enterprise (in the order of ``enterprises``) with: identity
+    (``enterprise_id``, ``name``, ``parcel_code``, ``industry_code``, ``land_mu``,
+    ``above_scale``, ``tenant``, ``production_start``, ``years_producing`` at 31 December
+    of ``year``), the year's figures (:data:`FIGURES`), the indicators (:data:`INDICATORS`,
+    NaN where a divisor is missing), ``evaluated`` and ``exclusion_reason`` /
+    ``exclusion_detail`` (None when evaluated), ``emission_imputed``, ``score``,
+    ``class_code``, ``rank`` (1 = best in its group), ``group_size``, ``percentile``, the
+    flags ``ks1``, ``ks2``, ``ks3``, ``key_supervision``, and the 小升规 columns
+    ``revenue_growth_pct``, ``gap_to_above_scale_wan`` and ``pool``.
+
+    Neither input is modified.
+    """
+    config.validate()
+    year_end = date(year, 12, 31)
+    firms = pd.DataFrame(enterprises).drop(columns=["geometry"], errors="ignore").copy()
+    figures = pd.DataFrame(enterprise_years)
+    this = figures[_num(figures["year"]) == year].drop_duplicates("enterprise_id", keep="last")
+    prev = figures[_num(figures["year"]) == year - 1].drop_duplicates("enterprise_id", keep="last")
+
+    out = pd.DataFrame(
+        {
+            "enterprise_id": firms["enterprise_id"].astype(str),
+            "name": firms["name"],
+            "parcel_code": firms["parcel_code"],
+            "industry_code": firms["industry_code"],
+            "land_mu": _num(firms["land_mu"]),
+            "tenant": firms["tenant"].fillna(False).astype(bool),
+            "production_start": firms["production_start"],
+        }
+    ).reset_index(drop=True)
+    fig = this.set_index(this["enterprise_id"].astype(str))
+    has_figures = out["enterprise_id"].isin(fig.index)
+    for col in FIGURES:
+        out[col] = out["enterprise_id"].map(
+            _num(fig[col]) if col in fig else pd.Series(dtype=float)
+        )
+        out[col] = out[col].astype(float)
+    prev_rev = _num(prev.set_index(prev["enterprise_id"].astype(str))["revenue_wan"])
+    out["revenue_prev_wan"] = out["enterprise_id"].map(prev_rev).astype(float)
+
+    # 规上: the statistics register's flag; the revenue line only where the flag is unknown.
+    flag = firms["is_above_scale"].reset_index(drop=True)
+    by_revenue = out["revenue_wan"] >= config.above_scale_revenue_wan
+    out["above_scale"] = [
+        bool(f) if f is not None and not (isinstance(f, float) and math.isnan(f)) else bool(r)
+        for f, r in zip(flag, by_revenue, strict=True)
+    ]
+
+    starts = [_parse_date(v) for v in out["production_start"]]
+    out["years_producing"] = [
+        years_between(s, year_end) if s is not None and s <= year_end else np.nan for s in starts
+    ]
+    producing = pd.Series([s is not None and s <= year_end for s in starts])
+
+    # Indicators: NaN wherever a divisor is missing or not positive.
+    def ratio(num: pd.Series, den: pd.Series, scale: float = 1.0) -> pd.Series:
+        return (num * scale / den.where(den > 0)).astype(float)
+
+    out["tax_per_mu"] = ratio(out["tax_wan"], out["land_mu"])
+    out["va_per_mu"] = ratio(out["value_added_wan"], out["land_mu"])
+    out["va_per_energy"] = ratio(out["value_added_wan"], out["energy_tce"])
+    out["va_per_emission"] = ratio(out["value_added_wan"], out["emission_t"])
+    out["labour_productivity"] = ratio(out["value_added_wan"], out["employees"])
+    out["rd_ratio"] = ratio(out["rd_wan"], out["revenue_wan"], 100.0)
+    out["tax_per_kwh"] = ratio(out["tax_wan"], out["kwh"], 10_000.0)
+    out["sales_per_kwh"] = ratio(out["revenue_wan"], out["kwh"], 10_000.0)
+
+    # Who is evaluated, and why not.
+    reasons: list[str | None] = []
+    details: list[str | None] = []
+    imputed: list[bool] = []
+    for i, row in out.iterrows():
+        reason, detail, imp = _eligibility(
+            row, bool(producing[i]), bool(has_figures[i]), config, year
+        )
+        reasons.append(reason)
+        details.append(detail)
+        imputed.append(imp)
+    out["exclusion_reason"] = pd.Series(reasons, dtype=object)
+    out["exclusion_detail"] = pd.Series(details, dtype=object)
+    out["evaluated"] = out["exclusion_reason"].isna()
+    out["emission_imputed"] = pd.Series(imputed, dtype=bool) & out["evaluated"]
+
+    # Scores, ranks and classes per group.
+    out["score"] = np.nan
+    out["class_code"] = pd.Series([None] * len(out), dtype=object)
+    out["rank"] = pd.Series([pd.NA] * len(out), dtype="Int64")
+    out["group_size"] = pd.Series([pd.NA] * len(out), dtype="Int64")
+    out["percentile"] = np.nan
+    for above in (True, False):
+        members = out["evaluated"] & (out["above_scale"] == above)
+        if not members.any():
+            continue
+        group = out[members]
+        bench = _benchmarks(group, above=above, config=config)
+        scores = _scores(group, above=above, benchmarks=bench, config=config)
+        ranks = scores.rank(ascending=False, method="min").astype(int)
+        n = len(scores)
+        out.loc[members, "score"] = scores
+        out.loc[members, "rank"] = ranks.astype("Int64")
+        out.loc[members, "group_size"] = n
+        out.loc[members, "percentile"] = ranks / n
+        out.loc[members, "class_code"] = [
+            _class_of(s, p, config) for s, p in zip(scores, ranks / n, strict=True)
+        ]
+
+    _key_supervision(out, producing, has_figures, config)
+    _pool(out, producing, has_figures, config)
+    return out
+
+
+def _parse_date(value: Any) -> date | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _eligibility(
+    row: pd.Series, producing: bool, has_figures: bool, config: EfficiencyConfig, year: int
+) -> tuple[str | None, str | None, bool]:
+    """(reason, detail, emission imputed) for one firm: reason None = evaluated."""
+    if not producing:
+        start = row["production_start"]
+        return REASON_NOT_PRODUCING, (str(start) if _parse_date(start) else None), False
+    if not has_figures:
+        return REASON_NO_FIGURES, str(year), False
+    land = row["land_mu"]
+    if not row["above_scale"] and _finite(land) and 0 <= land < config.min_land_mu_small:
+        return REASON_SMALL_LAND, f"{land:g}", False
+    weights = config.weights_above if row["above_scale"] else config.weights_below
+    missing: list[str] = []
+    imputed = False
+    for indicator, w in weights.items():
+        if w <= 0:
+            continue
+        for figure in _NEEDS[indicator]:
+            value = row[figure]
+            bad = not _finite(value) or (figure in _DIVISORS and value <= 0)
+            if not bad:
+                continue
+            if figure == "emission_t" and row["above_scale"]:
+                imputed = True  # 黄岩: no emission data → the 规上 average for that indicator
+            elif figure not in missing:
+                missing.append(figure)
+    if missing:
+        return REASON_MISSING_FIGURES, ", ".join(missing), False
+    return None, None, imputed
+
+
+def _benchmarks(group: pd.DataFrame, *, above: bool, config: EfficiencyConfig) -> dict[str, float]:
+    """The group's benchmark per weighted indicator: configured, else the group mean."""
+    weights = config.weights_above if above else config.weights_below
+    fixed = config.benchmarks_above if above else config.benchmarks_below
+    out = {}
+    for indicator in weights:
+        b = fixed.get(indicator)
+        if b is None:
+            values = group[indicator].dropna()
+            b = float(values.mean()) if len(values) else float("nan")
+        out[indicator] = float(b)
+    return out
+
+
+def benchmarks_of(
+    evaluation: pd.DataFrame,
+    *,
+    above_scale: bool,
+    config: EfficiencyConfig = EfficiencyConfig(),
+) -> dict[str, float]:
+    """The benchmarks an evaluation used for one group (configured values or group means)."""
+    members = evaluation["evaluated"].astype(bool) & (evaluation["above_scale"] == above_scale)
+    return _benchmarks(evaluation[members], above=above_scale, config=config)
+
+
+def _terms(
+    frame: pd.DataFrame, *, above: bool, benchmarks: Mapping[str, float], config: EfficiencyConfig
+) -> pd.DataFrame:
+    """``w · min(x / b, cap)`` per indicator; NaN where the indicator is missing."""
+    weights = config.weights_above if above else config.weights_below
+    terms = {}
+    for indicator, w in weights.items():
+        b = benchmarks[indicator]
+        if not _finite(b) or b <= 0:  # e.g. every firm's figure is zero: nobody scores on it
+            ratio = frame[indicator] * 0.0
+        else:
+            ratio = frame[indicator] / b
+        if config.indicator_cap is not None:
+            ratio = ratio.clip(upper=config.indicator_cap)
+        terms[indicator] = w * ratio
+    return pd.DataFrame(terms, index=frame.index)
+
+
+def _scores(
+    group: pd.DataFrame, *, above: bool, benchmarks: Mapping[str, float], config: EfficiencyConfig
+) -> pd.Series:
+    terms = _terms(group, above=above, benchmarks=benchmarks, config=config)
+    if above and "va_per_emission" in terms:
+        # 黄岩: a 规上 firm without emission data gets the 规上 average for that indicator.
+        column = terms["va_per_emission"]
+        mean = column.mean()  # NaNs skipped: the mean over firms that have the data
+        terms["va_per_emission"] = column.fillna(0.0 if math.isnan(mean) else mean)
+    return terms.sum(axis=1, min_count=1).astype(float)
+
+
+def score_of(
+    indicators: Mapping[str, float],
+    *,
+    above_scale: bool,
+    benchmarks: Mapping[str, float],
+    config: EfficiencyConfig = EfficiencyConfig(),
+) -> float:
+    """The score of one firm's ``indicators`` against ``benchmarks`` (see :func:`benchmarks_of`).
+
+    A 规上 firm without ``va_per_emission`` gets the full weight of that indicator (the
+    average term when benchmarks are means).
+    """
+    weights = config.weights_above if above_scale else config.weights_below
+    row = pd.DataFrame([{k: indicators.get(k, np.nan) for k in weights}], dtype=float)
+    terms = _terms(row, above=above_scale, benchmarks=benchmarks, config=config).iloc[0]
+    if above_scale and "va_per_emission" in terms and math.isnan(terms["va_per_emission"]):
+        terms["va_per_emission"] = weights["va_per_emission"]
+    return float(terms.sum())
+
+
+def _class_of(score: float, percentile: float, config: EfficiencyConfig) -> str:
+    if config.class_mode == "absolute":
+        bounds, value, higher_is_better = config.absolute_thresholds, score, True
+    else:
+        bounds, value, higher_is_better = config.percentile_cuts, percentile, False
+    for code, bound in zip(CLASSES[:3], bounds, strict=True):
+        if (value >= bound) if higher_is_better else (value <= bound + 1e-12):
+            return code
+    return "D"
+
+
+def class_cutoffs(
+    evaluation: pd.DataFrame,
+    *,
+    above_scale: bool,
+    config: EfficiencyConfig = EfficiencyConfig(),
+) -> tuple[float, float, float]:
+    """Lowest scores that reach A, B and C in one group of an evaluation.
+
+    Absolute mode: the thresholds. Percentile mode: the lowest score among the group's
+    firms in that class or better (``inf`` when no firm reached it).
+    """
+    if config.class_mode == "absolute":
+        return config.absolute_thresholds
+    members = evaluation[
+        evaluation["evaluated"].astype(bool) & (evaluation["above_scale"] == above_scale)
+    ]
+    cuts = []
+    for i in range(3):
+        better = members[members["class_code"].isin(CLASSES[: i + 1])]["score"]
+        cuts.append(float(better.min()) if len(better) else math.inf)
+    return cuts[0], cuts[1], cuts[2]
+
+
+def predict_class(
+    score: float,
+    *,
+    above_scale: bool,
+    evaluation: pd.DataFrame,
+    config: EfficiencyConfig = EfficiencyConfig(),
+) -> str:
+    """The class a new ``score`` would get against an existing evaluation's cut-offs.
+
+    The evaluation's firms keep their classes: a score at or above the lowest A score of
+    its group (规上 or 规下) is A, and so on (see :func:`class_cutoffs`); in absolute mode
+    the thresholds decide. A group that no firm was evaluated in cannot rank a score:
+    :class:`ValidationError` ``efficiency_no_reference``.
+    """
+    if not _finite(score):
+        raise ValidationError("efficiency_param_negative", name="score", value=score)
+    if config.class_mode == "percentile":
+        members = evaluation["evaluated"].astype(bool) & (evaluation["above_scale"] == above_scale)
+        if not members.any():
+            raise ValidationError("efficiency_no_reference", above_scale=above_scale)
+    for code, cut in zip(
+        CLASSES[:3], class_cutoffs(evaluation, above_scale=above_scale, config=config), strict=True
+    ):
+        if score >= cut:
+            return code
+    return "D"
+
+
+# ---------------------------------------------------------------- key supervision
+def _key_supervision(
+    out: pd.DataFrame, producing: pd.Series, has_figures: pd.Series, config: EfficiencyConfig
+) -> None:
+    """Add ``ks1``, ``ks2``, ``ks3`` and ``key_supervision`` (domain.md §1.7)."""
+    active = producing & has_figures
+    years = out["years_producing"]
+    seasoned = active & (years >= config.min_years_ks13)
+
+    # KS-1: tax or sales per kWh below alpha × the peer median; peers = same 2-digit
+    # division (when it has enough firms), else the park; tiny power users exempt.
+    users = active & (out["kwh"] >= config.ks1_min_kwh)
+    division = out["industry_code"].fillna("").astype(str).str[:3]
+    peer_frame = out[users]
+    park_tax = peer_frame["tax_per_kwh"].median()
+    park_sales = peer_frame["sales_per_kwh"].median()
+    by_division = peer_frame.groupby(division[users])
+    sizes = by_division.size()
+    div_tax = by_division["tax_per_kwh"].median()
+    div_sales = by_division["sales_per_kwh"].median()
+    ks1 = []
+    for i in out.index:
+        if not (users[i] and seasoned[i]):
+            ks1.append(False)
+            continue
+        d = division[i]
+        local = sizes.get(d, 0) >= max(config.ks1_min_peers, 1)
+        med_tax = div_tax[d] if local else park_tax
+        med_sales = div_sales[d] if local else park_sales
+        low_tax = _finite(med_tax) and out.at[i, "tax_per_kwh"] < config.ks1_alpha * med_tax
+        low_sales = _finite(med_sales) and out.at[i, "sales_per_kwh"] < config.ks1_alpha * med_sales
+        ks1.append(bool(low_tax or low_sales))
+    out["ks1"] = pd.Series(ks1, index=out.index, dtype=bool)
+
+    # KS-2 大而不规: land ≥ L (以上, inclusive), producing ≥ 3 years, not above size.
+    out["ks2"] = (
+        active
+        & (out["land_mu"] >= config.ks2_min_land_mu)
+        & (years >= config.ks2_min_years)
+        & ~out["above_scale"].astype(bool)
+    ).astype(bool)
+
+    # KS-3 低亩均税收: tax per mu ≤ 3 万元 (以下, inclusive). A tiny tolerance absorbs
+    # float division (36 / 12 must be exactly on the line).
+    out["ks3"] = (
+        (seasoned & (out["tax_per_mu"] <= config.ks3_max_tax_per_mu + 1e-9))
+        .fillna(False)
+        .astype(bool)
+    )
+
+    rules = [r for r in KS_RULES if r in config.ks_rules]
+    if not rules:
+        out["key_supervision"] = False
+        return
+    flags = out[[r.lower() for r in rules]]
+    combined = flags.any(axis=1) if config.ks_combinator == "any" else flags.all(axis=1)
+    out["key_supervision"] = combined.astype(bool)
+
+
+def _pool(
+    out: pd.DataFrame, producing: pd.Series, has_figures: pd.Series, config: EfficiencyConfig
+) -> None:
+    """小升规 pool (§1.8): growth, the distance to the 规上 line and membership."""
+    prev = out["revenue_prev_wan"]
+    out["revenue_growth_pct"] = ((out["revenue_wan"] / prev.where(prev > 0) - 1) * 100).astype(
+        float
+    )
+    below = ~out["above_scale"].astype(bool)
+    out["gap_to_above_scale_wan"] = (
+        (config.above_scale_revenue_wan - out["revenue_wan"]).clip(lower=0).where(below)
+    )
+    out["pool"] = (
+        (
+            producing
+            & has_figures
+            & below
+            & (out["revenue_wan"] >= config.pool_min_revenue_wan)
+            & (out["revenue_wan"] < config.above_scale_revenue_wan)
+            # growth from a ratio: a tiny tolerance keeps "+15 %" on the inclusive line
+            & (out["revenue_growth_pct"] >= config.pool_min_growth_pct - 1e-9)
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+
+
+# ---------------------------------------------------------------- helpers for pages
+def evaluation_years(enterprise_years: pd.DataFrame) -> list[int]:
+    """The years that have figures, newest first."""
+    years = _num(enterprise_years["year"]).dropna().astype(int)
+    return sorted(set(years), reverse=True)
+
+
+def default_year(enterprise_years: pd.DataFrame, as_of: date) -> int | None:
+    """The latest complete year with figures before ``as_of`` (else the latest year)."""
+    years = evaluation_years(enterprise_years)
+    complete = [y for y in years if y < as_of.year]
+    return complete[0] if complete else (years[0] if years else None)
+
+
+def class_counts(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """Firms per class and group: rows A–D, columns ``above`` and ``below``."""
+    done = evaluation[evaluation["evaluated"].astype(bool)]
+    table = pd.DataFrame(index=list(CLASSES))
+    for above, name in ((True, "above"), (False, "below")):
+        counts = done[done["above_scale"] == above]["class_code"].value_counts()
+        table[name] = [int(counts.get(c, 0)) for c in CLASSES]
+    return table
+
+
+def parcel_classes(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """One row per parcel with a graded firm: the parcel's class is its **main firm's**.
+
+    The main firm is the evaluated firm with the most land on the parcel (an owner
+    before a tenant on a tie, then the better score). Columns: ``parcel_code``,
+    ``class_code``, ``main_firm``, ``score``, ``firms`` (every firm on the parcel with
+    its class, '、'-joined), ``key_supervision`` (any firm on the parcel flagged),
+    ``ks_firms`` (the flagged firms).
+    """
+    ev = evaluation.dropna(subset=["parcel_code"])
+    rows = []
+    for code, firms in ev.groupby("parcel_code", sort=True):
+        graded = firms[firms["evaluated"].astype(bool)]
+        flagged = firms[firms["key_supervision"].astype(bool)]
+        if graded.empty and flagged.empty:
+            continue
+        main = None
+        if len(graded):
+            main = (
+                graded.assign(_owner=~graded["tenant"].astype(bool))
+                .sort_values(["land_mu", "_owner", "score"], ascending=False, kind="stable")
+                .iloc[0]
+            )
+        rows.append(
+            {
+                "parcel_code": code,
+                "class_code": None if main is None else main["class_code"],
+                "main_firm": None if main is None else main["name"],
+                "score": np.nan if main is None else float(main["score"]),
+                "firms": "、".join(
+                    f"{r['name']}({r['class_code']})" if r["evaluated"] else str(r["name"])
+                    for _, r in firms.iterrows()
+                ),
+                "key_supervision": bool(len(flagged)),
+                "ks_firms": "、".join(flagged["name"].astype(str)),
+            }
+        )
+    columns = [
+        "parcel_code",
+        "class_code",
+        "main_firm",
+        "score",
+        "firms",
+        "key_supervision",
+        "ks_firms",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------- tables for people
+#: The columns of the key-supervision list and of the 小升规 pool on screen.
+SUPERVISION_COLUMNS = (
+    "enterprise_id",
+    "name",
+    "parcel_code",
+    "group",
+    "land_mu",
+    "years_producing",
+    "revenue_wan",
+    "tax_wan",
+    "kwh",
+    "tax_per_mu",
+    "tax_per_kwh",
+    "sales_per_kwh",
+    "ks1",
+    "ks2",
+    "ks3",
+    "class_code",
+    "exclusion",
+)
+POOL_COLUMNS = (
+    "enterprise_id",
+    "name",
+    "parcel_code",
+    "land_mu",
+    "years_producing",
+    "revenue_wan",
+    "revenue_growth_pct",
+    "gap_to_above_scale_wan",
+    "tax_per_mu",
+    "ks2",
+    "class_code",
+)
+
+
+def _column_specs():
+    from gis.schema import Column as C
+
+    return (
+        C("enterprise_id", "str", "企业编号", "Enterprise ID"),
+        C("name", "str", "企业名称", "Enterprise"),
+        C("parcel_code", "str", "所在地块", "Parcel"),
+        C("industry_code", "str", "行业代码", "Industry"),
+        C("group", "str", "企业类型", "Firm type"),
+        C("land_mu", "float", "用地面积", "Land", "亩"),
+        C("years_producing", "float", "投产年限", "Years producing", "年"),
+        C("revenue_wan", "float", "主营业务收入", "Main revenue", "万元"),
+        C("value_added_wan", "float", "工业增加值", "Value added", "万元"),
+        C("tax_wan", "float", "评价税收", "Tax", "万元"),
+        C("energy_tce", "float", "综合能耗", "Energy use", "吨标煤"),
+        C("emission_t", "float", "主要污染物排放", "Emissions", "吨"),
+        C("employees", "float", "年平均职工人数", "Employees", "人"),
+        C("rd_wan", "float", "研发经费", "R&D spending", "万元"),
+        C("kwh", "float", "用电量", "Electricity", "kWh"),
+        C("tax_per_mu", "float", "亩均税收", "Tax per mu", INDICATOR_UNITS["tax_per_mu"]),
+        C("va_per_mu", "float", "亩均增加值", "Value added per mu", INDICATOR_UNITS["va_per_mu"]),
+        C(
+            "va_per_energy",
+            "float",
+            "单位能耗增加值",
+            "Value added per energy",
+            INDICATOR_UNITS["va_per_energy"],
+        ),
+        C(
+            "va_per_emission",
+            "float",
+            "单位排放增加值",
+            "Value added per emission",
+            INDICATOR_UNITS["va_per_emission"],
+        ),
+        C(
+            "labour_productivity",
+            "float",
+            "全员劳动生产率",
+            "Labour productivity",
+            INDICATOR_UNITS["labour_productivity"],
+        ),
+        C("rd_ratio", "float", "研发经费占比", "R&D share of revenue", "%"),
+        C("tax_per_kwh", "float", "单位电耗税收", "Tax per kWh", INDICATOR_UNITS["tax_per_kwh"]),
+        C(
+            "sales_per_kwh",
+            "float",
+            "单位电耗销售",
+            "Sales per kWh",
+            INDICATOR_UNITS["sales_per_kwh"],
+        ),
+        C("evaluated", "bool", "参评", "Evaluated"),
+        C("exclusion", "str", "未参评原因", "Why not evaluated"),
+        C("score", "float", "综合得分", "Score"),
+        C("class_code", "str", "分类", "Class"),
+        C("class_label", "str", "分类名称", "Class name"),
+        C("rank", "int", "组内排名", "Rank in group"),
+        C("group_size", "int", "组内参评企业数", "Firms in group"),
+        C("note", "str", "备注", "Note"),
+        C("ks1", "bool", "KS-1 用电与税收销售不符", "KS-1 power vs tax/sales"),
+        C("ks2", "bool", "KS-2 大而不规", "KS-2 large, still below size"),
+        C("ks3", "bool", "KS-3 低亩均税收", "KS-3 low tax per mu"),
+        C("key_supervision", "bool", "重点监管", "Key supervision"),
+        C("revenue_growth_pct", "float", "营收增长", "Revenue growth", "%"),
+        C("gap_to_above_scale_wan", "float", "距规上标准", "Gap to above size", "万元"),
+        C("pool", "bool", "小升规培育库", "小升规 pool"),
+    )
+
+
+def evaluation_spec():
+    """The evaluation table's columns with Chinese/English labels and units (a
+    :class:`gis.schema.LayerSpec`, for :func:`gis.excel.labelled_columns`)."""
+    from gis.schema import LayerSpec
+
+    return LayerSpec(
+        "efficiency_evaluation",
+        None,
+        "enterprise_id",
+        _column_specs(),
+        "亩均评价",
+        "Efficiency evaluation",
+    )
+
+
+def evaluation_table(
+    evaluation: pd.DataFrame,
+    *,
+    lang: str,
+    config: EfficiencyConfig = EfficiencyConfig(),
+    for_export: bool = False,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """``evaluation`` for people: reasons and classes in words, headers with units.
+
+    Numbers stay numbers (sortable); flags stay booleans, or become 是/yes and empty for
+    an export. Indicators are rounded to 4 decimals. ``columns`` picks and orders a
+    subset of :func:`evaluation_spec`'s columns (default: all).
+    """
+    from gis.excel import labelled_columns
+    from gis.i18n import t
+
+    ev = evaluation
+    out = pd.DataFrame(index=ev.index)
+    spec = evaluation_spec()
+    for column in spec.columns:
+        if column.name in ev:
+            out[column.name] = ev[column.name]
+    out["group"] = [
+        t("efficiency_group_above" if a else "efficiency_group_below", lang)
+        for a in ev["above_scale"]
+    ]
+    out["exclusion"] = [
+        t(f"efficiency_reason_{r}", lang, detail=d if d is not None else "—")
+        if isinstance(r, str)
+        else ""
+        for r, d in zip(ev["exclusion_reason"], ev["exclusion_detail"], strict=True)
+    ]
+    out["class_label"] = [
+        config.class_label(c, lang) if isinstance(c, str) else "" for c in ev["class_code"]
+    ]
+    out["note"] = [t("eval_emission_imputed", lang) if i else "" for i in ev["emission_imputed"]]
+    out["rank"] = ev["rank"].astype("Int64")
+    out["group_size"] = ev["group_size"].astype("Int64")
+    for name in (*INDICATORS, "score", "years_producing", "revenue_growth_pct"):
+        out[name] = ev[name].astype(float).round(4 if name in INDICATORS else 2)
+    out = out[list(columns) if columns else [c.name for c in spec.columns]]
+    if for_export:
+        for column in spec.columns:
+            if column.dtype == "bool" and column.name in out:
+                out[column.name] = [
+                    t("eval_yes", lang) if bool(v) else "" for v in out[column.name]
+                ]
+    return labelled_columns(out, spec, lang)
+
+
+__all__ = [
+    "ABOVE_INDICATORS",
+    "BELOW_INDICATORS",
+    "CLASSES",
+    "INDICATORS",
+    "INDICATOR_UNITS",
+    "SETTINGS_KEY",
+    "EfficiencyConfig",
+    "benchmarks_of",
+    "class_counts",
+    "class_cutoffs",
+    "config_from_settings",
+    "default_year",
+    "evaluate",
+    "evaluation_table",
+    "parcel_classes",
+    "predict_class",
+    "save_config",
+    "score_of",
+]

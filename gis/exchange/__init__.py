@@ -1,0 +1,49 @@
+"""Data exchange: import and export in the formats Chinese planners use (issue #6).
+
+Reading (:mod:`.readers`) → placing in EPSG:4490 (:mod:`.crs_detect`, :mod:`.coords`) →
+mapping columns and checking geometry (:mod:`.mapping`, :mod:`.geometry`) → one
+all-or-nothing store transaction after a backup (:func:`.mapping.run_import`);
+exporting with :func:`.writers.export_layer`. Encodings: :mod:`.encoding`; 界址点 TXT:
+:mod:`.boundary_txt`; upload limits: :mod:`.limits`.
+"""
+
+from gis.exchange.crs_detect import CRS_CHOICES, DATUMS, Placement, guess_coordinates, place
+from gis.exchange.limits import DEFAULT_LIMITS, Limits
+from gis.exchange.mapping import (
+    IMPORT_LAYERS,
+    MODES,
+    ImportOutcome,
+    Prepared,
+    merge,
+    prepare,
+    run_import,
+    suggest_mapping,
+)
+from gis.exchange.readers import FORMATS, TEXT_FORMATS, Source, read_upload
+from gis.exchange.writers import EXPORT_FORMATS, ExportFile, export_layer, filter_for_export
+
+__all__ = [
+    "CRS_CHOICES",
+    "DATUMS",
+    "DEFAULT_LIMITS",
+    "EXPORT_FORMATS",
+    "FORMATS",
+    "IMPORT_LAYERS",
+    "MODES",
+    "TEXT_FORMATS",
+    "ExportFile",
+    "ImportOutcome",
+    "Limits",
+    "Placement",
+    "Prepared",
+    "Source",
+    "export_layer",
+    "filter_for_export",
+    "guess_coordinates",
+    "merge",
+    "place",
+    "prepare",
+    "read_upload",
+    "run_import",
+    "suggest_mapping",
+]

@@ -1,0 +1,464 @@
+"""数据 Data: import with preview and validation report, export as shown, backup and restore."""
+
+import hashlib
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from gis import schema, vocabulary
+from gis._errors import ParkError
+from gis.crs import area_mu
+from gis.excel import labelled_columns
+from gis.exchange import crs_detect, readers, writers
+from gis.exchange.encoding import ENCODINGS
+from gis.exchange.limits import DEFAULT_LIMITS
+from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_import, suggest_mapping
+from gis.i18n import error_text, t
+from layers._element import ParkGeoJson, encode_features
+from layers.legend import LegendItem, LegendSection
+from ui import mapview, shell
+
+FEEDBACK = "ex_feedback"  # (kind, text) shown once after a rerun
+UPLOADS = "ex_upload_round"  # bumped after an import so the uploader starts empty
+DIGEST = "ex_digest"  # the file the mapping widgets were set up for
+MAP_PREFIX = "ex_map_"
+PREVIEW_COLOR = "#d81b60"
+PREVIEW_ROWS = 200
+
+lang = shell.lang()
+store = shell.store()
+
+
+def layer_label(name: str) -> str:
+    spec = schema.layer_spec(name)
+    return spec.label_zh if lang == "zh" else spec.label_en
+
+
+def show_error(exc: ParkError) -> None:
+    st.error(error_text(exc, lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def read_cached(name: str, data: bytes, encoding: str | None, layer: str | None):
+    return readers.read_upload(name, data, encoding=encoding, layer=layer)
+
+
+def preview_extras(features: gpd.GeoDataFrame, key: str):
+    """The features about to be imported, outlined on the park map."""
+
+    def extras(frames: dict, lang_: str):
+        props = pd.DataFrame({"c": features[key].astype(str)})
+        spec = {
+            "key": "import_preview",
+            "stroke": PREVIEW_COLOR,
+            "fill": PREVIEW_COLOR,
+            "weight": 3,
+            "opacity": 1.0,
+            "fillOpacity": 0.25,
+            "radius": 7,
+            "tooltip": [[t("col_code", lang_), "c", None, ""]],
+            "lookups": {},
+            "label": "c",
+            "labelMinZoom": 14,
+        }
+        layer = ParkGeoJson(
+            encode_features(features, props), name=t("layer_import_preview", lang_), spec=spec
+        )
+        legend = LegendSection(
+            t("import_preview", lang_),
+            (LegendItem(t("layer_import_preview", lang_), PREVIEW_COLOR, "outline"),),
+        )
+        return [layer], [legend]
+
+    return extras
+
+
+def reset_mapping_if_new_file(digest: str) -> None:
+    if st.session_state.get(DIGEST) != digest:
+        stale = [k for k in st.session_state if str(k).startswith(MAP_PREFIX) or k == "ex_layer"]
+        for k in stale:
+            del st.session_state[k]
+        st.session_state[DIGEST] = digest
+
+
+def mapping_widgets(target: str, columns: list[str]) -> dict[str, str | None]:
+    """One selectbox per column of ``target``: required and suggested ones first.
+
+    Folded away once the identifying column is found, so the preview stays in view.
+    """
+    spec = schema.layer_spec(target)
+    suggested = suggest_mapping(target, columns)
+    options = ["", *columns]
+    mapping: dict[str, str | None] = {}
+    first = [c for c in spec.columns if c.required or suggested[c.name]]
+    ordered = first + [c for c in spec.columns if c not in first]
+    found = sum(1 for v in suggested.values() if v)
+    title = f"{t('import_mapping', lang)} ({found}/{len(spec.columns)})"
+    with st.expander(title, expanded=not suggested[spec.key]):
+        st.caption(t("import_mapping_help", lang))
+        grid = st.columns(3)
+        for i, column in enumerate(ordered):
+            label = column.label(lang) + (f"({column.unit})" if column.unit else "")
+            label += " *" if column.required else ""
+            picked = grid[i % 3].selectbox(
+                label,
+                options,
+                index=options.index(suggested[column.name] or ""),
+                key=f"{MAP_PREFIX}{target}_{column.name}",
+                format_func=lambda o: o or t("import_unmapped", lang),
+            )
+            mapping[column.name] = picked or None
+    return mapping
+
+
+def geometry_report_lines(prepared) -> list[str]:
+    report = prepared.geometry
+    lines = [
+        t("import_repaired", lang, row=row + 1, reason=reason, result=result)
+        for row, reason, result in report.repaired
+    ]
+    lines += [
+        t("import_dropped", lang, row=row + 1, reason=reason) for row, reason in report.dropped
+    ]
+    lines += [
+        t("import_converted", lang, row=row + 1, source=a, target=b)
+        for row, a, b in report.converted
+    ]
+    return lines
+
+
+def import_tab() -> None:
+    round_ = st.session_state.get(UPLOADS, 0)
+    uploaded = st.file_uploader(
+        t("import_upload", lang),
+        # .shp and .dwg are accepted only to explain what to upload instead.
+        type=[*(s.lstrip(".") for s in readers.FORMATS), "shp", "dwg"],
+        key=f"ex_file_{round_}",
+        help=t("import_upload_help", lang, limit_mb=DEFAULT_LIMITS.max_upload_bytes // 2**20),
+    )
+    if uploaded is None:
+        return
+    name, data = uploaded.name, uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    reset_mapping_if_new_file(digest)
+    try:
+        fmt = readers.file_format(name)
+    except ParkError as exc:
+        show_error(exc)
+        return
+    encoding = None
+    if fmt in readers.TEXT_FORMATS:
+        choice = st.selectbox(
+            t("import_encoding", lang),
+            ["auto", *ENCODINGS],
+            key="ex_encoding",
+            format_func=lambda e: t("import_encoding_auto", lang) if e == "auto" else e,
+        )
+        encoding = None if choice == "auto" else choice
+    try:
+        source = read_cached(name, data, encoding, None)
+        if len(source.layers) > 1:
+            layer = st.selectbox(t("import_layer", lang), list(source.layers), key="ex_layer")
+            if layer != source.layer:
+                source = read_cached(name, data, encoding, layer)
+    except ParkError as exc:
+        show_error(exc)
+        return
+    st.success(t("import_read_ok", lang, name=name, fmt=fmt, count=len(source.frame)))
+    if source.encoding is not None:
+        st.caption(
+            t(
+                "import_encoding_found",
+                lang,
+                encoding=source.encoding.encoding,
+                source=t(f"enc_source_{source.encoding.source}", lang),
+            )
+        )
+    for key, params in source.notes:
+        st.caption(t(key, lang, **params))
+    if source.text_preview:
+        with st.expander(t("import_text_preview", lang)):
+            st.code(source.text_preview, language=None)
+
+    target = st.selectbox(
+        t("import_target", lang), list(IMPORT_LAYERS), key="ex_target", format_func=layer_label
+    )
+    left, middle, right = st.columns(3)
+    crs_choice = left.selectbox(
+        t("import_crs", lang),
+        ["auto", *crs_detect.CRS_CHOICES],
+        key="ex_crs",
+        format_func=lambda c: t("import_crs_auto", lang) if c == "auto" else c,
+    )
+    datum = middle.selectbox(t("import_datum", lang), list(crs_detect.DATUMS), key="ex_datum")
+    swap_choice = right.radio(
+        t("import_swap", lang),
+        ["auto", "yes", "no"],
+        key="ex_swap",
+        horizontal=True,
+        format_func=lambda s: t(f"import_swap_{s}", lang),
+    )
+    swap = None if swap_choice == "auto" else swap_choice == "yes"
+    try:
+        placed = crs_detect.place(
+            source.frame, declared=source.declared_crs, choice=crs_choice, datum=datum, swap=swap
+        )
+    except ParkError as exc:
+        show_error(exc)
+        return
+    st.caption(
+        t(
+            "import_crs_found",
+            lang,
+            crs=placed.crs,
+            reason=t(f"crs_reason_{placed.reason}", lang),
+            swapped=t("import_swapped_note", lang) if placed.swapped else "",
+        )
+    )
+    for key, params in placed.notes:
+        st.caption(t(key, lang, **params))
+    if placed.outside:
+        st.warning(t("import_outside", lang, count=placed.outside))
+
+    mapping = mapping_widgets(target, [str(c) for c in source.frame.columns if c != "geometry"])
+
+    mode = st.radio(
+        t("import_mode", lang),
+        list(MODES),
+        key="ex_mode",
+        horizontal=True,
+        format_func=lambda m: t(f"mode_{m}", lang),
+    )
+    frames = shell.frames()
+    defaults: dict[str, object] = {}
+    grid = st.columns(4)
+    if target == "parcels":
+        blocks = frames["blocks"]
+        names = dict(zip(blocks["block_id"], blocks["name"], strict=True))
+        block = grid[0].selectbox(
+            t("import_default_block", lang),
+            ["", *names],
+            key="ex_default_block",
+            format_func=lambda b: names.get(b, t("import_no_default", lang)),
+        )
+        uses = {u.code: u.label(lang) for u in vocabulary.LAND_USES}
+        land_use = grid[1].selectbox(
+            t("import_default_land_use", lang),
+            list(uses),
+            key="ex_default_land_use",
+            format_func=uses.__getitem__,
+        )
+        defaults = {"block_id": block or None, "land_use": land_use}
+    author = grid[2].text_input(t("import_author", lang), value="导入", key="ex_author")
+    effective = grid[3].date_input(
+        t("import_effective", lang), value=shell.as_of(), key="ex_effective"
+    )
+
+    st.subheader(t("import_preview", lang))
+    prepared = prepare(
+        placed.frame, layer=target, mapping=mapping, stated_area_m2=source.stated_area_m2
+    )
+    for line in geometry_report_lines(prepared):
+        st.caption(line)
+    problems: list[ParkError] = list(prepared.problems)
+    merged = None
+    if not problems:
+        try:
+            merged = merge(
+                frames,
+                prepared,
+                mode=mode,
+                defaults=defaults,
+                author=author,
+                effective_date=effective,
+                note=f"导入 {name}",
+            )
+        except ParkError as exc:
+            problems.append(exc)
+    for problem in problems:
+        show_error(problem)
+    spec = schema.layer_spec(target)
+    features = prepared.features
+    if not features.empty:
+        table = pd.DataFrame(features.drop(columns="geometry"))
+        if "land_use" in table.columns:  # codes shown as the labels the user knows
+            uses = {u.code: u.label(lang) for u in vocabulary.LAND_USES}
+            table["land_use"] = table["land_use"].map(lambda c: uses.get(c, c))
+        for field in vocabulary.STATUS_FIELDS:
+            if target == "parcels" and field in table.columns:
+                labels = {s.code: s.label(lang) for s in vocabulary.statuses(field)}
+                table[field] = table[field].map(lambda c, m=labels: m.get(c, c))
+        if spec.geometry_type == "Polygon":
+            table[t("col_area_mu", lang)] = area_mu(features).round(2).to_numpy()
+        st.dataframe(
+            labelled_columns(table.head(PREVIEW_ROWS), spec, lang), hide_index=True, key="ex_table"
+        )
+    if merged is not None:
+        st.caption(
+            t(
+                "import_preview_caption",
+                lang,
+                added=len(merged.added),
+                updated=len(merged.updated),
+                layer=layer_label(target),
+            )
+        )
+        for key, params in merged.notes:
+            st.info(t(key, lang, **params))
+        if not merged.overlaps.empty:
+            st.warning(t("import_overlaps", lang))
+            st.dataframe(
+                merged.overlaps.rename(
+                    columns={c: t(f"col_{c}", lang) for c in merged.overlaps.columns}
+                ),
+                hide_index=True,
+            )
+        if prepared.stated_area_m2 is not None:
+            if merged.area_mismatches.empty:
+                st.success(t("import_area_ok", lang, count=len(features)))
+            else:
+                st.warning(t("import_area_mismatch", lang))
+                st.dataframe(
+                    merged.area_mismatches.rename(
+                        columns={c: t(f"col_{c}", lang) for c in merged.area_mismatches.columns}
+                    ),
+                    hide_index=True,
+                )
+    if not features.empty and spec.key in features.columns:
+        preview_key = hashlib.sha256(
+            (digest + target + str(sorted(mapping.items())) + placed.crs).encode()
+        ).hexdigest()[:16]
+        m = mapview.park_map(
+            vocabulary.SALE_FIELD,
+            as_of=shell.as_of(),
+            extras=preview_extras(features, spec.key),
+            extras_key=f"import-{preview_key}",
+        )
+        mapview.show(m, key="ex_preview_map")
+    if problems:
+        st.info(t("import_blocked", lang))
+    if st.button(
+        t("import_button", lang), key="ex_import", type="primary", disabled=bool(problems)
+    ):
+        try:
+            outcome = run_import(
+                store,
+                prepared,
+                mode=mode,
+                defaults=defaults,
+                author=author,
+                effective_date=effective,
+                note=f"导入 {name}",
+            )
+        except ParkError as exc:
+            show_error(exc)
+            return
+        st.session_state[FEEDBACK] = (
+            "success",
+            t(
+                "import_done",
+                lang,
+                added=len(outcome.added),
+                updated=len(outcome.updated),
+                backup=outcome.backup.name,
+            ),
+        )
+        st.session_state[UPLOADS] = round_ + 1
+        st.rerun()
+
+
+def export_tab() -> None:
+    frames = mapview.frames_as_of(shell.frames(), shell.as_of())
+    left, middle, right = st.columns(3)
+    layer = left.selectbox(
+        t("export_layer", lang),
+        list(writers.EXPORT_LAYERS),
+        key="ex_out_layer",
+        format_func=layer_label,
+    )
+    blocks = frames["blocks"]
+    names = dict(
+        zip(blocks["block_id"], blocks["name" if lang == "zh" else "name_en"], strict=True)
+    )
+    block_ids = middle.multiselect(
+        t("export_blocks", lang),
+        list(names),
+        key="ex_out_blocks",
+        format_func=names.__getitem__,
+        placeholder=t("all_blocks", lang),
+    )
+    fmt = right.selectbox(
+        t("export_format", lang),
+        list(writers.EXPORT_FORMATS),
+        key="ex_out_format",
+        format_func=lambda f: t(f"fmt_{f}", lang),
+    )
+    spec = schema.layer_spec(layer)
+    if fmt == "txt" and spec.geometry_type != "Polygon":
+        st.info(t("export_txt_polygons", lang))
+        return
+    crs = None
+    options = st.columns(3)
+    if fmt in writers.CRS_OPTIONS:
+        crs = options[0].selectbox(
+            t("export_crs", lang), list(writers.CRS_OPTIONS[fmt]), key="ex_out_crs"
+        )
+    encoding = "UTF-8"
+    if fmt in ("shp", "txt"):
+        encoding = options[1].radio(
+            t("export_encoding", lang),
+            list(writers.SHP_ENCODINGS),
+            key="ex_out_encoding",
+            horizontal=True,
+            help=t("export_encoding_help", lang),
+        )
+    selection = writers.filter_for_export(frames, layer, block_ids=block_ids)
+    st.caption(t("export_count", lang, count=len(selection)))
+    if selection.empty:
+        st.info(t("export_empty", lang))
+        return
+    export = writers.export_layer(selection, layer, fmt, crs=crs, encoding=encoding, lang=lang)
+    st.download_button(
+        t("export_download", lang, filename=export.filename),
+        data=export.data,
+        file_name=export.filename,
+        mime=export.mime,
+        key="ex_download",
+    )
+
+
+def backup_tab() -> None:
+    if st.button(t("backup_now", lang), key="ex_backup_now"):
+        path = store.backup(reason="manual")
+        st.success(t("backup_done", lang, name=path.name))
+    backups = store.backups()
+    if not backups:
+        st.info(t("backup_none", lang))
+        return
+    by_name = {p.name: p for p in backups}
+    picked = st.selectbox(t("backup_list", lang), list(by_name), key="ex_backup_pick")
+    confirm = st.checkbox(t("backup_confirm", lang), key="ex_restore_confirm")
+    if st.button(t("backup_restore", lang), key="ex_restore", disabled=not confirm):
+        try:
+            store.restore(by_name[picked])
+        except ParkError as exc:
+            show_error(exc)
+            return
+        st.session_state[FEEDBACK] = ("success", t("backup_restored", lang, name=picked))
+        st.rerun()
+
+
+st.header(t("data_heading", lang))
+feedback = st.session_state.pop(FEEDBACK, None)
+if feedback:
+    st.success(feedback[1])
+tab_import, tab_export, tab_backup = st.tabs(
+    [t("tab_import", lang), t("tab_export", lang), t("tab_backup", lang)]
+)
+with tab_import:
+    import_tab()
+with tab_export:
+    export_tab()
+with tab_backup:
+    backup_tab()

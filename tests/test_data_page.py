@@ -1,0 +1,198 @@
+"""AppTest of the 数据 Data page: upload → preview → import, refusals, export, backup/restore."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gis.i18n import t
+from gis.store import ParkStore
+from tests.test_exchange_txt import SAMPLE
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE = "pages/views/data.py"
+RUN_TIMEOUT = 90
+# The sample park has its own D07: the upload is a new parcel X07 at the same place.
+UPLOAD = SAMPLE.replace("D07,碧湖区块D07地块", "X07,碧湖区块X07地块").encode("gbk")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "park.gpkg"
+    shutil.copyfile(sample_store_path, path)
+    monkeypatch.setenv("PARK_DB", str(path))
+    return path
+
+
+def open_page(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at.run(timeout=RUN_TIMEOUT)
+    if lang == "en":
+        at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
+    at.switch_page(PAGE).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    return at
+
+
+def assert_ran(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def test_txt_upload_preview_and_import(store_copy):
+    store = ParkStore(store_copy)
+    version = store.data_version()
+    at = open_page()
+    assert t("data_heading", "zh") in texts(at.header)
+    at.file_uploader[0].set_value(("界址点.txt", UPLOAD, "text/plain")).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert not at.error, texts(at.error)
+    assert t("import_read_ok", "zh", name="界址点.txt", fmt="txt", count=1) in texts(at.success)
+    captions = texts(at.caption)
+    assert any("GB18030" in c for c in captions), captions
+    assert any("EPSG:4528" in c for c in captions), captions
+    # The mapping was suggested from the file's field names.
+    assert at.selectbox(key="ex_map_parcels_code").value == "地块编号"
+    assert at.selectbox(key="ex_map_parcels_area_m2_cert").value == "地块面积(公顷)"
+    preview = at.dataframe[0].value  # the first table of the import tab
+    assert list(preview["地块编号"]) == ["X07"]
+    assert list(preview["地块名称"]) == ["碧湖区块X07地块"]
+    assert float(preview["面积(亩)"].iloc[0]) == pytest.approx(45.0)
+    assert t("import_area_ok", "zh", count=1) in texts(at.success)
+    assert t("import_overlaps", "zh") in texts(at.warning)  # it sits on the sample's D07 area
+    assert store.data_version() == version  # a preview writes nothing
+
+    at.button(key="ex_import").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert not at.error, texts(at.error)
+    done = [s for s in texts(at.success) if s.startswith("导入完成")]
+    assert done and "新增 1 个" in done[0], texts(at.success)
+    assert store.data_version() == version + 1
+    parcel = store.read("parcels").set_index("code").loc["X07"]
+    assert parcel["name"] == "碧湖区块X07地块" and parcel["sale_status"] == "PLANNED"
+    backups = store.backups()
+    assert len(backups) == 1 and "before-import-parcels" in backups[0].name
+    assert backups[0].name in done[0]
+    assert not at.file_uploader[0].value  # a fresh uploader for the next file
+
+
+def test_import_can_be_undone_from_the_backup_tab(store_copy):
+    store = ParkStore(store_copy)
+    original = set(store.read("parcels")["code"])
+    at = open_page()
+    at.file_uploader[0].set_value(("x07.txt", UPLOAD, "text/plain")).run(timeout=RUN_TIMEOUT)
+    at.button(key="ex_import").click().run(timeout=RUN_TIMEOUT)
+    assert "X07" in set(store.read("parcels")["code"])
+    backup = store.backups()[0].name
+    at.selectbox(key="ex_backup_pick").set_value(backup).run(timeout=RUN_TIMEOUT)
+    assert at.button(key="ex_restore").disabled
+    at.checkbox(key="ex_restore_confirm").check().run(timeout=RUN_TIMEOUT)
+    at.button(key="ex_restore").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert t("backup_restored", "zh", name=backup) in texts(at.success)
+    assert set(store.read("parcels")["code"]) == original
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("name", "data", "key"),
+    [
+        ("broken.zip", b"PK\x03\x04 not a zip", "exchange_zip_unreadable"),
+        ("drawing.dwg", b"AC1027", "exchange_dwg"),
+        ("bad.txt", "5,3.0,D07,x,面,,工业用地,,@\nJ1,1,abc,40480389\n".encode(), "txt_bad_line"),
+    ],
+)
+def test_malformed_upload_is_a_message_and_the_store_is_unchanged(
+    store_copy, lang, name, data, key
+):
+    before = digest(store_copy)
+    at = open_page(lang)
+    at.file_uploader[0].set_value((name, data, "application/octet-stream")).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    errors = texts(at.error)
+    assert len(errors) == 1, errors
+    head = t(key, lang, **{p: "§" for p in _params(key)}).split("§")[0]
+    assert errors[0].startswith(head), (errors[0], head)
+    assert not at.button(key="ex_import") if _has_button(at, "ex_import") else True
+    assert digest(store_copy) == before
+
+
+def _params(key: str) -> set[str]:
+    from gis.i18n import MESSAGES, placeholders
+
+    return placeholders(MESSAGES[key][0])
+
+
+def _has_button(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
+
+
+def test_points_outside_the_district_are_warned_about(store_copy):
+    csv = "企业编号,企业名称,经度,纬度\nE99,北京某公司,116.4,39.9\n".encode()
+    at = open_page("en")
+    at.file_uploader[0].set_value(("firms.csv", csv, "text/csv")).run(timeout=RUN_TIMEOUT)
+    at.selectbox(key="ex_target").set_value("enterprises").run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert t("import_outside", "en", count=1) in texts(at.warning)
+
+
+def test_export_tab_offers_a_download(store_copy):
+    at = open_page("en")
+    at.selectbox(key="ex_out_format").set_value("shp").run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert at.radio(key="ex_out_encoding").options == ["UTF-8", "GBK"]
+    blocks = at.multiselect(key="ex_out_blocks")
+    blocks.set_value([blocks.options[0]]).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    downloads = at.get("download_button")
+    assert len(downloads) == 1
+    assert "parcels.zip" in downloads[0].proto.label
+    at.selectbox(key="ex_out_layer").set_value("enterprises").run(timeout=RUN_TIMEOUT)
+    at.selectbox(key="ex_out_format").set_value("txt").run(timeout=RUN_TIMEOUT)
+    assert t("export_txt_polygons", "en") in texts(at.info)
+
+
+def test_land_bureau_shapefile_gbk_without_cpg_or_prj(store_copy, tmp_path):
+    """The land bureau's zip: GBK attributes, no .cpg, no .prj, zone-40 coordinates, parcels
+    outside every block — the user is told to pick a block, then the import goes through."""
+    from tests.test_exchange_encoding import NAMES, shapefile_zip
+
+    # South-west of the sample park, outside its blocks (EPSG:4549 numbers, no .prj).
+    codes = ("X01", "X02", "X03")
+    data = shapefile_zip(tmp_path, prj=False, codes=codes, origin=(470_000, 3_126_000))
+    store = ParkStore(store_copy)
+    at = open_page()
+    at.file_uploader[0].set_value(("出让地块.zip", data, "application/zip")).run(
+        timeout=RUN_TIMEOUT
+    )
+    assert_ran(at)
+    captions = texts(at.caption)
+    assert any("GB18030" in c for c in captions), captions
+    assert any("EPSG:4549" in c and "按坐标量级判断" in c for c in captions), captions
+    preview = at.dataframe[0].value
+    assert list(preview["地块名称"]) == NAMES
+    assert list(preview["用地性质"]) == ["工业用地"] * 3
+    errors = texts(at.error)
+    assert len(errors) == 1 and "所属区块" in errors[0], errors
+    assert at.button(key="ex_import").disabled
+
+    at.selectbox(key="ex_default_block").set_value("BH").run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert not at.error, texts(at.error)
+    at.button(key="ex_import").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    parcels = store.read("parcels").set_index("code")
+    assert list(parcels.loc[list(codes), "name"]) == NAMES
+    assert set(parcels.loc[list(codes), "block_id"]) == {"BH"}

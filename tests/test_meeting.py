@@ -1,0 +1,356 @@
+"""Meeting mode's core (gis.meeting): saved views, annotations, key figures, pack tables."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import pandas as pd
+import pytest
+import shapely
+
+from gis import meeting, schema
+from gis._errors import ValidationError
+from gis.i18n import t
+from gis.store import ParkStore
+from layers.annotations import annotation_layer
+from layers.draw import DrawControl, ViewSettings
+from tests.tiny_park import tiny_park
+
+AS_OF = date(2021, 6, 30)
+# A polygon, a line and a point on the 碧湖 plain (lon/lat, as the browser sends them).
+SQUARE = shapely.Polygon(
+    [(119.800, 28.340), (119.802, 28.340), (119.802, 28.342), (119.800, 28.342)]
+)
+LINE = shapely.LineString([(119.80, 28.34), (119.81, 28.35)])
+POINT = shapely.Point(119.801, 28.341)
+
+
+def event(i, code, field, new, day, old=None):
+    return {
+        "event_id": i,
+        "parcel_code": code,
+        "field": field,
+        "old_status": old,
+        "new_status": new,
+        "effective_date": day,
+        "recorded_at": f"{day}T09:00:00",
+        "author": "测试员",
+        "note": "",
+        "supersedes": None,
+    }
+
+
+def park_with_history(*, p1_extension: int = 0) -> dict:
+    """The tiny park with a history: P1 delivered 2019-05-01, agreed start 2019-11-01, never
+    started; P4 sold, delivered, started, completed and in production; P2 planned; P3 listed
+    in 2021."""
+    frames = tiny_park()
+    s, c = "sale_status", "construction_status"
+    frames["status_events"] = pd.DataFrame(
+        [
+            event(1, "P1", s, "SOLD", "2019-02-01"),
+            event(2, "P1", s, "DELIVERED", "2019-05-01", "SOLD"),
+            event(3, "P2", s, "PLANNED", "2018-01-01"),
+            event(4, "P3", s, "LISTED", "2021-03-01"),
+            event(5, "P4", s, "SOLD", "2016-12-01"),
+            event(6, "P4", s, "DELIVERED", "2017-01-01", "SOLD"),
+            event(7, "P4", c, "STARTED", "2017-03-01", "NOT_STARTED"),
+            event(8, "P4", c, "COMPLETED", "2018-06-01", "STARTED"),
+            event(9, "P4", c, "IN_PRODUCTION", "2018-09-01", "COMPLETED"),
+        ]
+    )
+    parcels = frames["parcels"]
+    parcels.loc[parcels["code"] == "P1", "extension_days"] = p1_extension
+    return frames
+
+
+@pytest.fixture
+def store(tmp_path) -> ParkStore:
+    return ParkStore.open(tmp_path / "park.gpkg", create=park_with_history)
+
+
+# ---------------------------------------------------------------- saved views
+def test_view_state_json_round_trip():
+    state = meeting.ViewState(
+        center=(28.34, 119.80),
+        zoom=16,
+        layers=("blocks", "parcels", "annotations"),
+        field="construction_status",
+        block_ids=("BH",),
+        as_of=AS_OF,
+    )
+    back = meeting.ViewState.from_json(state.to_json())
+    assert back == meeting.ViewState(
+        center=(28.34, 119.80),
+        zoom=16,
+        layers=("parcels", "blocks", "annotations"),  # canonical order
+        field="construction_status",
+        block_ids=("BH",),
+        as_of=AS_OF,
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        "[1, 2]",
+        '{"center": [95, 119.8]}',
+        '{"zoom": 40}',
+        '{"layers": ["parcels", "<script>"]}',
+        '{"field": "colour"}',
+        '{"as_of": "2021-02-30"}',
+    ],
+)
+def test_bad_view_state_is_refused_with_a_message(raw):
+    with pytest.raises(ValidationError) as info:
+        meeting.ViewState.from_json(raw)
+    assert info.value.key == "mtg_view_state_invalid"
+
+
+def test_saved_views_are_ordered_stepped_and_linked(store):
+    ids = [
+        meeting.save_view(store, name=name, state=meeting.ViewState(zoom=13 + i), author="张")
+        for i, name in enumerate(["全园", "万洋区块", "碧湖区块"])
+    ]
+    assert ids == ["V0001", "V0002", "V0003"]
+    views = meeting.list_views(store.read("saved_views"))
+    assert [v.name for v in views] == ["全园", "万洋区块", "碧湖区块"]
+    assert [v.position for v in views] == [1, 2, 3]
+    # Next and previous, like slides, wrapping at both ends.
+    assert meeting.step_view(views, None, 1).view_id == "V0001"
+    assert meeting.step_view(views, "V0001", 1).view_id == "V0002"
+    assert meeting.step_view(views, "V0003", 1).view_id == "V0001"
+    assert meeting.step_view(views, "V0001", -1).view_id == "V0003"
+    assert meeting.view_link("V0002") == "meeting?view=V0002"
+
+    meeting.move_view(store, "V0003", -1)
+    views = meeting.list_views(store.read("saved_views"))
+    assert [v.view_id for v in views] == ["V0001", "V0003", "V0002"]
+    assert [v.position for v in views] == [1, 2, 3]
+
+    meeting.save_view(store, name="碧湖(改)", state=meeting.ViewState(zoom=17), view_id="V0003")
+    meeting.delete_view(store, "V0001")
+    views = meeting.list_views(store.read("saved_views"))
+    assert [(v.view_id, v.name, v.state.zoom) for v in views] == [
+        ("V0003", "碧湖(改)", 17),
+        ("V0002", "万洋区块", 14),
+    ]
+    with pytest.raises(ValidationError, match="mtg_view_not_found"):
+        meeting.delete_view(store, "V0001")
+    with pytest.raises(ValidationError, match="mtg_view_name_missing"):
+        meeting.save_view(store, name="  ", state=meeting.ViewState())
+
+
+# ---------------------------------------------------------------- annotations
+def test_annotation_save_load_edit_and_stale_edit_refused(store):
+    first = meeting.add_annotation(
+        store, SQUARE, meeting.AnnotationInput("同意收回闲置地块", date(2021, 7, 1), "李明", "P1")
+    )
+    second = meeting.add_annotation(
+        store, POINT, meeting.AnnotationInput("此处设公交站", "2021-07-01", "李明")
+    )
+    assert (first, second) == ("A0001", "A0002")
+    table = store.read("annotations")
+    assert table.crs.to_epsg() == 4490
+    assert list(table.columns) == [*schema.ANNOTATIONS.column_names, "geometry"]
+    row = table.set_index("annotation_id").loc["A0001"]
+    assert (row["note"], row["meeting_date"], row["author"], row["parcel_code"]) == (
+        "同意收回闲置地块",
+        "2021-07-01",
+        "李明",
+        "P1",
+    )
+    assert int(row["version"]) == 1
+    assert row.geometry.equals_exact(SQUARE, 1e-7)  # EPSG:4490 and 4326 agree to < 1e-7°
+    assert set(table.geometry.geom_type) == {"Polygon", "Point"}
+
+    # Two people open A0001 at version 1; the first saves a new shape and text.
+    version = meeting.update_annotation(
+        store,
+        "A0001",
+        expected_version=1,
+        item=meeting.AnnotationInput("改为：限期开工", date(2021, 7, 1), "王芳", "P1"),
+        geometry=LINE,
+    )
+    assert version == 2
+    row = store.read("annotations").set_index("annotation_id").loc["A0001"]
+    assert row["note"] == "改为：限期开工" and int(row["version"]) == 2
+    assert row.geometry.geom_type == "LineString"
+    assert row["updated_at"]
+
+    # The second, still on version 1, is refused with a clear message; nothing changes.
+    before = store.data_version()
+    with pytest.raises(ValidationError) as info:
+        meeting.update_annotation(
+            store,
+            "A0001",
+            expected_version=1,
+            item=meeting.AnnotationInput("我的修改", date(2021, 7, 1), "赵", None),
+        )
+    assert info.value.key == "mtg_ann_stale"
+    assert info.value.params == {"annotation_id": "A0001", "expected": 1, "current": 2}
+    assert "已被他人修改" in t("mtg_ann_stale", "zh", **info.value.params)
+    assert store.data_version() == before
+    assert store.read("annotations").set_index("annotation_id").loc["A0001", "note"] == (
+        "改为：限期开工"
+    )
+
+    with pytest.raises(ValidationError, match="mtg_ann_stale"):
+        meeting.delete_annotation(store, "A0001", expected_version=1)
+    meeting.delete_annotation(store, "A0001", expected_version=2)
+    assert list(store.read("annotations")["annotation_id"]) == ["A0002"]
+
+
+@pytest.mark.parametrize(
+    ("item", "key"),
+    [
+        (meeting.AnnotationInput("  ", AS_OF, "李"), "mtg_ann_note_missing"),
+        (meeting.AnnotationInput("决定", AS_OF, ""), "mtg_ann_author_missing"),
+        (meeting.AnnotationInput("决定", "2021-13-01", "李"), "mtg_ann_date_invalid"),
+        (meeting.AnnotationInput("长" * 2001, AS_OF, "李"), "mtg_ann_note_too_long"),
+    ],
+)
+def test_bad_annotation_input_writes_nothing(store, item, key):
+    before = store.data_version()
+    with pytest.raises(ValidationError) as info:
+        meeting.add_annotation(store, SQUARE, item)
+    assert info.value.key == key
+    assert store.data_version() == before
+
+
+@pytest.mark.parametrize(
+    ("geojson", "key"),
+    [
+        ({"type": "MultiPolygon", "coordinates": []}, "mtg_ann_geometry_invalid"),
+        ({"type": "Point", "coordinates": ["a", "b"]}, "mtg_ann_geometry_invalid"),
+        ({"type": "LineString", "coordinates": [[119.8, 28.34], [119.8, 28.34]]}, None),
+        ({"type": "Point", "coordinates": [2.35, 48.85]}, "mtg_ann_geometry_outside"),
+        ("<svg>", "mtg_ann_geometry_invalid"),
+    ],
+)
+def test_bad_sketches_are_refused(geojson, key):
+    with pytest.raises(ValidationError) as info:
+        meeting.sketch_geometry({"type": "Feature", "properties": {}, "geometry": geojson})
+    assert info.value.key == (key or "mtg_ann_geometry_invalid")
+
+
+def test_sketch_from_the_browser_and_its_parcel():
+    frames = tiny_park()
+    p1 = frames["parcels"].set_index("code").loc["P1"].geometry
+    inside = shapely.affinity.scale(p1, 0.5, 0.5)  # in the middle of P1
+    feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(inside)}
+    geom = meeting.sketch_geometry(feature)
+    assert geom.geom_type == "Polygon"
+    assert meeting.parcel_at(frames["parcels"], geom) == "P1"
+    assert meeting.parcel_at(frames["parcels"], shapely.Point(119.0, 28.0)) is None
+
+
+def test_decision_log_and_exports(store):
+    meeting.add_annotation(store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李"))
+    meeting.add_annotation(store, LINE, meeting.AnnotationInput("乙", "2021-06-01", "王"))
+    meeting.add_annotation(store, POINT, meeting.AnnotationInput("丙", "2021-07-01", "李"))
+    annotations = store.read("annotations")
+    assert meeting.meeting_dates(annotations) == ["2021-07-01", "2021-06-01"]
+    log = meeting.decision_log(annotations)
+    assert list(log["note"]) == ["甲", "丙", "乙"]  # newest meeting first
+    assert list(log["kind"]) == ["Polygon", "Point", "LineString"]
+    july = meeting.decision_log(annotations, meeting_date=date(2021, 7, 1))
+    assert list(july["annotation_id"]) == ["A0001", "A0003"]
+
+    doc = json.loads(meeting.annotations_geojson(annotations).decode("utf-8"))
+    assert doc["type"] == "FeatureCollection"
+    assert [f["properties"]["note"] for f in doc["features"]] == ["甲", "乙", "丙"]
+    assert doc["features"][0]["geometry"]["type"] == "Polygon"
+    assert doc["features"][0]["geometry"]["coordinates"][0][0] == pytest.approx([119.8, 28.34])
+
+
+# ---------------------------------------------------------------- key figures
+@pytest.mark.parametrize(
+    ("as_of", "extension", "expected"),
+    [
+        # (sold, started, in production, idle)
+        (date(2021, 6, 30), 0, (2, 1, 1, 1)),  # P1 607 days past its agreed start: idle
+        (date(2021, 6, 30), 300, (2, 1, 1, 0)),  # the extension moves the deadline: late only
+        (date(2019, 6, 30), 0, (2, 1, 1, 0)),  # before P1's agreed start
+        (date(2017, 6, 30), 0, (1, 1, 0, 0)),  # only P4 sold and started
+    ],
+)
+def test_key_figures_hand_worked(as_of, extension, expected):
+    frames = park_with_history(p1_extension=extension)
+    figures = meeting.key_figures(frames, as_of)
+    assert (figures.sold, figures.started, figures.in_production, figures.idle) == expected
+
+
+def test_overdue_list_days_and_kinds():
+    late = meeting.overdue_parcels(park_with_history(), date(2021, 6, 30))
+    assert list(late["code"]) == ["P1"]
+    row = late.iloc[0]
+    assert row["deadline"] == "2019-11-01"
+    assert row["days_late"] == (date(2021, 6, 30) - date(2019, 11, 1)).days == 607
+    assert row["kind"] == "idle_1y"
+    late = meeting.overdue_parcels(park_with_history(p1_extension=300), date(2021, 6, 30))
+    assert list(late["kind"]) == ["late_start"]
+    assert late.iloc[0]["days_late"] == 607 - 300
+
+
+def test_targets_stand_in_when_the_targets_module_is_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "gis.targets", None)  # `from gis import targets` fails
+    frames = park_with_history()
+    events = frames["status_events"]
+    events.loc[events["event_id"] == 1, "effective_date"] = "2021-02-01"  # P1 sold in 2021
+    events.loc[events["event_id"] == 2, "effective_date"] = "2021-03-01"
+    table = meeting.targets_progress(frames, date(2021, 6, 30))
+    row = table.set_index("target_id").loc["LAND_SOLD_MU"]
+    assert row["target"] == 100.0
+    assert row["actual"] == pytest.approx(45.0)  # P1: 30 000 m² certified = 45 mu
+    assert row["progress_pct"] == pytest.approx(45.0)
+
+
+def test_pack_tables_have_chinese_titles_and_columns(store):
+    meeting.add_annotation(store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李", "P1"))
+    tables = meeting.pack_tables(store.read_all(), as_of=AS_OF, lang="zh")
+    assert list(tables) == ["关键指标", "年度目标完成情况", "逾期与闲置地块", "会议决定记录"]
+    assert list(tables["逾期与闲置地块"]["地块编号"]) == ["P1"]
+    assert list(tables["逾期与闲置地块"]["情况"]) == ["闲置满一年"]
+    assert list(tables["会议决定记录"]["决定事项"]) == ["甲"]
+    assert list(tables["关键指标"]["数值"]) == ["2 宗", "1 宗", "1 宗", "1 宗"]
+    english = meeting.pack_tables(store.read_all(), as_of=AS_OF, lang="en")
+    assert list(english) == [
+        "Key figures",
+        "Targets and progress",
+        "Overdue and idle parcels",
+        "Decision log",
+    ]
+
+
+def test_scenario_comparison_fallback_reads_results_json(monkeypatch):
+    monkeypatch.setitem(sys.modules, "gis.scenarios", None)
+    scenarios = pd.DataFrame(
+        [
+            {"scenario_id": "S1", "name": "方案一", "results_json": '{"totals": {"tax": 10}}'},
+            {"scenario_id": "S2", "name": "方案二", "results_json": '{"totals": {"tax": 12.5}}'},
+        ]
+    )
+    assert meeting.scenario_comparison({"scenarios": scenarios}, []) is None
+    table = meeting.scenario_comparison({"scenarios": scenarios}, ["S1", "S2"])
+    assert list(table.columns) == ["项目", "方案一", "方案二"]
+    assert table.iloc[0].tolist() == ["tax", 10.0, 12.5]
+
+
+# ---------------------------------------------------------------- map layers
+def test_annotation_layer_and_draw_control_keep_text_as_text(store):
+    meeting.add_annotation(
+        store, SQUARE, meeting.AnnotationInput("<img src=x onerror=alert(1)>{{ 7*7 }}", AS_OF, "李")
+    )
+    layer = annotation_layer(store.read("annotations"), lang="zh")
+    assert "<img" not in layer.data and "\\u003cimg" in layer.data
+    assert "{{" not in layer.data
+    draw = DrawControl(lang="zh")
+    config = json.loads(draw.config_json.replace("\\u003c", "<").replace("\\u003e", ">"))
+    assert config["labels"]["polygon"] == "面"
+    assert config["labels"]["need_more"] == "至少需要 {n} 个点"
+    settings = ViewSettings(visible=("parcels",), known=meeting.LAYER_KEYS, present=True)
+    assert '"visible":["parcels"]' in settings.config_json

@@ -1,0 +1,195 @@
+"""The 会议 Meeting page in Streamlit's AppTest: figures, views by link and by step, the
+decision log's edit (and a stale edit refused), presentation mode and the meeting pack."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from gis import meeting
+from gis.i18n import t
+from gis.store import ParkStore
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE = "pages/views/meeting.py"
+RUN_TIMEOUT = 90
+AS_OF = date(2021, 6, 30)  # the sample park's report date, the sidebar's default
+
+
+@pytest.fixture
+def store(sample_store_path, tmp_path, monkeypatch) -> ParkStore:
+    path = tmp_path / "park.gpkg"
+    shutil.copyfile(sample_store_path, path)
+    monkeypatch.setenv("PARK_DB", str(path))
+    return ParkStore(path)
+
+
+def open_page(view: str | None = None, *, present: bool = False) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at.run(timeout=RUN_TIMEOUT)
+    if view is not None:
+        at.query_params["view"] = view
+    if present:
+        at.query_params["present"] = "1"
+    at.switch_page(PAGE).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    return at
+
+
+def assert_ran(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def three_views(store: ParkStore) -> list[str]:
+    blocks = store.read("blocks").set_index("name")["block_id"]
+    states = [
+        ("全园概览", meeting.ViewState(center=(28.345, 119.80), zoom=14, as_of=AS_OF)),
+        (
+            "万洋区块 · 建设",
+            meeting.ViewState(
+                center=(28.34, 119.79),
+                zoom=16,
+                field="construction_status",
+                block_ids=(blocks["万洋区块"],),
+                layers=("parcels", "blocks", "annotations"),
+                as_of=date(2021, 3, 31),
+            ),
+        ),
+        ("碧湖区块", meeting.ViewState(zoom=15, block_ids=(blocks["碧湖区块"],), as_of=AS_OF)),
+    ]
+    return [meeting.save_view(store, name=n, state=s, author="规划科") for n, s in states]
+
+
+def test_key_figures_match_the_store(store):
+    at = open_page()
+    figures = meeting.key_figures(store.read_all(), AS_OF)
+    values = {m.label: m.value for m in at.metric}
+    assert values == {
+        "已出让地块": f"{figures.sold} 宗",
+        "已开工": f"{figures.started} 宗",
+        "已投产": f"{figures.in_production} 宗",
+        "闲置土地": f"{figures.idle} 宗",
+    }
+    assert figures.idle > 0 and figures.sold > figures.started > figures.in_production > 0
+    assert at.toggle(key="mtg_present").value is False
+
+
+def test_view_link_opens_the_identical_state_and_steps_like_slides(store):
+    ids = three_views(store)
+    saved = {v.view_id: v for v in meeting.list_views(store.read("saved_views"))}
+
+    at = open_page(view=ids[1])
+    assert at.session_state["mtg_view_id"] == ids[1]
+    assert at.session_state["mtg_state"] == saved[ids[1]].state  # identical state
+    assert any("万洋区块 · 建设" in h.value for h in at.subheader)
+    # The view's own as-of date drives the figures, though the sidebar was already drawn.
+    expected = meeting.key_figures(store.read_all(), date(2021, 3, 31))
+    assert at.metric[0].value == f"{expected.sold} 宗"
+
+    at.button(key="mtg_next").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert at.session_state["mtg_view_id"] == ids[2]
+    assert at.session_state["mtg_state"] == saved[ids[2]].state
+    assert at.query_params["view"] == ids[2]
+    at.button(key="mtg_next").click().run(timeout=RUN_TIMEOUT)  # wraps to the first
+    assert at.session_state["mtg_view_id"] == ids[0]
+    at.button(key="mtg_prev").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert at.session_state["mtg_view_id"] == ids[2]
+    # Stepping moves the sidebar's date too.
+    at.button(key="mtg_prev").click().run(timeout=RUN_TIMEOUT)
+    assert at.session_state["mtg_view_id"] == ids[1]
+    assert at.session_state["as_of"] == date(2021, 3, 31)
+    assert_ran(at)
+
+
+def test_link_can_open_presentation_mode(store):
+    ids = three_views(store)
+    at = open_page(view=ids[2], present=True)
+    assert at.toggle(key="mtg_present").value is True
+    assert len(at.tabs) == 0
+    assert at.session_state["mtg_view_id"] == ids[2]
+
+
+def test_unknown_view_link_is_reported(store):
+    at = open_page(view="V9999")
+    assert any("V9999" in w.value for w in at.warning)
+
+
+def test_save_current_view_from_the_page(store):
+    at = open_page()
+    at.radio(key="mtg_field_0").set_value("construction_status").run(timeout=RUN_TIMEOUT)
+    at.text_input(key="mtg_view_name").input("开工情况")
+    at.text_input(key="mtg_view_author").input("规划科")
+    at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
+    at.run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    views = meeting.list_views(store.read("saved_views"))
+    assert [(v.name, v.state.field, v.state.as_of) for v in views] == [
+        ("开工情况", "construction_status", AS_OF)
+    ]
+    assert at.session_state["mtg_view_id"] == views[0].view_id
+    assert at.query_params["view"] == views[0].view_id
+
+
+def test_edit_annotation_and_stale_edit_refused(store):
+    parcel = store.read("parcels").to_crs("EPSG:4326").iloc[0]
+    ann_id = meeting.add_annotation(
+        store,
+        parcel.geometry.centroid,
+        meeting.AnnotationInput("原决定", "2021-07-01", "李明", parcel.code),
+    )
+    at = open_page()
+    assert "原决定" in at.dataframe[0].value.to_string()
+    at.selectbox(key="mtg_edit_pick").set_value(ann_id).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    at.text_area(key=f"mtg_edit_note_{ann_id}").input("修改后的决定")
+    at.button(key=f"FormSubmitter:mtg_edit_{ann_id}-" + t("mtg_ann_update", "zh")).click()
+    at.run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    row = store.read("annotations").set_index("annotation_id").loc[ann_id]
+    assert (row["note"], int(row["version"])) == ("修改后的决定", 2)
+
+    # Someone else saves the same annotation; this page's next save is refused.
+    meeting.update_annotation(
+        store,
+        ann_id,
+        expected_version=2,
+        item=meeting.AnnotationInput("别人的修改", "2021-07-01", "王芳", parcel.code),
+        geometry=shapely.Point(119.8, 28.34),
+    )
+    at.run(timeout=RUN_TIMEOUT)
+    at.text_area(key=f"mtg_edit_note_{ann_id}").input("我的第二次修改")
+    at.button(key=f"FormSubmitter:mtg_edit_{ann_id}-" + t("mtg_ann_update", "zh")).click()
+    at.run(timeout=RUN_TIMEOUT)
+    errors = [e.value for e in at.error]
+    assert errors == [t("mtg_ann_stale", "zh", annotation_id=ann_id, expected=2, current=3)]
+    assert store.read("annotations").set_index("annotation_id").loc[ann_id, "note"] == "别人的修改"
+
+
+def test_presentation_mode_and_meeting_pack(store):
+    at = open_page()
+    at.toggle(key="mtg_present").set_value(True).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert len(at.tabs) == 0  # editing hidden
+    assert len(at.metric) == 4  # the key figures stay
+    at.button(key="mtg_pack_make").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert any("会议材料已生成" in s.value for s in at.success)
+    pdf, xlsx, day = at.session_state["mtg_pack"]
+    assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK") and day == AS_OF.isoformat()
+
+
+def test_english(store):
+    at = open_page()
+    at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert [m.label for m in at.metric] == ["Parcels sold", "Started", "In production", "Idle land"]
+    assert any("Meeting" in h.value for h in at.subheader)

@@ -1,0 +1,104 @@
+"""gis.search: codes, names, blocks, enterprises, pinyin, full-width and spacing."""
+
+from __future__ import annotations
+
+import pytest
+
+from gis.parcels import enrich_parcels
+from gis.search import ParcelIndex, normalise, pinyin_keys, tokens
+from gis.store import ParkStore
+
+
+@pytest.fixture(scope="module")
+def sample(sample_store_path):
+    store = ParkStore(sample_store_path)
+    frames = {n: store.read(n) for n in ("parcels", "blocks", "enterprises")}
+    parcels = enrich_parcels(frames["parcels"], frames["blocks"], frames["enterprises"])
+    return ParcelIndex(parcels), parcels, frames
+
+
+def codes(index: ParcelIndex, query: str, limit: int = 20) -> list[str]:
+    return [h.code for h in index.search(query, limit=limit)]
+
+
+def test_normalise_and_tokens():
+    assert normalise("Ｄ０７") == "d07"
+    assert normalise(" D 07 ") == "d07"
+    assert tokens("bh\u3000Ｄ07  ") == ["bh", "d07"]  # an ideographic space splits too
+    assert pinyin_keys("碧湖区块D07") == ("bhqkd07", "bihuqukuaid07")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["D07", "d07", "Ｄ０７", " d07 ", "d 07", "bh d07", "BH D07", "bhd07", "bihu d07", "碧湖 D07"],
+)
+def test_d07_in_a_few_keystrokes(sample, query):
+    index, _, _ = sample
+    assert codes(index, query)[0] == "D07"
+
+
+def test_every_parcel_is_found_first_by_its_code(sample):
+    index, parcels, _ = sample
+    misses = [c for c in parcels["code"] if codes(index, c, limit=1) != [c]]
+    assert misses == []
+    misses = [c for c in parcels["code"] if codes(index, c.lower(), limit=1) != [c]]
+    assert misses == []
+
+
+@pytest.mark.parametrize(
+    "query", ["诚远电机", "诚远", "chengyuan", "cheng yuan", "CHENGYUAN", "cydj"]
+)
+def test_enterprise_by_name_and_pinyin(sample, query):
+    index, _, frames = sample
+    firms = frames["enterprises"]
+    plot = firms.loc[firms["name"] == "诚远电机有限公司", "parcel_code"].iloc[0]
+    assert codes(index, query)[0] == plot
+
+
+def test_block_by_name_and_initials(sample):
+    index, parcels, _ = sample
+    ns = set(parcels.loc[parcels["block_id"] == "NS", "code"])
+    assert set(codes(index, "南山", limit=500)) == ns
+    assert ns <= set(codes(index, "nanshan", limit=500))
+    found = codes(index, "ns a3")
+    assert found[0] == "A3"
+
+
+def test_parcel_name(sample):
+    index, parcels, _ = sample
+    name = parcels.loc[parcels["code"] == "12B", "name"].iloc[0]
+    assert codes(index, name)[0] == "12B"
+
+
+def test_every_token_must_match(sample):
+    index, _, _ = sample
+    assert codes(index, "南山 D07") == []
+    assert codes(index, "zzzz") == []
+    assert index.search("   ") == []
+
+
+def test_limit_and_order(sample):
+    index, _, _ = sample
+    hits = index.search("d", limit=5)
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_html_in_names_is_just_text():
+    import geopandas as gpd
+    import shapely
+
+    parcels = gpd.GeoDataFrame(
+        {
+            "code": ["X1", "X2"],
+            "name": ["<script>alert(1)</script>", "正常地块"],
+            "block_name": ["一号区块", "二号区块"],
+            "enterprise_names": ["", "测试(集团)有限公司.*"],
+        },
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 1, 2, 2)],
+        crs="EPSG:4490",
+    )
+    index = ParcelIndex(parcels)
+    assert codes(index, "<script>") == ["X1"]
+    assert codes(index, ".*") == ["X2"]  # regular-expression characters are literal
+    assert codes(index, "(集团)") == ["X2"]

@@ -1,0 +1,355 @@
+"""Targets (gis.targets): progress computed from parcels, history and figures, with
+hand-worked sums on a tiny park; the targets table's validation and storage."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from gis import schema, targets
+from gis._errors import ValidationError
+from gis.i18n import error_text, t
+from gis.store import ParkStore
+from tests.tiny_park import tiny_park
+
+AS_OF = date(2021, 6, 30)
+# 1 January to 30 June 2021 inclusive: 181 of 365 days.
+SHARE = 181 / 365
+
+
+def _event(i, code, field, new, day, supersedes=None):
+    return dict(
+        event_id=i,
+        parcel_code=code,
+        field=field,
+        old_status=None,
+        new_status=new,
+        effective_date=day,
+        recorded_at=f"{day}T09:00:00",
+        author="测试员",
+        note="",
+        supersedes=supersedes,
+    )
+
+
+def park(*, with_2021_figures: bool = True) -> dict:
+    """tiny_park with block B1 renamed 万洋区块 and a known history.
+
+    Areas (certified, else drawn): P1 45 mu, P2 15 mu, P3 45 mu (warehouse), P4 18 mu.
+    """
+    frames = dict(tiny_park())
+    blocks = frames["blocks"].copy()
+    blocks.loc[blocks["block_id"] == "B1", "name"] = "万洋区块"
+    frames["blocks"] = blocks
+    parcels = frames["parcels"].copy()
+    parcels["floor_area_m2"] = parcels["code"].map({"P1": 20_000.0, "P2": 10_000.0})
+    frames["parcels"] = parcels
+    s, c = "sale_status", "construction_status"
+    events = [
+        _event(1, "P1", s, "SOLD", "2021-02-10"),  # sold this year: counts
+        _event(2, "P1", s, "CONTRACTED", "2021-03-01"),  # later step: still first sold 02-10
+        _event(3, "P2", s, "SOLD", "2020-11-01"),  # sold last year: not this year's
+        _event(4, "P3", s, "SOLD", "2021-04-01"),  # a warehouse: not industrial land
+        _event(5, "P4", s, "SOLD", "2021-05-20"),  # recorded wrongly ...
+        _event(6, "P4", s, "SOLD", "2021-07-15", supersedes=5),  # ... corrected to July
+        _event(7, "P1", c, "STARTED", "2020-10-01"),  # 万洋: 2.0 万m² before the year
+        _event(8, "P2", c, "STARTED", "2021-03-15"),  # 万洋: +1.0 万m² in March
+        _event(9, "P4", c, "STARTED", "2021-02-01"),  # block B2: not 万洋
+    ]
+    frames["status_events"] = pd.DataFrame(events, columns=list(schema.STATUS_EVENTS.column_names))
+    firms = [
+        dict(
+            enterprise_id="E1",
+            name="甲",
+            parcel_code="P1",
+            is_above_scale=True,
+            production_start="2020-06-01",
+        ),
+        dict(
+            enterprise_id="E2",
+            name="乙",
+            parcel_code="P1",
+            is_above_scale=False,
+            production_start="2021-04-01",
+        ),
+        dict(
+            enterprise_id="E3",
+            name="丙",
+            parcel_code="P2",
+            is_above_scale=False,
+            production_start="2021-08-01",
+        ),  # after the as-of date
+        dict(
+            enterprise_id="E4",
+            name="丁",
+            parcel_code="P4",
+            is_above_scale=True,
+            production_start="2019-01-01",
+        ),  # block B2
+    ]
+    frames["enterprises"] = pd.DataFrame(firms, columns=list(schema.ENTERPRISES.column_names))
+    years = [
+        dict(
+            enterprise_id="E1",
+            year=2020,
+            revenue_wan=1500.0,
+            tax_wan=50.0,
+            value_added_wan=300.0,
+            investment_wan=1000.0,
+        ),
+        dict(
+            enterprise_id="E4",
+            year=2020,
+            revenue_wan=12000.0,
+            tax_wan=200.0,
+            value_added_wan=2000.0,
+            investment_wan=500.0,
+        ),
+    ]
+    if with_2021_figures:
+        years += [
+            dict(
+                enterprise_id="E1",
+                year=2021,
+                revenue_wan=2500.0,
+                tax_wan=60.0,
+                value_added_wan=330.0,
+                investment_wan=3000.0,
+            ),
+            dict(
+                enterprise_id="E4",
+                year=2021,
+                revenue_wan=11000.0,
+                tax_wan=240.0,
+                value_added_wan=2200.0,
+                investment_wan=2000.0,
+            ),
+            dict(
+                enterprise_id="E2",
+                year=2021,
+                revenue_wan=800.0,
+                tax_wan=10.0,
+                value_added_wan=100.0,
+                investment_wan=5000.0,
+            ),
+        ]
+    frames["enterprise_years"] = pd.DataFrame(
+        years, columns=list(schema.ENTERPRISE_YEARS.column_names)
+    )
+    goals = {
+        "LAND_SOLD_MU": 100.0,
+        "FLOOR_AREA_STARTED_WAN_M2": 4.0,
+        "FIRMS_IN_PRODUCTION": 4.0,
+        "NEW_ABOVE_SCALE_FIRMS": 2.0,
+        "EFFECTIVE_INVESTMENT_YI": 1.0,
+        "TAX_GROWTH_PCT": 12.0,
+        "VA_GROWTH_PCT": 12.0,
+        "BILLION_YUAN_FIRMS": 1.0,
+    }
+    frames["targets"] = pd.DataFrame(
+        [
+            dict(
+                target_id=k,
+                year=2021,
+                label_zh=targets.DEFINITIONS[k].label_zh,
+                label_en=targets.DEFINITIONS[k].label_en,
+                unit=targets.DEFINITIONS[k].unit,
+                target_value=v,
+                source="test",
+            )
+            for k, v in goals.items()
+        ],
+        columns=list(schema.TARGETS.column_names),
+    )
+    return frames
+
+
+def row(table: pd.DataFrame, tid: str) -> pd.Series:
+    return table.set_index("target_id").loc[tid]
+
+
+def test_land_sold_this_year():
+    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    land = row(prog, "LAND_SOLD_MU")
+    # Only P1 (45 mu): P2 was sold in 2020, P3 is warehousing, P4's sale (corrected) is in July.
+    assert land["value"] == pytest.approx(45.0)
+    assert land["progress_pct"] == pytest.approx(45.0)  # 45 / 100
+    assert land["expected"] == pytest.approx(100 * SHARE)  # even pace by 30 June: 49.59
+    assert not land["on_track"]  # 45 < 49.59
+    year_end = row(targets.progress(park(), year=2021, as_of=date(2021, 12, 31)), "LAND_SOLD_MU")
+    assert year_end["value"] == pytest.approx(45.0 + 18.0)  # P4 sold on 15 July
+
+
+def test_wanyang_floor_area_and_firms_are_stock_targets():
+    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    floor = row(prog, "FLOOR_AREA_STARTED_WAN_M2")
+    # 万洋 (B1): P1 20,000 m² started in 2020 + P2 10,000 m² in March 2021 = 3.0 万m².
+    assert floor["value"] == pytest.approx(3.0)
+    assert floor["baseline"] == pytest.approx(2.0)
+    assert floor["expected"] == pytest.approx(2.0 + (4.0 - 2.0) * SHARE)
+    assert floor["progress_pct"] == pytest.approx(75.0)
+    firms = row(prog, "FIRMS_IN_PRODUCTION")
+    # 万洋 firms producing by 30 June: E1 (2020) and E2 (April); E3 starts in August,
+    # E4 is in block B2.
+    assert firms["value"] == 2 and firms["baseline"] == 1
+    assert firms["note_key"] == "target_note_wanyang"
+
+
+def test_annual_targets_from_the_years_figures():
+    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    # E1 crossed 2000万 (1500 → 2500); E4 was above already; E2 is below.
+    assert row(prog, "NEW_ABOVE_SCALE_FIRMS")["value"] == 1
+    # (3000 + 2000 + 5000) 万元 = 1.0 亿元
+    assert row(prog, "EFFECTIVE_INVESTMENT_YI")["value"] == pytest.approx(1.0)
+    # Same firms in both years (E1, E4): (60 + 240) / (50 + 200) − 1 = 20 %
+    assert row(prog, "TAX_GROWTH_PCT")["value"] == pytest.approx(20.0)
+    # 规上 firms E1, E4: (330 + 2200) / (300 + 2000) − 1 = 10 %
+    va = row(prog, "VA_GROWTH_PCT")
+    assert va["value"] == pytest.approx(10.0)
+    assert va["progress_pct"] == pytest.approx(10 / 12 * 100) and not va["on_track"]
+    assert row(prog, "BILLION_YUAN_FIRMS")["value"] == 1  # E4: 11000万元
+    assert prog["computable"].all()
+
+
+def test_missing_figures_are_reported_not_computed():
+    prog = targets.progress(park(with_2021_figures=False), year=2021, as_of=AS_OF)
+    annual = prog[prog["kind"] == "annual"]
+    assert len(annual) == 5
+    assert not annual["computable"].any()
+    assert annual["value"].isna().all()  # never a number standing in for missing data
+    assert set(annual["note_key"]) == {"target_note_no_figures"}
+    params = annual["note_params"].iloc[0]
+    assert params == {"year": 2021, "latest": "2020"}
+    text = t("target_note_no_figures", "zh", **params)
+    assert "2021" in text and "不能计算" in text
+    assert prog[prog["kind"] != "annual"]["computable"].all()
+
+
+def test_not_computable_without_a_wanyang_block_or_floor_area():
+    frames = park()
+    frames["blocks"] = tiny_park()["blocks"]  # no block named 万洋
+    prog = targets.progress(frames, year=2021, as_of=AS_OF)
+    assert row(prog, "FLOOR_AREA_STARTED_WAN_M2")["note_key"] == "target_note_no_block"
+    assert not row(prog, "FLOOR_AREA_STARTED_WAN_M2")["computable"]
+    frames = park()
+    frames["parcels"] = frames["parcels"].assign(floor_area_m2=None)
+    prog = targets.progress(frames, year=2021, as_of=AS_OF)
+    floor = row(prog, "FLOOR_AREA_STARTED_WAN_M2")
+    assert floor["note_key"] == "target_note_missing_floor_area" and math.isnan(floor["value"])
+
+
+def test_unknown_target_id_in_the_store_is_reported():
+    frames = park()
+    extra = frames["targets"].iloc[:1].assign(target_id="SOMETHING_ELSE")
+    frames["targets"] = pd.concat([frames["targets"], extra], ignore_index=True)
+    prog = targets.progress(frames, year=2021, as_of=AS_OF)
+    assert row(prog, "SOMETHING_ELSE")["note_key"] == "target_note_unknown_rule"
+
+
+def test_progress_by_block():
+    blocks = targets.progress_by_block(park(), year=2021, as_of=AS_OF)
+    land = blocks[blocks["target_id"] == "LAND_SOLD_MU"].set_index("block_id")["value"]
+    assert land["B1"] == pytest.approx(45.0) and land["B2"] == 0
+    tax = blocks[blocks["target_id"] == "TAX_GROWTH_PCT"].set_index("block_id")["value"]
+    assert tax["B1"] == pytest.approx(20.0)  # E1: 60 / 50 − 1
+    assert tax["B2"] == pytest.approx(20.0)  # E4: 240 / 200 − 1
+    invest = blocks[blocks["target_id"] == "EFFECTIVE_INVESTMENT_YI"].set_index("block_id")
+    assert invest.loc["B1", "value"] == pytest.approx(0.8)  # E1 3000 + E2 5000 万元
+    # Totals per block add up to the park's value for additive targets.
+    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    assert invest["value"].sum() == pytest.approx(row(prog, "EFFECTIVE_INVESTMENT_YI")["value"])
+
+
+def test_monthly_series_and_even_pace():
+    series = targets.monthly(park(), "LAND_SOLD_MU", year=2021, as_of=AS_OF)
+    actual = series[series["series"] == "actual"].set_index("date")["value"]
+    pace = series[series["series"] == "pace"].set_index("date")["value"]
+    assert actual[pd.Timestamp("2021-01-31")] == 0
+    assert actual[pd.Timestamp("2021-02-28")] == pytest.approx(45.0)
+    assert actual.index.max() == pd.Timestamp("2021-06-30")  # nothing after the as-of date
+    assert pace[pd.Timestamp("2021-12-31")] == pytest.approx(100.0)
+    assert pace[pd.Timestamp("2021-06-30")] == pytest.approx(100 * SHARE)
+    stock = targets.monthly(park(), "FLOOR_AREA_STARTED_WAN_M2", year=2021, as_of=AS_OF)
+    start = stock[(stock["series"] == "pace")]["value"].iloc[0]
+    assert start == pytest.approx(2.0)  # the pace starts from the level on 1 January
+    assert targets.monthly(park(), "TAX_GROWTH_PCT", year=2021, as_of=AS_OF) is None
+
+
+def test_year_fraction():
+    assert targets.year_fraction(2021, date(2020, 12, 31)) == 0
+    assert targets.year_fraction(2021, date(2021, 12, 31)) == 1
+    assert targets.year_fraction(2021, AS_OF) == pytest.approx(SHARE)
+
+
+# ---------------------------------------------------------------- editing and storing
+def edited(**change) -> pd.DataFrame:
+    frame = park()["targets"].copy()
+    for column, (index, value) in change.items():
+        frame[column] = frame[column].astype(object)
+        frame.loc[index, column] = value
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (dict(target_value=(0, -1.0)), "targets_negative"),
+        (dict(target_value=(1, "三百")), "targets_not_number"),
+        (dict(target_value=(1, None)), "targets_not_number"),
+        (dict(target_id=(2, "MADE_UP")), "targets_unknown_id"),
+        (dict(target_id=(2, "LAND_SOLD_MU")), "targets_duplicate_id"),
+        (dict(year=(0, 2021.5)), "targets_bad_year"),
+        (dict(year=(0, 1900)), "targets_bad_year"),
+    ],
+)
+def test_invalid_targets_are_refused(change, key):
+    with pytest.raises(ValidationError) as err:
+        targets.validate_targets(edited(**change))
+    assert err.value.key == key
+    for lang in ("zh", "en"):
+        assert error_text(err.value, lang) != key
+
+
+def test_validation_fills_labels_and_accepts_zero():
+    frame = edited(target_value=(0, 0.0), label_zh=(1, ""), unit=(1, None))
+    clean = targets.validate_targets(frame)
+    assert clean.loc[0, "target_value"] == 0.0
+    assert clean.loc[1, "label_zh"] == targets.DEFINITIONS[clean.loc[1, "target_id"]].label_zh
+    assert clean.loc[1, "unit"] == targets.DEFINITIONS[clean.loc[1, "target_id"]].unit
+    assert list(clean.columns) == list(schema.TARGETS.column_names)
+
+
+def test_targets_are_saved_through_the_store(tmp_path):
+    store = ParkStore.open(tmp_path / "park.gpkg", create=tiny_park)
+    version = store.data_version()
+    frame = edited(target_value=(0, 321.5))
+    targets.save_targets(store, frame, expected_version=version)
+    saved = store.read("targets")
+    assert saved.set_index("target_id").loc["LAND_SOLD_MU", "target_value"] == 321.5
+    assert len(saved) == len(frame)
+    # Invalid: refused, nothing written.
+    before = store.data_version()
+    with pytest.raises(ValidationError):
+        targets.save_targets(store, edited(target_value=(0, -5.0)))
+    assert store.data_version() == before
+    # A stale edit is refused by the store.
+    with pytest.raises(Exception) as err:
+        targets.save_targets(store, frame, expected_version=version)
+    assert getattr(err.value, "key", "") == "store_stale"
+
+
+def test_sample_park_targets(sample_store_path):
+    frames = ParkStore(sample_store_path).read_all()
+    prog = targets.progress(frames, year=2021, as_of=date(2021, 6, 30))
+    assert list(prog["target_id"]) == list(frames["targets"]["target_id"])
+    # The seed: four parcels sold in H1 (万洋 12B, 12C; 碧湖 D07; 南山 A3).
+    parcels = frames["parcels"].set_index("code")
+    m2 = parcels.loc[["12B", "12C", "D07", "A3"], "area_m2_cert"].astype(float)
+    assert row(prog, "LAND_SOLD_MU")["value"] == pytest.approx(float(m2.sum()) * 15 / 10000)
+    # The store holds figures up to 2020 only: the 2021 figure-based targets say so.
+    annual = prog[prog["kind"] == "annual"]
+    assert len(annual) == 5 and not annual["computable"].any()
+    assert prog[prog["kind"] != "annual"]["computable"].all()
