@@ -187,11 +187,16 @@ def step_view(views: Sequence[SavedView], current_id: str | None, step: int) -> 
     return views[(ids.index(current_id) + step) % len(views)]
 
 
-def view_link(view_id: str, *, page: str = "meeting") -> str:
-    """The relative link that opens the app on a view: ``meeting?view=<id>``."""
+def view_link(view_id: str, *, page: str = "meeting", as_of: date | None = None) -> str:
+    """The relative link that opens the app on a view: ``meeting?view=<id>``.
+
+    With ``as_of`` the link also carries ``&as_of=YYYY-MM-DD``, which the sidebar's date
+    control starts from, so a fresh session shows the view's date there too.
+    """
     from urllib.parse import quote
 
-    return f"{page}?view={quote(view_id)}"
+    link = f"{page}?view={quote(view_id)}"
+    return f"{link}&as_of={as_of.isoformat()}" if as_of else link
 
 
 def save_view(

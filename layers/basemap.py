@@ -31,6 +31,10 @@ MAP_CSS = """
 .park-legend { background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 6px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-family: $FONTS; font-size: 13px;
   line-height: 18px; max-height: 70vh; overflow-y: auto; }
+@media (max-width: 800px) {  /* a half-width map: keep the legend from covering it */
+  .park-legend { font-size: 11px; line-height: 14px; padding: 5px 7px; max-height: 60vh; }
+  .park-swatch { width: 12px; height: 9px; }
+}
 .park-legend-title { font-weight: 700; margin: 4px 0 2px; }
 .park-legend-row { display: flex; align-items: center; gap: 6px; }
 .park-swatch { display: inline-block; width: 16px; height: 12px; }

@@ -183,3 +183,15 @@ def test_foreign_geopackage_is_refused_and_left_alone(tmp_path, monkeypatch):
     assert str(path) in errors[0] and "not a Park One-Map data file" in errors[0]
     assert digest(path) == before
     assert [p.name for p in tmp_path.iterdir()] == ["roads.gpkg"]
+
+
+@pytest.mark.parametrize(
+    ("param", "expected"),
+    [("2020-03-15", "2020-03-15"), ("not-a-date", "2021-06-30"), ("2999-01-01", "2021-06-30")],
+)
+def test_as_of_link_parameter_seeds_the_sidebar_date(store_copy, param, expected):
+    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at.query_params["as_of"] = param
+    at.run()
+    assert not at.exception
+    assert at.date_input(key="as_of").value.isoformat() == expected

@@ -82,6 +82,16 @@ def default_as_of() -> date:
     return date.fromisoformat(reference) if reference else date.today()
 
 
+def _linked_as_of() -> date | None:
+    """The ``?as_of=YYYY-MM-DD`` of the URL, if it is a valid date not after today."""
+    raw = st.query_params.get(AS_OF_KEY)
+    try:
+        linked = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    return linked if linked and linked <= max(date.today(), default_as_of()) else None
+
+
 def as_of() -> date:
     """The as-of date chosen in the sidebar: every page shows the park as on that day."""
     return st.session_state.get(AS_OF_KEY) or default_as_of()
@@ -101,7 +111,7 @@ def sidebar() -> None:
         if AS_OF_KEY not in st.session_state:
             # Seed the widget through session state, not `value=`: pages (saved views) set
             # this key too, and a widget given both a default and a state value warns.
-            st.session_state[AS_OF_KEY] = default_as_of()
+            st.session_state[AS_OF_KEY] = _linked_as_of() or default_as_of()
         st.date_input(
             t("as_of", lang()),
             max_value=max(date.today(), default_as_of()),

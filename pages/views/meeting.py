@@ -73,6 +73,8 @@ def _apply(view: meeting.SavedView, *, in_callback: bool = True) -> None:
     ss[NONCE] += 1
     ss[LINK_SEEN] = view.view_id
     st.query_params["view"] = view.view_id
+    if view.state.as_of is not None:
+        st.query_params["as_of"] = view.state.as_of.isoformat()
     if in_callback and view.state.as_of is not None:
         # The sidebar's date widget may only be set before it is drawn: in a callback.
         ss[shell.AS_OF_KEY] = view.state.as_of
@@ -381,8 +383,8 @@ def _views_tab() -> None:
     for n, v in enumerate(views, 1):
         st.markdown(
             f"{n}. {_md(v.name)} — `{v.view_id}` · "
-            f"[{t('mtg_view_link', lang)} {meeting.view_link(v.view_id)}]"
-            f"({meeting.view_link(v.view_id)})"
+            f"[{t('mtg_view_link', lang)} {meeting.view_link(v.view_id, as_of=v.state.as_of)}]"
+            f"({meeting.view_link(v.view_id, as_of=v.state.as_of)})"
         )
 
 
