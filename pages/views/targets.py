@@ -102,16 +102,21 @@ def _label(row: pd.Series, lg: str) -> str:
     return str(row["label_zh"] if lg == "zh" else row["label_en"])
 
 
+def _float(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
 def _targets_table(prog: pd.DataFrame, lg: str) -> pd.DataFrame:
     """The progress table in language ``lg``: one row per target."""
     return pd.DataFrame(
         {
             t("targets_col_target", lg): prog.apply(_label, axis=1, lg=lg),
             t("targets_col_unit", lg): [_unit(u, lg) for u in prog["unit"]],
-            t("targets_col_goal", lg): prog["target_value"],
-            t("targets_col_value", lg): prog["value"].where(prog["computable"]),
-            t("targets_col_progress", lg): prog["progress_pct"].round(1),
-            t("targets_col_expected", lg): prog["expected"].round(2),
+            # As floats, so a figure that cannot be computed shows as an empty cell.
+            t("targets_col_goal", lg): _float(prog["target_value"]),
+            t("targets_col_value", lg): _float(prog["value"].where(prog["computable"])),
+            t("targets_col_progress", lg): _float(prog["progress_pct"]).round(1),
+            t("targets_col_expected", lg): _float(prog["expected"]).round(2),
             t("targets_col_status", lg): prog.apply(_status, axis=1, lg=lg),
             t("targets_col_note", lg): prog.apply(_note, axis=1, lg=lg),
         }
