@@ -20,6 +20,7 @@ from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
 from layers.draw import DrawControl, ViewSettings
 from ui import mapview, shell
+from ui.text import md
 
 STATE = "mtg_state"  # the ViewState on screen
 CURRENT = "mtg_view_id"  # the saved view it came from (None: not a saved view)
@@ -382,15 +383,10 @@ def _views_tab() -> None:
             st.rerun()
     for n, v in enumerate(views, 1):
         st.markdown(
-            f"{n}. {_md(v.name)} — `{v.view_id}` · "
+            f"{n}. {md(v.name)} — `{v.view_id}` · "
             f"[{t('mtg_view_link', lang)} {meeting.view_link(v.view_id, as_of=v.state.as_of)}]"
             f"({meeting.view_link(v.view_id, as_of=v.state.as_of)})"
         )
-
-
-def _md(text: str) -> str:
-    """Text shown in markdown as it is (no markup, no links)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~" else ch for ch in text)
 
 
 def _log_tab() -> None:

@@ -20,6 +20,7 @@ from gis.parcels import enrich_parcels
 from gis.search import ParcelIndex, normalise
 from layers.deadlines import deadline_extras
 from ui import mapview, shell
+from ui.text import md
 
 SELECTED = "parcel_code"  # the parcel whose card is open
 LINK_SEEN = "parcel_link_seen"  # the ?parcel= value already acted on
@@ -237,7 +238,7 @@ def _field_name(fld: str) -> str:
 def _card(code: str) -> None:
     row = parcels_now[parcels_now["code"] == code].iloc[0]
     then = frames["parcels"][frames["parcels"]["code"] == code]
-    st.subheader(t("card_heading", lang, code=code, name=row["name"]))
+    st.subheader(t("card_heading", lang, code=md(code), name=md(row["name"])))
     st.markdown(
         t(
             "card_status_now",

@@ -13,6 +13,7 @@ from gis.i18n import error_text, t
 from gis.schema import CANDIDATES, VACANT_SPACES
 from layers.reuse import scenario_extras
 from ui import mapview, shell
+from ui.text import md
 
 lang = shell.lang()
 frames = shell.frames()
@@ -431,7 +432,7 @@ def compare_section() -> None:
     cols = st.columns(len(items))
     for col, s in zip(cols, items, strict=True):
         with col:
-            st.markdown(f"**{scenario_label(s.scenario_id)}**")
+            st.markdown(f"**{md(scenario_label(s.scenario_id))}**")
             cands = pd.DataFrame(
                 s.inputs.get("candidates", []), columns=list(CANDIDATES.column_names)
             )
