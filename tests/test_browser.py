@@ -162,6 +162,22 @@ def test_english_switch(page, served_app):
     assert frame.locator(".park-label-blocks", has_text="万洋区块").count() == 0
 
 
+def test_choices_stay_selected_across_a_language_switch(page, served_app):
+    open_app(page, served_app)
+    choose_radio(page, "建设状态")
+    wait_legend(page, "开工")
+    choose_selectbox(page, "语言 / Language", "English")
+    wait_legend(page, "Construction status")
+    # The radio still shows the choice under its English label (not an empty radio group).
+    checked = page.get_by_test_id("stRadio").get_by_role("radio", name="Construction status")
+    checked.wait_for(state="attached")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=stRadio] input'))"
+        ".some(i => i.checked)"
+    )
+    assert checked.is_checked()
+
+
 def test_construction_colouring(page, served_app):
     frame = open_app(page, served_app)
     before = frame.evaluate(PARCEL_COUNT_JS)

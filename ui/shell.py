@@ -25,6 +25,25 @@ def lang() -> str:
 
 def _remember_language() -> None:
     st.session_state[LANG_KEY] = st.session_state[LANG_WIDGET_KEY]
+    _resync_choice_widgets()
+
+
+def _resync_choice_widgets() -> None:
+    """Re-send the values of option widgets so the browser shows them under the new labels.
+
+    Radios and select boxes label their options through the language; after a switch,
+    Streamlit 1.67's browser side no longer finds the chosen option among the new labels
+    and shows none selected (the value itself is kept). Setting each value again through
+    the Session State API makes the next run send it afresh. Only text values (option codes,
+    lists of them) are touched: buttons, uploads and editors may not be set that way.
+    """
+    for key in list(st.session_state.keys()):
+        if key == LANG_WIDGET_KEY:
+            continue
+        value = st.session_state[key]
+        is_codes = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+        if isinstance(value, str) or (is_codes and value):
+            st.session_state[key] = value
 
 
 def _language_switch() -> None:
