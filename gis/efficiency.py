@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from gis._errors import ValidationError
+from gis.store import utc_now
 
 #: The ``settings`` row that holds the configuration (JSON of :meth:`EfficiencyConfig.to_dict`).
 SETTINGS_KEY = "efficiency_config"
@@ -379,10 +380,8 @@ def save_config(
     Other settings rows are kept as they are at the time of the write (read under the
     writers' lock). Returns the new data version.
     """
-    from datetime import UTC, datetime
-
     config.validate()
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = utc_now()
 
     def change(frames: dict) -> dict:
         return {

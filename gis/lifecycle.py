@@ -26,12 +26,13 @@ import calendar
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pandas as pd
 
 from gis import history, i18n, vocabulary
 from gis._errors import ParkError, ValidationError
+from gis.store import utc_now
 from gis.vocabulary import CONSTRUCTION_FIELD, SALE_FIELD
 
 # ------------------------------------------------------------------ constants (domain.md §2.2)
@@ -244,11 +245,6 @@ def _stale_error(row: pd.Series, events: pd.DataFrame, code: str, expected: int)
     )
 
 
-def now_text() -> str:
-    """The recorded-at time of a new event: UTC, ISO, seconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def apply_changes(
     parcels: pd.DataFrame,
     events: pd.DataFrame,
@@ -267,7 +263,7 @@ def apply_changes(
     :class:`ValidationError` and nothing is returned.
     """
     today = today or date.today()
-    recorded_at = recorded_at or now_text()
+    recorded_at = recorded_at or utc_now()
     parcels = parcels.copy()
     for code, version in (expected_versions or {}).items():
         row = _row(parcels, code)

@@ -16,12 +16,11 @@ Pure functions on frames (no streamlit); the store is only touched by the write 
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import geopandas as gpd
@@ -29,11 +28,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from gis import history, schema, vocabulary
+from gis import history, lifecycle, scenarios, schema, targets, vocabulary
 from gis._errors import ValidationError
-from gis.crs import AREA_CRS, DISPLAY_CRS, LIANDU_BBOX, STORAGE_CRS, m2_to_mu
-from gis.parcels import parcel_area_m2
-from gis.store import ParkStore
+from gis.crs import AREA_CRS, DISPLAY_CRS, LIANDU_BBOX, STORAGE_CRS
+from gis.store import ParkStore, utc_now
 
 #: Map layers a view can show or hide (the ``key`` of each park layer).
 LAYER_KEYS: tuple[str, ...] = (
@@ -61,9 +59,6 @@ LAYER_LABEL_KEYS: dict[str, str] = {
 MAX_NOTE_LENGTH = 2000
 #: Geometry types a sketch may have.
 SKETCH_TYPES = ("Point", "LineString", "Polygon")
-#: Idle land: not started this many days after the agreed start (plus extension).
-IDLE_DAYS = 365
-IDLE_2Y_DAYS = 730
 
 
 # ================================================================== saved views
@@ -215,7 +210,7 @@ def save_view(
 
     def change(frames: dict) -> dict:
         table = frames["saved_views"].copy()
-        now = _now()
+        now = utc_now()
         if view_id is not None:
             hit = table["view_id"] == view_id
             if not hit.any():
@@ -382,7 +377,7 @@ def add_annotation(store: ParkStore, geometry: shapely.Geometry, item: Annotatio
         table = frames["annotations"]
         new_id = _next_id(table["annotation_id"], "A")
         row = gpd.GeoDataFrame(
-            [{**values, "annotation_id": new_id, "created_at": _now(), "updated_at": None}],
+            [{**values, "annotation_id": new_id, "created_at": utc_now(), "updated_at": None}],
             geometry=[geom],
             crs=DISPLAY_CRS,
         ).to_crs(STORAGE_CRS)
@@ -428,7 +423,7 @@ def update_annotation(
             )
         for key, value in values.items():
             table.at[i, key] = value
-        table.at[i, "updated_at"] = _now()
+        table.at[i, "updated_at"] = utc_now()
         table.at[i, "version"] = current + 1
         if geom is not None:
             stored = gpd.GeoSeries([geom], crs=DISPLAY_CRS).to_crs(table.crs or STORAGE_CRS)
@@ -574,60 +569,14 @@ def overdue_parcels(
     """Delivered parcels not started after their agreed start (idle from 365 days late),
     and started parcels not completed after their agreed completion, on ``as_of``.
 
-    Deadlines include approved extension days. Columns: ``code``, ``block_id``, ``buyer``,
-    ``deadline`` (ISO), ``days_late``, ``kind`` (``late_start`` / ``idle_1y`` /
-    ``idle_2y`` / ``late_completion``), ``gov_cause``. Most overdue first.
+    The rules are :func:`gis.lifecycle.warnings`'; this gives the pack's columns: ``code``,
+    ``block_id``, ``buyer``, ``deadline`` (ISO), ``days_late``, ``kind`` (``late_start`` /
+    ``idle_1y`` / ``idle_2y`` / ``late_completion``), ``gov_cause``. Most overdue first.
     """
     if parcels is None:
         parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
     columns = ["code", "block_id", "buyer", "deadline", "days_late", "kind", "gov_cause"]
-    try:
-        lifecycle = importlib.import_module("gis.lifecycle")  # #3's deadline rules
-
-        late = lifecycle.warnings(parcels, as_of)
-    except (ImportError, AttributeError):
-        late = None
-    if late is not None:
-        return _from_lifecycle(late, parcels, columns)
-    sale = parcels[vocabulary.SALE_FIELD]
-    built = parcels[vocabulary.CONSTRUCTION_FIELD]
-    extension = pd.to_numeric(parcels["extension_days"], errors="coerce").fillna(0)
-    extension = pd.to_timedelta(extension, unit="D")
-    ts = pd.Timestamp(as_of)
-    rows = []
-    for kind_field, mask in (
-        ("agreed_start", (sale == "DELIVERED") & (built == "NOT_STARTED")),
-        ("agreed_completion", built == "STARTED"),
-    ):
-        agreed = pd.to_datetime(parcels[kind_field], errors="coerce")
-        deadline = agreed + extension
-        days = (ts - deadline).dt.days
-        hit = mask & deadline.notna() & (days > 0)
-        for i in parcels.index[hit]:
-            d = int(days[i])
-            if kind_field == "agreed_completion":
-                kind = "late_completion"
-            else:
-                kind = (
-                    "idle_2y"
-                    if d >= IDLE_2Y_DAYS
-                    else "idle_1y"
-                    if d >= IDLE_DAYS
-                    else "late_start"
-                )
-            rows.append(
-                {
-                    "code": parcels.at[i, "code"],
-                    "block_id": parcels.at[i, "block_id"],
-                    "buyer": _text(parcels.at[i, "buyer"]),
-                    "deadline": deadline[i].date().isoformat(),
-                    "days_late": d,
-                    "kind": kind,
-                    "gov_cause": bool(parcels.at[i, "gov_cause_delay"] is True),
-                }
-            )
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["days_late", "code"], ascending=[False, True]).reset_index(drop=True)
+    return _from_lifecycle(lifecycle.warnings(parcels, as_of), parcels, columns)
 
 
 def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -656,55 +605,15 @@ def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str
     return ordered[columns].reset_index(drop=True)
 
 
-#: The industrial land uses that count for "industrial land sold".
-_INDUSTRIAL_USES = frozenset({"INDUSTRIAL", "M0"})
-
-
 def targets_progress(frames: Mapping[str, pd.DataFrame], as_of: date) -> pd.DataFrame:
-    """The year's targets (the year of ``as_of``) with what was achieved by ``as_of``.
-
-    Uses :func:`gis.targets.progress` (#4) when it is available. Otherwise a small stand-in
-    computes ``LAND_SOLD_MU`` (area in mu of industrial parcels first sold in the year, up
-    to ``as_of``) and leaves the other targets' ``actual`` NaN (shown as "—"). Columns:
-    ``target_id``, ``label_zh``, ``label_en``, ``unit``, ``target``, ``actual``,
-    ``progress_pct``.
-    """
+    """The year's targets (the year of ``as_of``) with what was achieved by ``as_of``,
+    from :func:`gis.targets.progress`. Columns: ``target_id``, ``label_zh``,
+    ``label_en``, ``unit``, ``target``, ``actual``, ``progress_pct``."""
     columns = ["target_id", "label_zh", "label_en", "unit", "target", "actual", "progress_pct"]
-    try:
-        targets_module = importlib.import_module("gis.targets")  # #4's module
-
-        full = targets_module.progress(frames, year=as_of.year, as_of=as_of)
-        out = full.rename(columns={"target_value": "target", "value": "actual"})
-        out["unit"] = out["unit"].fillna("").astype(str)
-        return out[columns].reset_index(drop=True)
-    except (ImportError, AttributeError, KeyError, TypeError):
-        pass  # the stand-in below
-    targets = frames["targets"]
-    year = pd.to_numeric(targets["year"], errors="coerce")
-    mine = targets[year == as_of.year]
-    actual = {"LAND_SOLD_MU": _land_sold_mu(frames, date(as_of.year, 1, 1), as_of)}
-    out = pd.DataFrame(
-        {
-            "target_id": mine["target_id"].astype(str),
-            "label_zh": mine["label_zh"].astype(str),
-            "label_en": mine["label_en"].astype(str),
-            "unit": mine["unit"].fillna("").astype(str),
-            "target": pd.to_numeric(mine["target_value"], errors="coerce"),
-        }
-    ).reset_index(drop=True)
-    out["actual"] = out["target_id"].map(actual).astype(float)
-    out["progress_pct"] = (out["actual"] / out["target"] * 100).where(out["target"] > 0)
-    return out[columns]
-
-
-def _land_sold_mu(frames: Mapping[str, pd.DataFrame], start: date, end: date) -> float:
-    sold = history.first_reached(
-        frames["status_events"], vocabulary.SALE_FIELD, vocabulary.SOLD_SALE_CODES, end
-    )
-    in_year = sold[sold.astype(str) >= start.isoformat()]
-    parcels = frames["parcels"]
-    hit = parcels[parcels["code"].isin(in_year.index) & parcels["land_use"].isin(_INDUSTRIAL_USES)]
-    return float(m2_to_mu(parcel_area_m2(hit)).sum()) if len(hit) else 0.0
+    full = targets.progress(frames, year=as_of.year, as_of=as_of)
+    out = full.rename(columns={"target_value": "target", "value": "actual"})
+    out["unit"] = out["unit"].fillna("").astype(str)
+    return out[columns].reset_index(drop=True)
 
 
 # ================================================================== scenarios (hook)
@@ -713,59 +622,35 @@ def scenario_comparison(
 ) -> pd.DataFrame | None:
     """A side-by-side table of saved reuse scenarios, or None when none is chosen.
 
-    With :mod:`gis.scenarios` (#5): its :func:`~gis.scenarios.compare` of the chosen
-    scenarios (the baseline is put first when only one is chosen), one row per metric,
-    one column per scenario, then the change against the first. Without it (the hook's
-    fallback): the numeric entries of each scenario's ``results_json`` (``totals``, or
-    the top level) side by side.
+    :func:`gis.scenarios.compare` of the chosen scenarios (the baseline is put first when
+    only one is chosen): one row per metric, one column per scenario, then the change
+    against the first.
     """
     if not scenario_ids:
         return None
     from gis.i18n import MESSAGES, t
 
-    try:
-        module = importlib.import_module("gis.scenarios")  # #5's module
-
-        items = [module.load_scenario(frames["scenarios"], sid) for sid in scenario_ids]
-        if len(items) == 1 and items[0].scenario_id != module.BASELINE_ID:
-            items.insert(0, module.baseline(frames))
-        table = module.compare(items[:3])
-    except (ImportError, AttributeError):
-        table = None
-    if table is not None:
-        label = t("mtg_col_item", lang)
-        out = pd.DataFrame(
-            {
-                label: [
-                    t(k, lang) if k in MESSAGES else str(m)
-                    for k, m in zip(table["label_key"], table["metric"], strict=True)
-                ]
-            }
-        )
-        names = {s.scenario_id: s.name for s in items}
-        for column in table.columns:
-            kind, _, sid = column.partition(":")
-            if kind == "value":
-                out[names.get(sid, sid)] = table[column].round(2)
-            elif kind == "diff":
-                out[t("mtg_col_change", lang, name=names.get(sid, sid))] = table[column].round(2)
-        return out
-    chosen = frames["scenarios"][frames["scenarios"]["scenario_id"].isin(list(scenario_ids))]
-    columns: dict[str, dict[str, float]] = {}
-    for row in chosen.itertuples(index=False):
-        try:
-            results = json.loads(row.results_json) if _text(row.results_json) else {}
-        except ValueError:
-            results = {}
-        figures = results.get("totals", results) if isinstance(results, dict) else {}
-        columns[str(row.name)] = {
-            str(k): float(v)
-            for k, v in figures.items()
-            if isinstance(v, (int, float)) and not isinstance(v, bool)
+    items = [scenarios.load_scenario(frames["scenarios"], sid) for sid in scenario_ids]
+    if len(items) == 1 and items[0].scenario_id != scenarios.BASELINE_ID:
+        items.insert(0, scenarios.baseline(frames))
+    table = scenarios.compare(items[:3])
+    label = t("mtg_col_item", lang)
+    out = pd.DataFrame(
+        {
+            label: [
+                t(k, lang) if k in MESSAGES else str(m)
+                for k, m in zip(table["label_key"], table["metric"], strict=True)
+            ]
         }
-    if not columns:
-        return None
-    return pd.DataFrame(columns).rename_axis(t("mtg_col_item", lang)).reset_index()
+    )
+    names = {s.scenario_id: s.name for s in items}
+    for column in table.columns:
+        kind, _, sid = column.partition(":")
+        if kind == "value":
+            out[names.get(sid, sid)] = table[column].round(2)
+        elif kind == "diff":
+            out[t("mtg_col_change", lang, name=names.get(sid, sid))] = table[column].round(2)
+    return out
 
 
 # ================================================================== helpers
@@ -773,10 +658,6 @@ def _next_id(ids: pd.Series, prefix: str) -> str:
     numbers = pd.to_numeric(ids.astype(str).str.removeprefix(prefix), errors="coerce")
     n = int(numbers.max()) + 1 if numbers.notna().any() else 1
     return f"{prefix}{n:04d}"
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _text(value: object) -> str:
@@ -864,14 +745,14 @@ def pack_tables(
             ],
         }
     )
-    targets = figures.targets
+    progress = figures.targets
     target_table = pd.DataFrame(
         {
-            t("mtg_col_target", lang): targets["label_zh" if lang == "zh" else "label_en"],
-            t("mtg_col_unit", lang): targets["unit"],
-            t("mtg_col_target_value", lang): targets["target"].round(2),
-            t("mtg_col_actual", lang): targets["actual"].round(1),
-            t("mtg_col_progress", lang): targets["progress_pct"].round(1),
+            t("mtg_col_target", lang): progress["label_zh" if lang == "zh" else "label_en"],
+            t("mtg_col_unit", lang): progress["unit"],
+            t("mtg_col_target_value", lang): progress["target"].round(2),
+            t("mtg_col_actual", lang): progress["actual"].round(1),
+            t("mtg_col_progress", lang): progress["progress_pct"].round(1),
         }
     )
     late = overdue_parcels(frames, as_of)

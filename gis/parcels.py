@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gis import vocabulary
-from gis.crs import area_m2, m2_to_hectares, m2_to_mu
+from gis.crs import M2_PER_MU, area_m2, m2_to_hectares, m2_to_mu
 
 
 def parcel_area_m2(parcels: gpd.GeoDataFrame) -> pd.Series:
@@ -62,5 +62,5 @@ def status_summary(parcels: gpd.GeoDataFrame, field: str) -> pd.DataFrame:
     table = grouped.reindex(codes, fill_value=0)
     table["count"] = table["count"].astype(int)
     table["area_mu"] = table["area_mu"].astype(float)
-    table["area_ha"] = table["area_mu"] / 15
+    table["area_ha"] = m2_to_hectares(table["area_mu"] * M2_PER_MU)
     return table.rename_axis("code").reset_index()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -26,6 +25,7 @@ import pandas as pd
 from gis import schema
 from gis._errors import ValidationError
 from gis.reuse import ReuseConfig, ScenarioRun, rerun, run_scenario
+from gis.store import utc_now
 
 BASELINE_ID = "BASELINE"
 #: Metrics compared side by side: (key in the results' ``totals``, message key, decimals).
@@ -68,10 +68,6 @@ class Scenario:
         from gis.reuse import PLACEMENT_COLUMNS
 
         return pd.DataFrame(self.results.get("placements", []), columns=list(PLACEMENT_COLUMNS))
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _dumps(value: Any) -> str:
@@ -161,7 +157,7 @@ def _baseline_row(run: ScenarioRun, *, author: str) -> dict[str, Any]:
         based_on=None,
         locked=True,
         note=None,
-        created_at=_now(),
+        created_at=utc_now(),
     )
 
 
@@ -225,7 +221,7 @@ def save_scenario(
             based_on=based_on,
             locked=False,
             note=note,
-            created_at=created_at or _now(),
+            created_at=created_at or utc_now(),
         )
         saved.append(new_id)
         return {"scenarios": _append(table, row)}

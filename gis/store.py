@@ -127,7 +127,7 @@ class ParkStore:
                     _write_frames(
                         staged,
                         {s.name: schema.empty_frame(s) for s in missing},
-                        {**self.meta(), "updated_at": _now()},
+                        {**self.meta(), "updated_at": utc_now()},
                     )
         return [spec.name for spec in missing]
 
@@ -213,7 +213,7 @@ class ParkStore:
                 **self.meta(),
                 **(meta or {}),
                 "data_version": str(current + 1),
-                "updated_at": _now(),
+                "updated_at": utc_now(),
             }
             with self._staged_copy() as staged:
                 _write_frames(staged, changed, new_meta)
@@ -256,7 +256,7 @@ class ParkStore:
             meta = {
                 **source.meta(),
                 "data_version": str(current + 1),
-                "updated_at": _now(),
+                "updated_at": utc_now(),
                 "restored_from": Path(backup).name,
             }
             staged = self._staging_path()
@@ -280,8 +280,8 @@ class ParkStore:
             "app": APP_ID,
             "schema_version": str(SCHEMA_VERSION),
             "data_version": "1",
-            "created_at": _now(),
-            "updated_at": _now(),
+            "created_at": utc_now(),
+            "updated_at": utc_now(),
             **meta,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -370,7 +370,8 @@ def _check_columns(spec: schema.LayerSpec, frame: Frame) -> None:
         raise StoreError("layer_duplicate_keys", layer=spec.name, column=spec.key, values=dupes)
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """Now in UTC as ISO text to the second: the time stamp of every record the app writes."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -400,4 +401,5 @@ __all__ = [
     "ParkStore",
     "open_park_store",
     "store_path",
+    "utc_now",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 
 import pandas as pd
@@ -296,8 +295,7 @@ def test_overdue_list_days_and_kinds():
     assert late.iloc[0]["days_late"] == 607 - 300
 
 
-def test_targets_stand_in_when_the_targets_module_is_missing(monkeypatch):
-    monkeypatch.setitem(sys.modules, "gis.targets", None)  # `from gis import targets` fails
+def test_targets_progress_counts_land_sold_this_year():
     frames = park_with_history()
     events = frames["status_events"]
     events.loc[events["event_id"] == 1, "effective_date"] = "2021-02-01"  # P1 sold in 2021
@@ -326,18 +324,8 @@ def test_pack_tables_have_chinese_titles_and_columns(store):
     ]
 
 
-def test_scenario_comparison_fallback_reads_results_json(monkeypatch):
-    monkeypatch.setitem(sys.modules, "gis.scenarios", None)
-    scenarios = pd.DataFrame(
-        [
-            {"scenario_id": "S1", "name": "方案一", "results_json": '{"totals": {"tax": 10}}'},
-            {"scenario_id": "S2", "name": "方案二", "results_json": '{"totals": {"tax": 12.5}}'},
-        ]
-    )
-    assert meeting.scenario_comparison({"scenarios": scenarios}, []) is None
-    table = meeting.scenario_comparison({"scenarios": scenarios}, ["S1", "S2"])
-    assert list(table.columns) == ["项目", "方案一", "方案二"]
-    assert table.iloc[0].tolist() == ["tax", 10.0, 12.5]
+def test_no_scenario_chosen_means_no_comparison():
+    assert meeting.scenario_comparison({"scenarios": pd.DataFrame()}, []) is None
 
 
 # ---------------------------------------------------------------- map layers

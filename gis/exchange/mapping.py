@@ -38,6 +38,7 @@ import shapely
 
 from gis import schema, vocabulary
 from gis._errors import ValidationError
+from gis.crs import M2_PER_HECTARE, M2_PER_MU
 from gis.exchange.geometry import GeometryReport, area_mismatches, clean, overlaps
 from gis.store import Frame, ParkStore
 
@@ -228,9 +229,9 @@ def unit_factor(source_column: str, column: schema.Column) -> float:
     name = str(source_column).lower()
     if column.unit == "m²":
         if "公顷" in name or "(ha)" in name or "hectare" in name:
-            return 10000.0
+            return M2_PER_HECTARE
         if "亩" in name or "(mu)" in name:
-            return 10000 / 15
+            return M2_PER_MU
     if column.unit == "亩":
         if "公顷" in name or "(ha)" in name:
             return 15.0

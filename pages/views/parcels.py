@@ -14,7 +14,7 @@ import streamlit as st
 
 from gis import excel, history, lifecycle, schema, vocabulary
 from gis._errors import ParkError
-from gis.crs import to_display
+from gis.crs import M2_PER_MU, to_display
 from gis.i18n import t
 from gis.parcels import enrich_parcels
 from gis.search import ParcelIndex, normalise
@@ -304,7 +304,7 @@ def _card(code: str) -> None:
                 "card_area_value",
                 lang,
                 mu=f"{row['area_mu']:,.2f}",
-                m2=f"{row['area_mu'] * 10000 / 15:,.0f}",
+                m2=f"{row['area_mu'] * M2_PER_MU:,.0f}",
             ),
         ),
         (t("tip_block", lang), str(row["block_name"])),
