@@ -24,6 +24,12 @@ Everything follows domain.md §1 and every number is configuration
 - **Classes** (§1.5): by percentile of the rank within the group (规上 and 规下 ranked
   separately; A = top 25 % inclusive, B to 70 %, C to 95 %, D the rest) or by absolute
   score thresholds.
+- **Adjustments** (§1.4, §1.5; the ``evaluation_adjustments`` layer): 加分 and 减分 move
+  the score (``score = base_score + bonus − deduction``, within the configured caps, each
+  row backed by a documented reason); an override ``FORCE_D`` (e.g. a serious safety or
+  environmental accident, a banned process) makes the class D while the firm is ranked as
+  usual; ``NOT_GRADED`` (公益性 firms, start-ups, firms building a major project) keeps the
+  firm evaluated but out of the ranking, managed as class B [S9].
 - **Key supervision** (§1.7): KS-1 power out of line with tax or sales, KS-2 large, long
   in production and still below size, KS-3 low tax per mu; combined with ``any`` or
   ``all``. Boundaries follow Chinese drafting: 以上/以下 include the number.
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -101,6 +108,15 @@ REASON_NO_FIGURES = "no_figures"
 REASON_SMALL_LAND = "small_land"
 REASON_MISSING_FIGURES = "missing_figures"
 MODES = ("percentile", "absolute")
+#: Overrides of an evaluation year (the ``override`` column of ``evaluation_adjustments``).
+FORCE_D = "FORCE_D"
+NOT_GRADED = "NOT_GRADED"
+OVERRIDES = (FORCE_D, NOT_GRADED)
+#: The class a NOT_GRADED firm is managed as ("参评不定等级，按B类管理", domain.md §1.5 [S9]).
+NOT_GRADED_CLASS = "B"
+#: The adjustment fields a user records (``year``, ``author`` and ``recorded_at`` are set
+#: by :func:`save_adjustments`).
+ADJUSTMENT_FIELDS = ("enterprise_id", "bonus_points", "deduction_points", "override", "reason")
 COMBINATORS = ("any", "all")
 KS_RULES = ("KS1", "KS2", "KS3")
 
@@ -155,6 +171,11 @@ class EfficiencyConfig:
     pool_min_revenue_wan, pool_min_growth_pct
         小升规 pool: 规下 firms with revenue from 1000万元 up to the 规上 line and growth of
         at least 15 % on the year before (defaults [I], §1.8).
+    max_bonus_points, max_deduction_points
+        Caps on one firm's 加分 and 减分 in a year (defaults 10 and 20 points [I]: [S8]
+        names bonus points but not the local caps). Non-negative; 0 allows none. An
+        adjustment above its cap is refused when it is recorded
+        (:func:`validate_adjustments`); the evaluation itself trusts the stored values.
     """
 
     weights_above: Mapping[str, float] = field(
@@ -200,6 +221,8 @@ class EfficiencyConfig:
     ks_combinator: str = "any"
     pool_min_revenue_wan: float = 1000.0
     pool_min_growth_pct: float = 15.0
+    max_bonus_points: float = 10.0
+    max_deduction_points: float = 20.0
 
     def __post_init__(self) -> None:
         # Mappings are frozen too, so a config can be shared (and cached) safely.
@@ -223,7 +246,8 @@ class EfficiencyConfig:
         ``efficiency_benchmark_not_positive``, ``efficiency_cuts_order`` (0 < A < B < C ≤ 1),
         ``efficiency_thresholds_negative``, ``efficiency_thresholds_order`` (A > B > C),
         ``efficiency_param_negative``, ``efficiency_bad_mode``, ``efficiency_bad_combinator``,
-        ``efficiency_bad_rule``, ``efficiency_class_labels``.
+        ``efficiency_bad_rule``, ``efficiency_class_labels``, ``adj_bonus_cap_invalid`` and
+        ``adj_deduction_cap_invalid`` (the caps on 加分/减分 must be numbers ≥ 0).
         """
         for group, weights, benchmarks, allowed in (
             ("above", self.weights_above, self.benchmarks_above, ABOVE_INDICATORS),
@@ -292,6 +316,15 @@ class EfficiencyConfig:
         for labels in (self.class_labels_zh, self.class_labels_en):
             if len(labels) != 4 or not all(str(x).strip() for x in labels):
                 raise ValidationError("efficiency_class_labels")
+        for name, key in (
+            ("max_bonus_points", "adj_bonus_cap_invalid"),
+            ("max_deduction_points", "adj_deduction_cap_invalid"),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, numbers.Real) or isinstance(value, bool):
+                raise ValidationError(key, value=value)
+            if not _finite(value) or value < 0:
+                raise ValidationError(key, value=value)
         return self
 
     # ------------------------------------------------------------ JSON
@@ -391,6 +424,199 @@ def save_config(
     return store.transaction(("settings",), change, expected_version=expected_version)
 
 
+# ---------------------------------------------------------------- adjustments layer
+def _points(value: Any) -> float | None:
+    """A number of points from an editor cell: empty = 0; None when it is not a number."""
+    if _text(value) is None:
+        return 0.0
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _year_of(year: Any) -> int:
+    try:
+        number = float(year)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(year, bool) or not math.isfinite(number) or not number.is_integer():
+        raise ValidationError("adj_bad_year", value=year)
+    return int(number)
+
+
+def validate_adjustments(
+    frame: pd.DataFrame,
+    *,
+    enterprises: pd.DataFrame,
+    year: int,
+    config: EfficiencyConfig = EfficiencyConfig(),
+) -> pd.DataFrame:
+    """Check one year's 加分/减分 and overrides as typed; return the rows to store.
+
+    ``frame`` holds the columns of :data:`ADJUSTMENT_FIELDS` (a missing column is empty;
+    other columns, e.g. ``year``, ``author``, ``recorded_at``, are ignored): one row per
+    firm. Rows left wholly empty (an editor's blank new row) are dropped; empty points
+    count as 0, an empty override as none. The result has the columns of the
+    ``evaluation_adjustments`` layer, ``year`` set to ``year`` and ``author`` /
+    ``recorded_at`` empty (:func:`save_adjustments` sets them).
+
+    Raises :class:`ValidationError` (the first problem found, in row order):
+    ``adj_bad_year``, ``adj_enterprise_missing`` (a row without a firm),
+    ``adj_unknown_enterprise``, ``adj_duplicate_enterprise``, ``adj_bonus_not_number`` /
+    ``adj_deduction_not_number``, ``adj_bonus_negative`` / ``adj_deduction_negative``,
+    ``adj_bonus_above_cap`` / ``adj_deduction_above_cap`` (over
+    ``config.max_bonus_points`` / ``max_deduction_points``), ``adj_unknown_override``,
+    ``adj_nothing_set`` (no points and no override), ``adj_reason_missing`` (every row
+    rests on a document or decision), and the config's own keys if it is invalid.
+    """
+    from gis.schema import EVALUATION_ADJUSTMENTS
+
+    config.validate()
+    year = _year_of(year)
+    names = {
+        str(e).strip(): n
+        for e, n in zip(enterprises["enterprise_id"], enterprises["name"], strict=True)
+        if _text(e) is not None
+    }
+    frame = pd.DataFrame(frame)
+    cells = {
+        name: (list(frame[name]) if name in frame else [None] * len(frame))
+        for name in ADJUSTMENT_FIELDS
+    }
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i in range(len(frame)):
+        cell = {name: values[i] for name, values in cells.items()}
+        if all(_text(v) is None for v in cell.values()):
+            continue  # a blank row
+        eid = _text(cell["enterprise_id"])
+        if eid is None:
+            raise ValidationError("adj_enterprise_missing", row=i + 1)
+        if eid not in names:
+            raise ValidationError("adj_unknown_enterprise", enterprise=eid)
+        firm = f"{eid} {names[eid]}"
+        if eid in seen:
+            raise ValidationError("adj_duplicate_enterprise", firm=firm)
+        seen.add(eid)
+        points = {}
+        for field_name, kind, cap in (
+            ("bonus_points", "bonus", config.max_bonus_points),
+            ("deduction_points", "deduction", config.max_deduction_points),
+        ):
+            value = _points(cell[field_name])
+            if value is None:
+                raise ValidationError(f"adj_{kind}_not_number", firm=firm, value=cell[field_name])
+            if value < 0:
+                raise ValidationError(f"adj_{kind}_negative", firm=firm, value=value)
+            if value > cap + 1e-9:
+                raise ValidationError(f"adj_{kind}_above_cap", firm=firm, value=value, cap=cap)
+            points[field_name] = value
+        override = _text(cell["override"])
+        if override is not None and override.upper() not in OVERRIDES:
+            raise ValidationError("adj_unknown_override", firm=firm, value=override)
+        override = None if override is None else override.upper()
+        if override is None and not any(points.values()):
+            raise ValidationError("adj_nothing_set", firm=firm)
+        reason = _text(cell["reason"])
+        if reason is None:
+            raise ValidationError("adj_reason_missing", firm=firm)
+        rows.append(
+            {
+                "enterprise_id": eid,
+                "year": year,
+                **points,
+                "override": override,
+                "reason": reason,
+                "author": None,
+                "recorded_at": None,
+            }
+        )
+    columns = list(EVALUATION_ADJUSTMENTS.column_names)
+    out = pd.DataFrame({name: pd.Series([r[name] for r in rows], dtype=object) for name in columns})
+    out["year"] = out["year"].astype("int64")
+    for name in ("bonus_points", "deduction_points"):
+        out[name] = out[name].astype(float)
+    return out
+
+
+def _same_content(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two adjustment rows record the same points, override and reason."""
+    for name in ("bonus_points", "deduction_points"):
+        x, y = _points(a.get(name)), _points(b.get(name))
+        if x is None or y is None or abs(x - y) > 1e-9:
+            return False
+    return _text(a.get("override")) == _text(b.get("override")) and _text(a.get("reason")) == _text(
+        b.get("reason")
+    )
+
+
+def save_adjustments(
+    store,
+    frame: pd.DataFrame,
+    *,
+    year: int,
+    author: str,
+    config: EfficiencyConfig = EfficiencyConfig(),
+    expected_version: int | None = None,
+) -> int:
+    """Replace the 加分/减分 and overrides of ``year`` with ``frame``, atomically.
+
+    ``frame`` is checked by :func:`validate_adjustments` against the store's enterprises
+    as they are at the time of the write (under the writers' lock); any problem raises
+    :class:`ValidationError` and nothing is written. Rows of other years are kept. A row
+    whose points, override and reason are unchanged keeps its ``author`` and
+    ``recorded_at``; new and changed rows get ``author`` and the time now
+    (:func:`gis.store.utc_now`). When nothing changed nothing is written. ``author`` is
+    required (``adj_author_missing``). Returns the data version after the call (the same
+    version when nothing changed).
+    """
+    from gis.schema import EVALUATION_ADJUSTMENTS
+
+    who = _text(author)
+    if who is None:
+        raise ValidationError("adj_author_missing")
+    config.validate()
+    year = _year_of(year)
+    now = utc_now()
+    columns = list(EVALUATION_ADJUSTMENTS.column_names)
+
+    def change(current: dict) -> dict | None:
+        rows = validate_adjustments(
+            frame, enterprises=current["enterprises"], year=year, config=config
+        )
+        stored = pd.DataFrame(current["evaluation_adjustments"])
+        stored = stored.reindex(columns=columns)
+        mine = _num(stored["year"]) == year
+        before = {str(r["enterprise_id"]).strip(): r for r in stored[mine].to_dict("records")}
+        if set(before) == set(rows["enterprise_id"]) and all(
+            _same_content(r, before[r["enterprise_id"]]) for r in rows.to_dict("records")
+        ):
+            return None  # nothing changed: nothing written
+        authors, stamps = [], []
+        for r in rows.to_dict("records"):
+            old = before.get(r["enterprise_id"])
+            keep = old is not None and _same_content(r, old) and _text(old["recorded_at"])
+            authors.append(old["author"] if keep else who)
+            stamps.append(old["recorded_at"] if keep else now)
+        rows["author"] = pd.Series(authors, index=rows.index, dtype=object)
+        rows["recorded_at"] = pd.Series(stamps, index=rows.index, dtype=object)
+        parts = [part for part in (stored[~mine], rows) if len(part)]
+        table = (
+            pd.concat(parts, ignore_index=True)[columns]
+            if parts
+            else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+        )
+        return {"evaluation_adjustments": table}
+
+    return store.transaction(
+        ("evaluation_adjustments", "enterprises"), change, expected_version=expected_version
+    )
+
+
 # ---------------------------------------------------------------- evaluation
 def years_between(start: date, end: date) -> float:
     """Years from ``start`` to ``end``: whole anniversaries plus the rest in days / 365.
@@ -421,6 +647,7 @@ def evaluate(
     *,
     year: int,
     config: EfficiencyConfig = EfficiencyConfig(),
+    adjustments: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Evaluate every enterprise on its figures of ``year``.
 
@@ -434,7 +661,27 @@ def evaluate(
     flags ``ks1``, ``ks2``, ``ks3``, ``key_supervision``, and the 小升规 columns
     ``revenue_growth_pct``, ``gap_to_above_scale_wan`` and ``pool``.
 
-    Neither input is modified.
+    ``adjustments`` (the ``evaluation_adjustments`` layer; rows of other years are
+    ignored) adds, per firm: ``bonus_points`` and ``deduction_points`` (0 without a row,
+    and where a value is empty), ``override`` (``FORCE_D``, ``NOT_GRADED`` or None) and
+    ``adjustment_reason``. For an evaluated firm ``base_score`` is the indicator score and
+    ``score = base_score + bonus_points − deduction_points``; ranks, percentiles and
+    classes come from ``score``. ``class_computed`` is the class before any override and
+    ``class_code`` the final one:
+
+    - ``FORCE_D``: ranked as usual (``class_computed`` from its rank), ``class_code`` D.
+    - ``NOT_GRADED``: evaluated (indicators and score shown) but not ranked — it does not
+      count in its group's ranks, ``group_size`` or percentiles; ``rank``, ``percentile``
+      and ``class_computed`` are empty, ``class_code`` is B (managed as B) and ``graded``
+      is False.
+
+    ``graded`` is True for evaluated firms that take part in the grading. Benchmarks (the
+    group means) stay over every evaluated firm, graded or not. An adjustment never
+    makes an excluded firm evaluated: it keeps its exclusion reason, an empty score and
+    class, and its recorded adjustment is still listed. The values are trusted as stored
+    (:func:`validate_adjustments` checked them); an empty value counts as 0.
+
+    No input is modified.
     """
     config.validate()
     year_end = date(year, 12, 31)
@@ -464,12 +711,19 @@ def evaluate(
     prev_rev = _num(prev.set_index(prev["enterprise_id"].astype(str))["revenue_wan"])
     out["revenue_prev_wan"] = out["enterprise_id"].map(prev_rev).astype(float)
 
-    # 规上: the statistics register's flag; the revenue line only where the flag is unknown.
+    # 规上 in the evaluated year: in the statistics register by 31 December where the
+    # register date is known (a firm registered later was 规下 that year), else the
+    # register's flag, and the revenue line only where neither is known.
     flag = firms["is_above_scale"].reset_index(drop=True)
+    since = (
+        firms["above_scale_since"].reset_index(drop=True)
+        if "above_scale_since" in firms
+        else pd.Series([None] * len(firms))
+    )
     by_revenue = out["revenue_wan"] >= config.above_scale_revenue_wan
     out["above_scale"] = [
-        bool(f) if f is not None and not (isinstance(f, float) and math.isnan(f)) else bool(r)
-        for f, r in zip(flag, by_revenue, strict=True)
+        _above_scale(_parse_date(s), f, bool(r), year_end)
+        for s, f, r in zip(since, flag, by_revenue, strict=True)
     ]
 
     starts = [_parse_date(v) for v in out["production_start"]]
@@ -507,9 +761,24 @@ def evaluate(
     out["evaluated"] = out["exclusion_reason"].isna()
     out["emission_imputed"] = pd.Series(imputed, dtype=bool) & out["evaluated"]
 
-    # Scores, ranks and classes per group.
+    # Adjustments of the year: 加分/减分 and overrides (domain.md §1.4, §1.5).
+    adj = _year_adjustments(adjustments, year)
+    ids = out["enterprise_id"]
+    out["bonus_points"] = ids.map(adj["bonus_points"]).fillna(0.0).astype(float)
+    out["deduction_points"] = ids.map(adj["deduction_points"]).fillna(0.0).astype(float)
+    out["override"] = pd.Series(list(ids.map(adj["override"])), dtype=object).where(
+        lambda s: s.isin(OVERRIDES), None
+    )
+    out["adjustment_reason"] = pd.Series(list(ids.map(adj["reason"])), dtype=object).where(
+        lambda s: s.notna(), None
+    )
+    out["graded"] = (out["evaluated"] & (out["override"] != NOT_GRADED)).astype(bool)
+
+    # Scores, ranks and classes per group: benchmarks over every evaluated firm, ranks
+    # over the graded ones.
+    out["base_score"] = np.nan
     out["score"] = np.nan
-    out["class_code"] = pd.Series([None] * len(out), dtype=object)
+    out["class_computed"] = pd.Series([None] * len(out), dtype=object)
     out["rank"] = pd.Series([pd.NA] * len(out), dtype="Int64")
     out["group_size"] = pd.Series([pd.NA] * len(out), dtype="Int64")
     out["percentile"] = np.nan
@@ -519,20 +788,72 @@ def evaluate(
             continue
         group = out[members]
         bench = _benchmarks(group, above=above, config=config)
-        scores = _scores(group, above=above, benchmarks=bench, config=config)
+        base = _scores(group, above=above, benchmarks=bench, config=config)
+        out.loc[members, "base_score"] = base
+        out.loc[members, "score"] = base + group["bonus_points"] - group["deduction_points"]
+        ranked = members & out["graded"]
+        if not ranked.any():
+            continue
+        scores = out.loc[ranked, "score"]
         ranks = scores.rank(ascending=False, method="min").astype(int)
         n = len(scores)
-        out.loc[members, "score"] = scores
-        out.loc[members, "rank"] = ranks.astype("Int64")
-        out.loc[members, "group_size"] = n
-        out.loc[members, "percentile"] = ranks / n
-        out.loc[members, "class_code"] = [
+        out.loc[ranked, "rank"] = ranks.astype("Int64")
+        out.loc[ranked, "group_size"] = n
+        out.loc[ranked, "percentile"] = ranks / n
+        out.loc[ranked, "class_computed"] = [
             _class_of(s, p, config) for s, p in zip(scores, ranks / n, strict=True)
         ]
+    out["class_code"] = out["class_computed"].where(out["graded"], None)
+    out.loc[out["graded"] & (out["override"] == FORCE_D), "class_code"] = "D"
+    out.loc[out["evaluated"] & ~out["graded"], "class_code"] = NOT_GRADED_CLASS
 
     _key_supervision(out, producing, has_figures, config)
     _pool(out, producing, has_figures, config)
     return out
+
+
+def _year_adjustments(adjustments: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """The adjustments of ``year`` by enterprise id (the last row wins for a repeated id).
+
+    Columns ``bonus_points``, ``deduction_points`` (floats; empty or non-finite = 0),
+    ``override`` (upper-case code or None) and ``reason`` (text or None).
+    """
+    columns = ["bonus_points", "deduction_points", "override", "reason"]
+    if adjustments is None or len(adjustments) == 0 or "enterprise_id" not in adjustments:
+        return pd.DataFrame(columns=columns, index=pd.Index([], dtype=object))
+    frame = pd.DataFrame(adjustments)
+    rows = frame[_num(frame["year"]) == year] if "year" in frame else frame.iloc[0:0]
+    ids = rows["enterprise_id"].map(_text)
+    rows = rows[ids.notna()]
+    out = pd.DataFrame(index=pd.Index(ids[ids.notna()], dtype=object))
+    for name in ("bonus_points", "deduction_points"):
+        values = _num(rows[name]) if name in rows else pd.Series(np.nan, index=rows.index)
+        out[name] = values.where(np.isfinite(values), 0.0).to_numpy()
+    override = rows["override"] if "override" in rows else pd.Series(None, index=rows.index)
+    out["override"] = [None if (v := _text(o)) is None else v.upper() for o in override]
+    reason = rows["reason"] if "reason" in rows else pd.Series(None, index=rows.index)
+    out["reason"] = [_text(r) for r in reason]
+    return out[~out.index.duplicated(keep="last")]
+
+
+def _text(value: Any) -> str | None:
+    """``value`` as stripped text, or None when empty (None, NaN, NA, blank)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _above_scale(since: date | None, flag: Any, by_revenue: bool, year_end: date) -> bool:
+    if since is not None:
+        return since <= year_end
+    if (
+        flag is not None
+        and flag is not pd.NA
+        and not (isinstance(flag, float) and math.isnan(flag))
+    ):
+        return bool(flag)
+    return by_revenue
 
 
 def _parse_date(value: Any) -> date | None:
@@ -671,18 +992,26 @@ def class_cutoffs(
     """Lowest scores that reach A, B and C in one group of an evaluation.
 
     Absolute mode: the thresholds. Percentile mode: the lowest score among the group's
-    firms in that class or better (``inf`` when no firm reached it).
+    graded firms whose class by rank (``class_computed``, before any override) is that
+    class or better (``inf`` when no firm reached it). Overrides do not move the cut-offs:
+    a NOT_GRADED firm is managed as B whatever its score, a FORCE_D firm is D whatever its
+    rank.
     """
     if config.class_mode == "absolute":
         return config.absolute_thresholds
-    members = evaluation[
-        evaluation["evaluated"].astype(bool) & (evaluation["above_scale"] == above_scale)
-    ]
+    members = evaluation[_graded(evaluation) & (evaluation["above_scale"] == above_scale)]
+    by_rank = members["class_computed"] if "class_computed" in members else members["class_code"]
     cuts = []
     for i in range(3):
-        better = members[members["class_code"].isin(CLASSES[: i + 1])]["score"]
+        better = members[by_rank.isin(CLASSES[: i + 1])]["score"]
         cuts.append(float(better.min()) if len(better) else math.inf)
     return cuts[0], cuts[1], cuts[2]
+
+
+def _graded(evaluation: pd.DataFrame) -> pd.Series:
+    """The firms that were ranked (evaluated and not NOT_GRADED)."""
+    column = "graded" if "graded" in evaluation else "evaluated"
+    return evaluation[column].fillna(False).astype(bool)
 
 
 def predict_class(
@@ -702,7 +1031,7 @@ def predict_class(
     if not _finite(score):
         raise ValidationError("efficiency_param_negative", name="score", value=score)
     if config.class_mode == "percentile":
-        members = evaluation["evaluated"].astype(bool) & (evaluation["above_scale"] == above_scale)
+        members = _graded(evaluation) & (evaluation["above_scale"] == above_scale)
         if not members.any():
             raise ValidationError("efficiency_no_reference", above_scale=above_scale)
     for code, cut in zip(
@@ -828,8 +1157,10 @@ def parcel_classes(evaluation: pd.DataFrame) -> pd.DataFrame:
 
     The main firm is the evaluated firm with the most land on the parcel (an owner
     before a tenant on a tie, then the better score). Columns: ``parcel_code``,
-    ``class_code``, ``main_firm``, ``score``, ``firms`` (every firm on the parcel with
-    its class, '、'-joined), ``key_supervision`` (any firm on the parcel flagged),
+    ``class_code`` (the main firm's final class, overrides applied), ``main_firm``,
+    ``score``, ``graded`` (False when the main firm is evaluated but not graded — shown as
+    B — and when there is no main firm), ``firms`` (every firm on the parcel with its
+    class, '、'-joined), ``key_supervision`` (any firm on the parcel flagged),
     ``ks_firms`` (the flagged firms).
     """
     ev = evaluation.dropna(subset=["parcel_code"])
@@ -852,6 +1183,7 @@ def parcel_classes(evaluation: pd.DataFrame) -> pd.DataFrame:
                 "class_code": None if main is None else main["class_code"],
                 "main_firm": None if main is None else main["name"],
                 "score": np.nan if main is None else float(main["score"]),
+                "graded": False if main is None else bool(main.get("graded", True)),
                 "firms": "、".join(
                     f"{r['name']}({r['class_code']})" if r["evaluated"] else str(r["name"])
                     for _, r in firms.iterrows()
@@ -865,6 +1197,7 @@ def parcel_classes(evaluation: pd.DataFrame) -> pd.DataFrame:
         "class_code",
         "main_firm",
         "score",
+        "graded",
         "firms",
         "key_supervision",
         "ks_firms",
@@ -961,9 +1294,16 @@ def _column_specs():
         ),
         C("evaluated", "bool", "参评", "Evaluated"),
         C("exclusion", "str", "未参评原因", "Why not evaluated"),
+        C("base_score", "float", "基础得分", "Base score"),
+        C("bonus_points", "float", "加分", "Bonus points"),
+        C("deduction_points", "float", "减分", "Deduction points"),
         C("score", "float", "综合得分", "Score"),
         C("class_code", "str", "分类", "Class"),
         C("class_label", "str", "分类名称", "Class name"),
+        C("class_computed", "str", "按得分分类", "Class by score"),
+        C("override", "str", "直接定类", "Override"),
+        C("graded", "bool", "参与排名定级", "Ranked and graded"),
+        C("adjustment_reason", "str", "加减分与定类依据", "Grounds for adjustment"),
         C("rank", "int", "组内排名", "Rank in group"),
         C("group_size", "int", "组内参评企业数", "Firms in group"),
         C("note", "str", "备注", "Note"),
@@ -1031,9 +1371,15 @@ def evaluation_table(
     out["note"] = [t("eval_emission_imputed", lang) if i else "" for i in ev["emission_imputed"]]
     out["rank"] = ev["rank"].astype("Int64")
     out["group_size"] = ev["group_size"].astype("Int64")
-    for name in (*INDICATORS, "score", "years_producing", "revenue_growth_pct"):
-        out[name] = ev[name].astype(float).round(4 if name in INDICATORS else 2)
-    out = out[list(columns) if columns else [c.name for c in spec.columns]]
+    if "override" in ev:
+        out["override"] = [
+            t(f"adj_override_{o.lower()}", lang) if o in OVERRIDES else "" for o in ev["override"]
+        ]
+    rounded = (*INDICATORS, "score", "base_score", "bonus_points", "deduction_points")
+    for name in (*rounded, "years_producing", "revenue_growth_pct"):
+        if name in ev:
+            out[name] = ev[name].astype(float).round(4 if name in INDICATORS else 2)
+    out = out[list(columns) if columns else [c.name for c in spec.columns if c.name in out]]
     if for_export:
         for column in spec.columns:
             if column.dtype == "bool" and column.name in out:
@@ -1047,8 +1393,12 @@ __all__ = [
     "ABOVE_INDICATORS",
     "BELOW_INDICATORS",
     "CLASSES",
+    "FORCE_D",
     "INDICATORS",
     "INDICATOR_UNITS",
+    "NOT_GRADED",
+    "NOT_GRADED_CLASS",
+    "OVERRIDES",
     "SETTINGS_KEY",
     "EfficiencyConfig",
     "benchmarks_of",
@@ -1060,6 +1410,8 @@ __all__ = [
     "evaluation_table",
     "parcel_classes",
     "predict_class",
+    "save_adjustments",
     "save_config",
     "score_of",
+    "validate_adjustments",
 ]

@@ -57,11 +57,11 @@ def to_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def read_xlsx(data: bytes, *, sheet: str | int = 0) -> pd.DataFrame:
-    """The first (or named) sheet of an uploaded workbook as text cells, header from row 1.
+def open_workbook(data: bytes):
+    """An uploaded workbook, opened read-only with cached values (close it when done).
 
-    Raises :class:`ValidationError` (``xlsx_too_large`` / ``xlsx_unreadable`` /
-    ``xlsx_empty``) instead of openpyxl's exceptions, so the UI can say what is wrong.
+    Raises :class:`ValidationError` (``xlsx_too_large`` / ``xlsx_unreadable``) instead of
+    openpyxl's exceptions, so the UI can say what is wrong.
     """
     if len(data) > MAX_XLSX_BYTES:
         raise ValidationError(
@@ -70,11 +70,25 @@ def read_xlsx(data: bytes, *, sheet: str | int = 0) -> pd.DataFrame:
             limit_mb=MAX_XLSX_BYTES // 1_000_000,
         )
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a bad file
+        raise ValidationError("xlsx_unreadable", reason=type(exc).__name__) from exc
+
+
+def read_xlsx(data: bytes, *, sheet: str | int = 0) -> pd.DataFrame:
+    """The first (or named) sheet of an uploaded workbook as text cells, header from row 1.
+
+    Raises :class:`ValidationError` (``xlsx_too_large`` / ``xlsx_unreadable`` /
+    ``xlsx_empty``) instead of openpyxl's exceptions, so the UI can say what is wrong.
+    """
+    book = open_workbook(data)
+    try:
         ws = book[sheet] if isinstance(sheet, str) else book.worksheets[sheet]
         rows = list(ws.iter_rows(values_only=True))
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise ValidationError("xlsx_unreadable", reason=type(exc).__name__) from exc
+    finally:
+        book.close()
     rows = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
     if len(rows) < 2:
         raise ValidationError("xlsx_empty")

@@ -33,12 +33,14 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from gis import targets as target_rules
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.parcels import parcel_area_m2
@@ -927,7 +929,11 @@ def predict_parcels(
     config = efficiency_config or efficiency.EfficiencyConfig()
     year = evaluation_year(frames["enterprise_years"]) if year is None else year
     ev = efficiency.evaluate(
-        frames["enterprises"], frames["enterprise_years"], year=year, config=config
+        frames["enterprises"],
+        frames["enterprise_years"],
+        year=year,
+        config=config,
+        adjustments=frames.get("evaluation_adjustments"),
     )
     done = ev[ev["evaluated"].astype(bool)].copy()
     done["division"] = done["industry_code"].map(division)
@@ -1190,37 +1196,39 @@ def target_progress(
     frames: Mapping[str, pd.DataFrame],
     totals: Mapping[str, float],
     *,
-    as_of: Any = None,
-    year: int | None = None,
+    placements: pd.DataFrame | None = None,
+    as_of: date | None = None,
 ) -> pd.DataFrame:
     """Progress towards the targets a scenario moves: value now, after, and the target.
 
-    ``FIRMS_IN_PRODUCTION``: enterprises producing on ``as_of`` (default: any date),
-    plus the firms placed. ``NEW_ABOVE_SCALE_FIRMS``: firms whose revenue crossed 2000万
-    in ``year`` (from below, or new), plus the placed firms expecting ≥ 2000万.
+    "Now" is :func:`gis.targets.progress` on ``as_of`` (default: the last day of the
+    latest target year), so it reads as on the targets page. "After" adds the scenario:
+    for ``FIRMS_IN_PRODUCTION`` the placed firms on parcels the target counts (万洋:
+    :func:`gis.targets.counted_parcels`; all placements when ``placements`` is not
+    given), for ``NEW_ABOVE_SCALE_FIRMS`` the placed firms expecting ≥ 2000万.
     Columns: ``target_id``, ``label_zh``, ``label_en``, ``unit``, ``target``, ``now``,
     ``after``, ``share_after``.
     """
-    targets = pd.DataFrame(frames["targets"])
-    firms = pd.DataFrame(frames["enterprises"])
-    starts = firms["production_start"].dropna().astype(str)
-    if as_of is not None:
-        starts = starts[starts <= str(as_of)]
-    years = frames["enterprise_years"]
-    year = evaluation_year(years) if year is None else year
-    rev = years.assign(r=pd.to_numeric(years["revenue_wan"], errors="coerce"))
-    this = rev[rev["year"] == year].set_index("enterprise_id")["r"]
-    prev = rev[rev["year"] == year - 1].set_index("enterprise_id")["r"].reindex(this.index)
-    crossed = int(((this >= ABOVE_SCALE_WAN) & ~(prev >= ABOVE_SCALE_WAN)).sum())
-    now = {"FIRMS_IN_PRODUCTION": float(len(starts)), "NEW_ABOVE_SCALE_FIRMS": float(crossed)}
+    columns = ["target_id", "label_zh", "label_en", "unit", "target", "now", "after", "share_after"]
+    years = pd.to_numeric(frames["targets"]["year"], errors="coerce").dropna().astype(int)
+    if years.empty:
+        return pd.DataFrame(columns=columns)
+    if as_of is None:
+        as_of = date(int(years.max()), 12, 31)
+    year = as_of.year if as_of.year in set(years) else int(years.max())
+    progress = target_rules.progress(frames, year=year, as_of=as_of).set_index("target_id")
+    deltas = {key: float(totals.get(key, 0.0)) for key in TARGET_DELTAS.values()}
+    scope = target_rules.counted_parcels(frames, "FIRMS_IN_PRODUCTION")
+    if placements is not None and scope is not None:
+        deltas["firms_placed"] = float(placements["parcel_code"].astype(str).isin(scope).sum())
     rows = []
     for target_id, delta_key in TARGET_DELTAS.items():
-        match_rows = targets[targets["target_id"] == target_id]
-        if match_rows.empty:
+        if target_id not in progress.index:
             continue
-        t = match_rows.sort_values("year").iloc[-1]
+        t = progress.loc[target_id]
         goal = float(t["target_value"])
-        after = now[target_id] + float(totals.get(delta_key, 0.0))
+        now = float(t["value"])
+        after = now + deltas[delta_key]
         rows.append(
             {
                 "target_id": target_id,
@@ -1228,12 +1236,11 @@ def target_progress(
                 "label_en": t["label_en"],
                 "unit": t["unit"],
                 "target": goal,
-                "now": now[target_id],
+                "now": now,
                 "after": after,
                 "share_after": after / goal if goal else np.nan,
             }
         )
-    columns = ["target_id", "label_zh", "label_en", "unit", "target", "now", "after", "share_after"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -36,6 +36,14 @@ class LayerSpec:
     columns: tuple[Column, ...]
     label_zh: str
     label_en: str
+    #: Columns that identify a row together, when ``key`` alone does not (a table of
+    #: figures per firm and period); empty = ``key`` is unique.
+    unique: tuple[str, ...] = ()
+
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """The columns whose values are unique per row."""
+        return self.unique or (self.key,)
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -178,6 +186,9 @@ ENTERPRISES = LayerSpec(
         C("is_above_scale", "bool", "规上企业", "Above designated size"),
         C("production_start", "date", "投产日期", "In production since"),
         C("tenant", "bool", "租赁企业", "Tenant"),
+        # The day the firm entered the statistics register of 规上 firms (入库): the "new
+        # above-size firms" target counts these dates (empty: unknown or never).
+        C("above_scale_since", "date", "规上入库日期", "Above size since"),
     ),
     "企业",
     "Enterprises",
@@ -203,6 +214,49 @@ ENTERPRISE_YEARS = LayerSpec(
     ),
     "企业年度数据",
     "Enterprise yearly figures",
+    unique=("enterprise_id", "year"),
+)
+
+PERIOD_FIGURES = LayerSpec(
+    "period_figures",
+    None,
+    "subject_id",  # unique on (subject_kind, subject_id, year, months)
+    (
+        # A firm's year-to-date report (统计月报 1–N月累计), or a construction project's
+        # year-to-date fixed investment (固定资产投资 项目月报) on a parcel.
+        C("subject_kind", "str", "对象类型", "Subject", required=True),  # enterprise / project
+        C("subject_id", "str", "企业或地块编号", "Enterprise or parcel", required=True),
+        C("year", "int", "年度", "Year", required=True),
+        C("months", "int", "累计月数", "Months (Jan to)", "月", required=True),
+        C("revenue_wan", "float", "营业收入(累计)", "Revenue (YTD)", "万元"),
+        C("output_wan", "float", "工业总产值(累计)", "Gross output (YTD)", "万元"),
+        C("value_added_wan", "float", "工业增加值(累计)", "Value added (YTD)", "万元"),
+        C("tax_wan", "float", "税收(累计)", "Tax (YTD)", "万元"),
+        C("investment_wan", "float", "固定资产投资(累计)", "Fixed investment (YTD)", "万元"),
+    ),
+    "月度累计数据",
+    "Year-to-date figures",
+    unique=("subject_kind", "subject_id", "year", "months"),
+)
+
+EVALUATION_ADJUSTMENTS = LayerSpec(
+    "evaluation_adjustments",
+    None,
+    "enterprise_id",  # unique on (enterprise_id, year)
+    (
+        # 加分/减分 and overrides of one evaluation year (domain.md §1.4, §1.5).
+        C("enterprise_id", "str", "企业编号", "Enterprise ID", required=True),
+        C("year", "int", "评价年度", "Evaluation year", required=True),
+        C("bonus_points", "float", "加分", "Bonus points"),
+        C("deduction_points", "float", "减分", "Deduction points"),
+        C("override", "str", "直接定类", "Override"),  # FORCE_D / NOT_GRADED / empty
+        C("reason", "str", "依据", "Reason", required=True),
+        C("author", "str", "记录人", "Recorded by", required=True),
+        C("recorded_at", "datetime", "记录时间", "Recorded at", required=True),
+    ),
+    "评价加减分与定类",
+    "Evaluation adjustments",
+    unique=("enterprise_id", "year"),
 )
 
 CANDIDATES = LayerSpec(
@@ -357,6 +411,8 @@ LAYERS: tuple[LayerSpec, ...] = (
     VACANT_SPACES,
     ENTERPRISES,
     ENTERPRISE_YEARS,
+    PERIOD_FIGURES,
+    EVALUATION_ADJUSTMENTS,
     CANDIDATES,
     STATUS_EVENTS,
     TARGETS,

@@ -109,27 +109,46 @@ class ParkStore:
         if int(meta.get("schema_version", 0)) > SCHEMA_VERSION:
             raise StoreError("store_too_new", path=path, version=meta.get("schema_version"))
         missing = sorted(set(schema.LAYERS_BY_NAME) - tables)
+        missing += [f"{name}.{column}" for name, column in self._missing_columns()]
         if missing:
             raise StoreError("store_incomplete", path=path, layers=", ".join(missing))
 
-    def upgrade(self) -> list[str]:
-        """Add, empty, any layer the schema has gained since the file was created.
+    def _missing_columns(self) -> list[tuple[str, str]]:
+        """(layer, column) pairs the schema has gained since an existing layer was written."""
+        out = []
+        with self._connect() as con:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
+            for spec in schema.LAYERS:
+                if spec.name not in tables:
+                    continue
+                have = {r[1] for r in con.execute(f'PRAGMA table_info("{spec.name}")')}
+                out += [(spec.name, c) for c in spec.column_names if c not in have]
+        return out
 
-        A store made by an older version of the app lacks the layers of newer features;
-        they are added atomically. Returns the names added.
+    def upgrade(self) -> list[str]:
+        """Add what the schema has gained since the file was created: whole layers
+        (empty) and columns of existing layers (empty values).
+
+        A store made by an older version of the app lacks the layers and columns of newer
+        features; they are added atomically. Returns the names added (``layer`` or
+        ``layer.column``).
         """
         with self._lock():
             with self._connect() as con:
                 tables = {r[0] for r in con.execute("SELECT table_name FROM gpkg_contents")}
             missing = [spec for spec in schema.LAYERS if spec.name not in tables]
-            if missing:
+            columns = self._missing_columns()
+            frames: dict[str, Frame] = {s.name: schema.empty_frame(s) for s in missing}
+            for name in dict.fromkeys(layer for layer, _ in columns):
+                frame = self.read(name)
+                for layer, column in columns:
+                    if layer == name:
+                        frame[column] = pd.Series([None] * len(frame), dtype=object)
+                frames[name] = frame
+            if frames:
                 with self._staged_copy() as staged:
-                    _write_frames(
-                        staged,
-                        {s.name: schema.empty_frame(s) for s in missing},
-                        {**self.meta(), "updated_at": utc_now()},
-                    )
-        return [spec.name for spec in missing]
+                    _write_frames(staged, frames, {**self.meta(), "updated_at": utc_now()})
+        return [spec.name for spec in missing] + [f"{layer}.{c}" for layer, c in columns]
 
     # ----------------------------------------------------------------- reading
     def meta(self) -> dict[str, str]:
@@ -364,10 +383,14 @@ def _check_columns(spec: schema.LayerSpec, frame: Frame) -> None:
             raise StoreError("layer_not_spatial", layer=spec.name)
         if frame.crs is None:
             raise StoreError("layer_without_crs", layer=spec.name)
-    keys = frame[spec.key]
-    if spec.name != "enterprise_years" and keys.duplicated().any():
-        dupes = ", ".join(map(str, keys[keys.duplicated()].unique()[:5]))
-        raise StoreError("layer_duplicate_keys", layer=spec.name, column=spec.key, values=dupes)
+    identity = list(spec.identity)
+    repeated = frame.duplicated(subset=identity)
+    if repeated.any():
+        rows = frame.loc[repeated, identity].drop_duplicates().head(5)
+        dupes = ", ".join("/".join(map(str, r)) for r in rows.itertuples(index=False))
+        raise StoreError(
+            "layer_duplicate_keys", layer=spec.name, column="+".join(identity), values=dupes
+        )
 
 
 def utc_now() -> str:

@@ -9,11 +9,16 @@ with the reason, instead of a number.
 
 Three kinds of target:
 
-- ``flow``: an amount reached within the year (land sold): counted from 1 January;
+- ``flow``: an amount reached within the year (land sold, firms entering the 规上
+  register): counted from 1 January on the dates of the history;
 - ``stock``: a cumulative level (floor area started, firms in production): its value
   at the start of the year is the baseline of the even pace;
-- ``annual``: computed from the enterprises' yearly figures (investment, growth, firm
-  counts); there is no monthly series, and the year's figures must be in the store.
+- ``reported``: computed from the figures firms and projects report for January to a
+  month (1–N月累计, ``period_figures``, with the full-year ``enterprise_years`` as
+  January–December): the latest period that ended by the as-of date counts, and growth
+  compares it with the same months a year before (同比). Its pace is the even pace for an
+  amount (investment), the target itself for a rate (growth), none for a count of firms
+  by annual revenue (亿元企业), which is judged by the firms on course for it.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ from gis.schema import TARGETS
 INDUSTRIAL_USES = frozenset({"INDUSTRIAL", "M0"})
 #: The 万洋 block is found by its name (block ids are data).
 WANYANG_NAME = "万洋"
-ABOVE_SCALE_WAN = 2000.0  # 规上: main revenue ≥ 2000万元 (domain.md §1.2)
 BILLION_WAN = 10_000.0  # 亿元企业: revenue ≥ 1亿元 = 10000万元
+#: The figures a year-to-date report carries (columns of ``period_figures``).
+REPORT_FIGURES = ("revenue_wan", "output_wan", "value_added_wan", "tax_wan", "investment_wan")
 
 
 @dataclass(frozen=True)
@@ -44,10 +50,13 @@ class TargetDefinition:
     """How one target id is computed: its kind and its default labels and unit."""
 
     target_id: str
-    kind: str  # flow | stock | annual
+    kind: str  # flow | stock | reported
     label_zh: str
     label_en: str
     unit: str
+    #: How the expected value by a date is set: "even" (linear to the target over the
+    #: year), "rate" (the target itself: a growth rate), "none" (judged by projection).
+    pace: str = "even"
 
 
 DEFINITIONS: dict[str, TargetDefinition] = {
@@ -65,25 +74,29 @@ DEFINITIONS: dict[str, TargetDefinition] = {
             "FIRMS_IN_PRODUCTION", "stock", "累计投产企业", "Firms in production", "家"
         ),
         TargetDefinition(
-            "NEW_ABOVE_SCALE_FIRMS", "annual", "新增规上企业", "New above-size firms", "家"
+            "NEW_ABOVE_SCALE_FIRMS", "flow", "新增规上企业", "New above-size firms", "家"
         ),
         TargetDefinition(
-            "EFFECTIVE_INVESTMENT_YI", "annual", "有效投资", "Effective investment", "亿元"
+            "EFFECTIVE_INVESTMENT_YI", "reported", "有效投资", "Effective investment", "亿元"
         ),
-        TargetDefinition("TAX_GROWTH_PCT", "annual", "税费增长", "Tax and fee growth", "%"),
+        TargetDefinition(
+            "TAX_GROWTH_PCT", "reported", "税费增长", "Tax and fee growth", "%", pace="rate"
+        ),
         TargetDefinition(
             "VA_GROWTH_PCT",
-            "annual",
+            "reported",
             "规上工业增加值增长",
             "Above-size industrial value-added growth",
             "%",
+            pace="rate",
         ),
         TargetDefinition(
             "BILLION_YUAN_FIRMS",
-            "annual",
-            "亿元企业",
-            "Firms with revenue ≥ 100 million yuan",
+            "reported",
+            "培育亿元企业",
+            "New firms with revenue ≥ 100 million yuan",
             "家",
+            pace="none",
         ),
     )
 }
@@ -174,6 +187,8 @@ class _Items:
     note_key: str | None = None
     note_params: Mapping[str, object] | None = None
     computable: bool = True
+    #: A reported count's value expected for the whole year (亿元企业 on course).
+    projection: float | None = None
 
 
 def _blocks_of_parcels(frames: Mapping[str, pd.DataFrame]) -> pd.Series:
@@ -235,6 +250,19 @@ def _floor_area_started(frames, year: int, as_of: date) -> _Items:
     return _Items(items, "target_note_wanyang", {})
 
 
+def counted_parcels(frames, target_id: str) -> set[str] | None:
+    """The parcels whose firms count towards a firm-count target (None: every parcel).
+
+    ``FIRMS_IN_PRODUCTION`` counts the 万洋 block's parcels only (see below); a scenario
+    that places firms elsewhere does not move it.
+    """
+    if target_id != "FIRMS_IN_PRODUCTION":
+        return None
+    wanyang = _wanyang_blocks(frames) or set()
+    parcels = frames["parcels"]
+    return set(parcels.loc[parcels["block_id"].isin(wanyang), "code"].astype(str))
+
+
 def _firms_in_production(frames, year: int, as_of: date) -> _Items:
     # The seed: "万洋项目累计开工建筑面积超xxx万平方米,累计投产企业超xx家" — both about
     # the 万洋 project, so only firms on 万洋 parcels count.
@@ -254,114 +282,215 @@ def _firms_in_production(frames, year: int, as_of: date) -> _Items:
     return _Items(items[items["block_id"].isin(wanyang)], "target_note_wanyang", {})
 
 
-def _figures(
-    frames, year: int, *, need_previous: bool
-) -> tuple[pd.DataFrame, pd.DataFrame] | _Items:
-    """The enterprise figures of ``year`` (and the year before), joined to blocks."""
-    figures = frames["enterprise_years"].copy()
-    figures["year"] = pd.to_numeric(figures["year"], errors="coerce")
-    have = sorted(int(y) for y in figures["year"].dropna().unique())
-    latest = str(have[-1]) if have else "—"
-    for wanted in (year, year - 1) if need_previous else (year,):
-        if wanted not in have:
-            return _Items(
-                None, "target_note_no_figures", {"year": wanted, "latest": latest}, computable=False
-            )
+# ---------------------------------------------------------------- reported figures
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def _reports(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every year-to-date report, one row per subject and period, with its block.
+
+    The ``period_figures`` rows (1–N月累计), plus each firm's full-year figures
+    (``enterprise_years``) as a January–December report; where both give a firm's
+    January–December, the yearly figures win (they are the final ones).
+    """
+    periods = pd.DataFrame(frames["period_figures"]).copy()
+    yearly = pd.DataFrame(frames["enterprise_years"])
+    annual = pd.DataFrame(
+        {
+            "subject_kind": "enterprise",
+            "subject_id": yearly["enterprise_id"].astype(str),
+            "year": yearly["year"],
+            "months": 12,
+            **{c: yearly[c] for c in REPORT_FIGURES if c in yearly},
+        }
+    )
+    reports = pd.concat([f for f in (periods, annual) if len(f)] or [periods], ignore_index=True)
+    for col in ("year", "months", *REPORT_FIGURES):
+        reports[col] = pd.to_numeric(reports[col], errors="coerce").astype(float)
+    reports["subject_id"] = reports["subject_id"].astype(str)
+    reports = reports.dropna(subset=["year", "months"]).drop_duplicates(
+        ["subject_kind", "subject_id", "year", "months"], keep="last"
+    )
     blocks = _blocks_of_parcels(frames)
-    firms = frames["enterprises"].set_index(frames["enterprises"]["enterprise_id"].astype(str))
-    figures["enterprise_id"] = figures["enterprise_id"].astype(str)
-    figures["block_id"] = figures["enterprise_id"].map(firms["parcel_code"].astype(str)).map(blocks)
-    figures["is_above_scale"] = figures["enterprise_id"].map(firms["is_above_scale"])
-    this = figures[figures["year"] == year].drop_duplicates("enterprise_id", keep="last")
-    prev = figures[figures["year"] == year - 1].drop_duplicates("enterprise_id", keep="last")
-    return this, prev
+    firms = frames["enterprises"]
+    parcel_of = pd.Series(
+        firms["parcel_code"].astype(str).to_numpy(), index=firms["enterprise_id"].astype(str)
+    )
+    parcel = reports["subject_id"].where(
+        reports["subject_kind"] == "project", reports["subject_id"].map(parcel_of)
+    )
+    reports["block_id"] = parcel.map(blocks)
+    return reports
 
 
-def _num(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce").astype(float)
+@dataclass(frozen=True)
+class _Period:
+    """A reporting period: January to ``months`` of ``year`` (1–N月累计)."""
+
+    year: int
+    months: int
+
+    @property
+    def end(self) -> date:
+        return _month_end(self.year, self.months)
+
+
+def _latest_period(reports: pd.DataFrame, year: int, as_of: date) -> _Period | None:
+    """The longest period of ``year`` reported by ``as_of`` (its last day ≤ ``as_of``)."""
+    months = reports.loc[reports["year"] == year, "months"].dropna().astype(int)
+    done = [m for m in sorted(set(months)) if 1 <= m <= 12 and _month_end(year, m) <= as_of]
+    return _Period(year, done[-1]) if done else None
+
+
+def _periods_until(reports: pd.DataFrame, year: int, as_of: date) -> list[_Period]:
+    """Every reported period of ``year`` that ended by ``as_of``, in order."""
+    months = reports.loc[reports["year"] == year, "months"].dropna().astype(int)
+    return [
+        _Period(year, m)
+        for m in sorted(set(months))
+        if 1 <= m <= 12 and _month_end(year, m) <= as_of
+    ]
+
+
+def _no_report(reports: pd.DataFrame, year: int, as_of: date) -> _Items:
+    """Why a reported target cannot be computed: nothing of ``year`` reported by ``as_of``."""
+    ends = [
+        _month_end(int(y), int(m)) if 1 <= m <= 12 else date.max
+        for y, m in zip(reports["year"], reports["months"], strict=True)
+    ]
+    have = reports[[end <= as_of for end in ends]].sort_values(["year", "months"])
+    latest = (
+        f"{int(have['year'].iloc[-1])}-{int(have['months'].iloc[-1]):02d}" if len(have) else "—"
+    )
+    return _Items(
+        None,
+        "target_note_no_report",
+        {"year": year, "date": as_of.isoformat(), "latest": latest},
+        computable=False,
+    )
+
+
+def _of(reports: pd.DataFrame, period: _Period, kind: str = "enterprise") -> pd.DataFrame:
+    mask = (
+        (reports["year"] == period.year)
+        & (reports["months"] == period.months)
+        & (reports["subject_kind"] == kind)
+    )
+    return reports[mask]
+
+
+def _period_params(period: _Period) -> dict[str, object]:
+    return {"year": period.year, "months": period.months}
+
+
+def _investment(frames, period: _Period, reports: pd.DataFrame) -> _Items:
+    """Fixed investment so far: construction projects (项目) plus the firms' own (技改)."""
+    rows = reports[(reports["year"] == period.year) & (reports["months"] == period.months)]
+    amount = rows["investment_wan"] / 10_000
+    items = pd.DataFrame(
+        {"key": rows["subject_id"], "block_id": rows["block_id"], "amount": amount}
+    ).dropna(subset=["amount"])
+    projects = int((rows.loc[amount.notna(), "subject_kind"] == "project").sum())
+    return _Items(
+        items,
+        "target_note_investment",
+        {**_period_params(period), "projects": projects, "firms": len(items) - projects},
+    )
+
+
+def _growth(
+    reports: pd.DataFrame, period: _Period, column: str, firms: pd.Series | None = None
+) -> _Items:
+    """Year-on-year growth of ``column`` (同比): the same firms, the same months a year before."""
+    this = _of(reports, period)
+    before = _of(reports, _Period(period.year - 1, period.months)).set_index("subject_id")
+    if firms is not None:
+        this = this[this["subject_id"].isin(firms)]
+    items = pd.DataFrame(
+        {
+            "key": this["subject_id"],
+            "block_id": this["block_id"],
+            "amount": this[column],
+            "previous": this["subject_id"].map(before[column]),
+        }
+    ).dropna(subset=["amount", "previous"])
+    return _Items(items, "target_note_same_period", _period_params(period))
+
+
+def _tax_growth(frames, period: _Period, reports: pd.DataFrame) -> _Items:
+    return _growth(reports, period, "tax_wan")
+
+
+def _above_scale_on(frames, day: date) -> pd.Series:
+    """Ids of the firms in the 规上 register on ``day``: by their register date where known,
+    else by the register flag."""
+    firms = frames["enterprises"]
+    since = firms["above_scale_since"].astype(object)
+    known = since.notna() & (since.astype(str) != "")
+    dated = known & (since.astype(str) <= day.isoformat())
+    flagged = ~known & firms["is_above_scale"].fillna(False).astype(bool)
+    return firms.loc[dated | flagged, "enterprise_id"].astype(str)
+
+
+def _va_growth(frames, period: _Period, reports: pd.DataFrame) -> _Items:
+    # 规上工业增加值: the firms in the register at the period's end, on both periods' figures.
+    return _growth(reports, period, "value_added_wan", _above_scale_on(frames, period.end))
+
+
+def _billion_firms(frames, period: _Period, reports: pd.DataFrame) -> _Items:
+    """培育亿元企业: firms below 1亿元 of revenue last year (or new) that have passed it
+    this year so far; the note adds those on course for it over the whole year (the
+    months so far scaled to twelve), which is what the year will be judged on."""
+    this = _of(reports, period)
+    last_year = _of(reports, _Period(period.year - 1, 12)).set_index("subject_id")["revenue_wan"]
+    below_before = ~(this["subject_id"].map(last_year) >= BILLION_WAN)
+    revenue = this["revenue_wan"].where(below_before)
+    reached = (revenue >= BILLION_WAN).astype(float)
+    on_course = int((revenue * 12 / period.months >= BILLION_WAN).sum())
+    items = pd.DataFrame(
+        {"key": this["subject_id"], "block_id": this["block_id"], "amount": reached}
+    )
+    return _Items(
+        items,
+        "target_note_billion",
+        {**_period_params(period), "on_course": on_course, "previous": period.year - 1},
+        projection=float(on_course),
+    )
 
 
 def _new_above_scale(frames, year: int, as_of: date) -> _Items:
-    got = _figures(frames, year, need_previous=False)
-    if isinstance(got, _Items):
-        return got
-    this, prev = got
-    before = prev.set_index("enterprise_id")["revenue_wan"]
-    rev = _num(this["revenue_wan"])
-    was = _num(this["enterprise_id"].map(before))
-    new = (rev >= ABOVE_SCALE_WAN) & ~(was >= ABOVE_SCALE_WAN)
-    items = pd.DataFrame(
-        {"key": this["enterprise_id"], "block_id": this["block_id"], "amount": new.astype(float)}
-    )
-    return _Items(items)
-
-
-def _investment(frames, year: int, as_of: date) -> _Items:
-    got = _figures(frames, year, need_previous=False)
-    if isinstance(got, _Items):
-        return got
-    this, _ = got
-    amount = _num(this["investment_wan"]) / 10_000
-    if amount.isna().all():
-        return _Items(
-            None, "target_note_no_figures", {"year": year, "latest": "—"}, computable=False
-        )
-    items = pd.DataFrame(
-        {"key": this["enterprise_id"], "block_id": this["block_id"], "amount": amount}
-    )
-    return _Items(items.dropna(subset=["amount"]), "target_note_enterprise_investment", {})
-
-
-def _growth_items(this: pd.DataFrame, prev: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Per firm with both years: the amount this year and the year before (same firms)."""
-    before = prev.set_index("enterprise_id")[column]
+    """Firms entering the 规上 register in the year (统计入库), by their register date."""
+    firms = frames["enterprises"]
+    blocks = _blocks_of_parcels(frames)
+    since = firms["above_scale_since"].where(firms["above_scale_since"].astype(str) != "")
+    flagged = firms["is_above_scale"].fillna(False).astype(bool)
+    undated = int((flagged & since.isna()).sum())
+    if flagged.any() and since.notna().sum() == 0:
+        return _Items(None, "target_note_no_register_dates", {}, computable=False)
     items = pd.DataFrame(
         {
-            "key": this["enterprise_id"],
-            "block_id": this["block_id"],
-            "amount": _num(this[column]),
-            "previous": _num(this["enterprise_id"].map(before)),
+            "key": firms["enterprise_id"].astype(str).to_numpy(),
+            "block_id": firms["parcel_code"].astype(str).map(blocks).to_numpy(),
+            "amount": 1.0,
+            "date": since.to_numpy(),
         }
-    )
-    return items.dropna(subset=["amount", "previous"])
+    ).dropna(subset=["date"])
+    if undated:
+        return _Items(items, "target_note_register_dates_some", {"undated": undated})
+    return _Items(items, "target_note_register_dates", {})
 
 
-def _tax_growth(frames, year: int, as_of: date) -> _Items:
-    got = _figures(frames, year, need_previous=True)
-    if isinstance(got, _Items):
-        return got
-    this, prev = got
-    return _Items(_growth_items(this, prev, "tax_wan"), "target_note_comparable_firms", {})
-
-
-def _va_growth(frames, year: int, as_of: date) -> _Items:
-    got = _figures(frames, year, need_previous=True)
-    if isinstance(got, _Items):
-        return got
-    this, prev = got
-    flag = this["is_above_scale"]
-    above = flag.where(flag.notna(), _num(this["revenue_wan"]) >= ABOVE_SCALE_WAN).astype(bool)
-    return _Items(
-        _growth_items(this[above], prev, "value_added_wan"), "target_note_comparable_firms", {}
-    )
-
-
-def _billion_firms(frames, year: int, as_of: date) -> _Items:
-    got = _figures(frames, year, need_previous=False)
-    if isinstance(got, _Items):
-        return got
-    this, _ = got
-    big = (_num(this["revenue_wan"]) >= BILLION_WAN).astype(float)
-    return _Items(
-        pd.DataFrame({"key": this["enterprise_id"], "block_id": this["block_id"], "amount": big})
-    )
-
-
-_RULES: dict[str, Callable[..., _Items]] = {
+#: Dated targets: ``rule(frames, year, as_of)`` gives items with a ``date``.
+_DATED_RULES: dict[str, Callable[..., _Items]] = {
     "LAND_SOLD_MU": _land_sold,
     "FLOOR_AREA_STARTED_WAN_M2": _floor_area_started,
     "FIRMS_IN_PRODUCTION": _firms_in_production,
     "NEW_ABOVE_SCALE_FIRMS": _new_above_scale,
+}
+#: Reported targets: ``rule(frames, period, reports)`` gives the period's items.
+_REPORTED_RULES: dict[str, Callable[..., _Items]] = {
     "EFFECTIVE_INVESTMENT_YI": _investment,
     "TAX_GROWTH_PCT": _tax_growth,
     "VA_GROWTH_PCT": _va_growth,
@@ -375,6 +504,33 @@ def _aggregate(tid: str, items: pd.DataFrame) -> float:
         before = items["previous"].sum()
         return float((items["amount"].sum() / before - 1) * 100) if before > 0 else math.nan
     return float(items["amount"].sum())
+
+
+@dataclass
+class _Computed:
+    """A target's items as of a date: the dated items, or a reported period's."""
+
+    got: _Items
+    period: _Period | None = None
+
+
+def _compute(frames, tid: str, year: int, as_of: date, reports: pd.DataFrame | None) -> _Computed:
+    if tid in _DATED_RULES:
+        return _Computed(_DATED_RULES[tid](frames, year, as_of))
+    reports = _reports(frames) if reports is None else reports
+    period = _latest_period(reports, year, as_of)
+    if period is None:
+        return _Computed(_no_report(reports, year, as_of))
+    return _Computed(_REPORTED_RULES[tid](frames, period, reports), period)
+
+
+def _expected(d: TargetDefinition, goal: float, period: _Period) -> float:
+    """Where a reported target should be at the end of ``period``."""
+    if d.pace == "rate":
+        return goal
+    if d.pace == "even":
+        return goal * year_fraction(period.year, period.end)
+    return math.nan
 
 
 def _value_at(tid: str, kind: str, items: pd.DataFrame, year: int, day: date) -> float:
@@ -423,14 +579,16 @@ def progress(frames: Mapping[str, pd.DataFrame], *, year: int, as_of: date) -> p
     so they need not be as-of frames). One row per target, in the targets table's order:
     ``target_id``, ``label_zh``, ``label_en``, ``unit``, ``kind``, ``target_value``,
     ``computable``, ``value`` (NaN when not computable), ``baseline`` (a stock target's
-    level on 1 January), ``expected`` (where an even pace would be on ``as_of``; dated
-    targets only), ``progress_pct`` (value / target × 100), ``on_track``, and
-    ``note_key`` / ``note_params`` (a message saying why a value is missing or how it
-    was counted).
+    level on 1 January), ``expected`` (where the target's pace is on ``as_of``, or at the
+    end of a reported target's period), ``progress_pct`` (value / target × 100),
+    ``on_track``, ``period_months`` (a reported target: January to this month; else NaN),
+    ``projection`` (a count of firms on course for the year, 亿元企业), and ``note_key`` /
+    ``note_params`` (a message saying why a value is missing or how it was counted).
     """
     rows = []
     day = _end(year, as_of)
     share = year_fraction(year, as_of)
+    reports = _reports(frames)
     for _, target in targets_of_year(frames["targets"], year).iterrows():
         tid = str(target["target_id"])
         goal = float(target["target_value"])
@@ -448,6 +606,8 @@ def progress(frames: Mapping[str, pd.DataFrame], *, year: int, as_of: date) -> p
             "expected": math.nan,
             "progress_pct": math.nan,
             "on_track": None,
+            "period_months": math.nan,
+            "projection": math.nan,
             "note_key": None,
             "note_params": {},
         }
@@ -455,14 +615,25 @@ def progress(frames: Mapping[str, pd.DataFrame], *, year: int, as_of: date) -> p
             row.update(note_key="target_note_unknown_rule", note_params={"target_id": tid})
             rows.append(row)
             continue
-        got = _RULES[tid](frames, year, as_of)
+        computed = _compute(frames, tid, year, as_of, reports)
+        got = computed.got
         row.update(note_key=got.note_key, note_params=dict(got.note_params or {}))
         if not got.computable or got.items is None:
             rows.append(row)
             continue
-        if d.kind == "annual":
+        if computed.period is not None:
             value = _aggregate(tid, got.items)
-            on_track = value >= goal if math.isfinite(value) else None
+            expected = _expected(d, goal, computed.period)
+            projection = got.projection
+            if projection is not None:
+                on_track = projection >= goal
+            else:
+                on_track = value >= expected - 1e-9 if math.isfinite(value) else None
+            row.update(
+                expected=expected,
+                period_months=computed.period.months,
+                projection=math.nan if projection is None else projection,
+            )
         else:
             value = _value_at(tid, d.kind, got.items, year, day)
             baseline = (
@@ -495,6 +666,8 @@ def progress(frames: Mapping[str, pd.DataFrame], *, year: int, as_of: date) -> p
         "expected",
         "progress_pct",
         "on_track",
+        "period_months",
+        "projection",
         "note_key",
         "note_params",
     ]
@@ -507,22 +680,24 @@ def progress_by_block(
     """Each computable target's value per block as of ``as_of``.
 
     Long format: ``target_id``, ``block_id``, ``block_name``, ``value``; every block
-    appears for every computable target (zero where nothing counted), plus a row with
-    ``block_id`` None for items without a block (e.g. a firm with no parcel).
+    appears for every computable target (zero where nothing counted; a growth rate is
+    NaN for a block without comparable firms), plus a row with ``block_id`` None for
+    items without a block (e.g. a firm with no parcel).
     """
     blocks = frames["blocks"]
     names = dict(zip(blocks["block_id"], blocks["name"], strict=True))
     day = _end(year, as_of)
+    reports = _reports(frames)
     rows = []
     for _, target in targets_of_year(frames["targets"], year).iterrows():
         tid = str(target["target_id"])
         d = DEFINITIONS.get(tid)
         if d is None:
             continue
-        got = _RULES[tid](frames, year, as_of)
-        if not got.computable or got.items is None:
+        computed = _compute(frames, tid, year, as_of, reports)
+        if not computed.got.computable or computed.got.items is None:
             continue
-        items = got.items
+        items = computed.got.items
         for block_id in [*names, None]:
             own = (
                 items[items["block_id"].isna()]
@@ -531,7 +706,7 @@ def progress_by_block(
             )
             if block_id is None and own.empty:
                 continue
-            if d.kind == "annual":
+            if computed.period is not None:
                 value = _aggregate(tid, own) if len(own) or tid not in _GROWTH else math.nan
             else:
                 value = _value_at(tid, d.kind, own, year, day)
@@ -549,21 +724,27 @@ def progress_by_block(
 def monthly(
     frames: Mapping[str, pd.DataFrame], target_id: str, *, year: int, as_of: date
 ) -> pd.DataFrame | None:
-    """A dated target's cumulative value at each month's end up to ``as_of``, beside the
-    even pace from the year's baseline to the target on 31 December.
+    """A target's value at each month's end up to ``as_of``, beside its pace.
 
-    Columns: ``date`` (Timestamp), ``series`` ('actual' / 'pace'), ``value``. None for
-    annual or non-computable targets.
+    Dated targets: the cumulative value at each month's end against the even pace from
+    the year's baseline to the target on 31 December. Reported targets: the value of each
+    reported period (January to that month) against the even pace (an amount) or the
+    target rate (growth); a count judged by projection has no pace line.
+
+    Columns: ``date`` (Timestamp), ``series`` ('actual' / 'pace'), ``value``. None when
+    the target is unknown or not computable.
     """
     d = DEFINITIONS.get(target_id)
     targets = targets_of_year(frames["targets"], year)
     row = targets[targets["target_id"] == target_id]
-    if d is None or d.kind == "annual" or row.empty:
-        return None
-    got = _RULES[target_id](frames, year, as_of)
-    if not got.computable or got.items is None:
+    if d is None or row.empty:
         return None
     goal = float(row["target_value"].iloc[0])
+    if d.kind == "reported":
+        return _reported_series(frames, target_id, d, goal, year, as_of)
+    got = _DATED_RULES[target_id](frames, year, as_of)
+    if not got.computable or got.items is None:
+        return None
     start = date(year, 1, 1)
     eve = start - timedelta(days=1)
     baseline = 0.0 if d.kind == "flow" else _value_at(target_id, d.kind, got.items, year, eve)
@@ -588,11 +769,34 @@ def monthly(
                     "value": _value_at(target_id, d.kind, got.items, year, day),
                 }
             )
-    out = pd.DataFrame(records)
+    return _series_frame(records)
+
+
+def _reported_series(frames, target_id, d, goal, year, as_of) -> pd.DataFrame | None:
+    reports = _reports(frames)
+    periods = _periods_until(reports, year, as_of)
+    actual = []
+    for period in periods:
+        got = _REPORTED_RULES[target_id](frames, period, reports)
+        if got.computable and got.items is not None:
+            value = _aggregate(target_id, got.items)
+            if math.isfinite(value):
+                actual.append({"date": period.end, "series": "actual", "value": value})
+    if not actual:
+        return None
+    records = []
+    if d.pace == "even":
+        records.append({"date": date(year, 1, 1), "series": "pace", "value": 0.0})
+    if d.pace != "none":
+        for m in range(1, 13):
+            end = _month_end(year, m)
+            records.append(
+                {"date": end, "series": "pace", "value": _expected(d, goal, _Period(year, m))}
+            )
+    return _series_frame(records + actual)
+
+
+def _series_frame(records: list[dict]) -> pd.DataFrame:
+    out = pd.DataFrame(records, columns=["date", "series", "value"])
     out["date"] = pd.to_datetime(out["date"])
     return out
-
-
-def _month_end(year: int, month: int) -> date:
-    first_next = date(year + (month == 12), month % 12 + 1, 1)
-    return first_next - timedelta(days=1)

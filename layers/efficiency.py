@@ -51,6 +51,11 @@ def class_layer(
             "s": shown["score"].round(1),
             "f": shown["firms"].fillna("").astype(str),
             "x": shown["ks_firms"].fillna("").astype(str),
+            # A main firm evaluated but not graded (NOT_GRADED) shows as B, and says so.
+            "n": [
+                "" if g else t("adj_tip_not_graded", lang)
+                for g in shown.get("graded", pd.Series(True, index=shown.index))
+            ],
         }
     )
     spec = {
@@ -65,6 +70,7 @@ def class_layer(
         "tooltip": [
             [t("tip_code", lang), "c", None, ""],
             [t("tip_class", lang), "k", "classes", ""],
+            [t("adj_col_override", lang), "n", None, ""],
             [t("tip_main_firm", lang), "m", None, ""],
             [t("tip_score", lang), "s", None, ""],
             [t("tip_firms", lang), "f", None, ""],

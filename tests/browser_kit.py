@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -19,6 +20,22 @@ def new_page(browser, viewport: dict | None = None):
     page = context.new_page()
     page.set_default_timeout(MAP_TIMEOUT_S * 1000)
     return context, page
+
+
+def record_foreign_requests(page, app_url: str) -> list[str]:
+    """A list that fills with every request ``page`` sends outside the app's origin (and
+    every page error): it must stay empty, offline-first."""
+    origin = urlsplit(app_url).netloc
+    foreign: list[str] = []
+
+    def check(request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in LOCAL_SCHEMES and parts.netloc != origin:
+            foreign.append(request.url)
+
+    page.on("request", check)
+    page.on("pageerror", lambda error: foreign.append(f"page error: {error}"))
+    return foreign
 
 
 def map_frame(page, ready_js: str = MAP_READY_JS, timeout_s: float = MAP_TIMEOUT_S):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 from pathlib import Path
 
@@ -196,3 +197,130 @@ def test_land_bureau_shapefile_gbk_without_cpg_or_prj(store_copy, tmp_path):
     parcels = store.read("parcels").set_index("code")
     assert list(parcels.loc[list(codes), "name"]) == NAMES
     assert set(parcels.loc[list(codes), "block_id"]) == {"BH"}
+
+
+# ---------------------------------------------------------------- enterprise figures
+def open_figures_tab(lang: str = "zh") -> AppTest:
+    at = open_page(lang)
+    assert not [u for u in at.file_uploader if u.key.startswith("fig_file")]  # runs when open
+    at.session_state[f"data_tabs_{lang}"] = t("tab_figures", lang)
+    at.run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    return at
+
+
+def figures_upload(at: AppTest, name: str, data: bytes, round_: int = 0) -> AppTest:
+    at.file_uploader(key=f"fig_file_{round_}").set_value((name, data, "text/csv"))
+    return at.run(timeout=RUN_TIMEOUT)
+
+
+def figures_table(at: AppTest, lang: str = "zh"):
+    tables = [d.value for d in at.dataframe if t("fig_col_row", lang) in d.value.columns]
+    assert len(tables) == 1, [list(d.value.columns) for d in at.dataframe]
+    return tables[0]
+
+
+def test_enterprise_figures_upload_preview_and_import(store_copy):
+    """The statistics bureau's GBK CSV: firms by credit code and by name, amounts in 元."""
+    store = ParkStore(store_copy)
+    firms = store.read("enterprises")
+    years = store.read("enterprise_years")
+    first, second = firms.iloc[0], firms.iloc[1]
+    stored = set(zip(years["enterprise_id"], years["year"], strict=True))
+    year = int(years["year"].max())
+    expected_actions = [
+        "替换" if (first["enterprise_id"], year) in stored else "新增",
+        "新增",  # the year after the data's last
+    ]
+    csv = (
+        f"{year}年亩均评价数据,,,,\n"
+        "单位：元,,,,\n"
+        "统一社会信用代码,企业名称,年份,税收(元),用电量(千瓦时)\n"
+        f"{first['credit_code']},,{year},1230000,500000\n"
+        f",{second['name']},{year + 1},50000,1000\n"
+    ).encode("gbk")
+    version = store.data_version()
+    at = open_figures_tab()
+    assert t("tab_figures", "zh") in [tab.label for tab in at.tabs]
+    template = [d for d in at.get("download_button") if "导入模板" in d.proto.label]
+    assert len(template) == 1
+    figures_upload(at, "亩均数据.csv", csv)
+    assert_ran(at)
+    assert not at.error, texts(at.error)
+    assert t("fig_read_ok", "zh", name="亩均数据\\.csv", count=2, header=3) in texts(at.success)
+    assert at.selectbox(key="fig_map_enterprise_years_credit_code").value == "统一社会信用代码"
+    assert at.selectbox(key="fig_map_enterprise_years_tax_wan").value == "税收(元)"
+    table = figures_table(at)
+    assert list(table["企业或地块编号"]) == [first["enterprise_id"], second["enterprise_id"]]
+    assert list(table["识别依据"]) == ["统一社会信用代码", "企业名称"]
+    assert list(table["评价税收(万元)"]) == [123.0, 5.0]
+    assert list(table["导入后"]) == expected_actions
+    added = expected_actions.count("新增")
+    caption = t("fig_preview_caption", "zh", added=added, replaced=2 - added)
+    assert caption in texts(at.caption)
+    assert store.data_version() == version  # a preview writes nothing
+
+    at.button(key="fig_import").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert not at.error, texts(at.error)
+    done = [s for s in texts(at.success) if s.startswith("导入完成")]
+    assert done and f"新增 {added} 行" in done[0], texts(at.success)
+    assert store.data_version() == version + 1
+    after = store.read("enterprise_years").set_index(["enterprise_id", "year"])
+    assert after.loc[(first["enterprise_id"], year), "tax_wan"] == 123.0
+    assert after.loc[(first["enterprise_id"], year), "kwh"] == 500_000.0
+    assert after.loc[(second["enterprise_id"], year + 1), "tax_wan"] == 5.0
+    assert len(after) == len(years) + added
+    assert "before-import-enterprise_years" in store.backups()[0].name
+    assert not at.file_uploader(key="fig_file_1").value  # a fresh uploader
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_enterprise_figures_problems_block_the_import(store_copy, lang):
+    before = digest(store_copy)
+    csv = "企业编号,年度,累计月数,营业收入\nE0001,1999,6,10\nNOPE,2021,13,-5\n".encode()
+    at = open_figures_tab(lang)
+    at.selectbox(key="fig_layer").set_value("period_figures").run(timeout=RUN_TIMEOUT)
+    figures_upload(at, "bad.csv", csv)
+    assert_ran(at)
+    errors = texts(at.error)
+    keys = ("figures_bad_year", "figures_bad_months", "figures_negative", "figures_unknown_firm")
+    for key, rows in zip(keys, ("2", "3", "3", "3"), strict=True):
+        head = t(key, lang, **{p: "§" for p in _params(key)}).split("§")[0]
+        assert any(e.startswith(head) and rows in e for e in errors), (key, errors)
+    assert at.button(key="fig_import").disabled
+    assert t("import_blocked", lang) in texts(at.info)
+    assert digest(store_copy) == before
+
+
+def test_an_old_xls_is_explained(store_copy):
+    at = open_figures_tab("en")
+    figures_upload(at, "old.xls", b"\xd0\xcf\x11\xe0")
+    assert_ran(at)
+    assert texts(at.error) == [t("figures_xls", "en")]
+
+
+def test_a_workbook_sheet_can_be_chosen(store_copy):
+    from openpyxl import Workbook
+
+    store = ParkStore(store_copy)
+    firm = store.read("enterprises").iloc[0]
+    book = Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["请在“数据”表中填写"])
+    sheet = book.create_sheet("数据")
+    sheet.append(["企业编号", "年度", "研发经费(万元)"])
+    sheet.append([firm["enterprise_id"], 2030, 12.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = open_figures_tab("en")
+    figures_upload(at, "rd.xlsx", buffer.getvalue())
+    assert_ran(at)
+    assert at.selectbox(key="fig_sheet").options == ["填表说明", "数据"]
+    assert texts(at.error) == [t("figures_table_empty", "en", name="rd\\.xlsx")]
+    at.selectbox(key="fig_sheet").set_value("数据").run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert not at.error, texts(at.error)
+    table = figures_table(at, "en")
+    assert list(table["R&D spending(万元)"]) == [12.5]
+    assert list(table["Action"]) == ["Add"]

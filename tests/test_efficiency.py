@@ -431,6 +431,23 @@ def test_ks2_uses_the_register_flag_not_the_revenue():
     assert bool(by_id(evaluate(*frames([subject], rows), year=YEAR)).loc["X", "ks2"])
 
 
+@pytest.mark.parametrize(
+    ("flag", "since", "above"),
+    [
+        (True, "2021-04-01", False),  # registered after the evaluated year: 规下 in 2020
+        (True, "2020-12-31", True),  # registered on the year's last day: 规上
+        (False, "2019-01-01", True),  # left the register since: 规上 in 2020 all the same
+        (True, None, True),  # no date: the register's flag
+    ],
+)
+def test_size_group_follows_the_register_date(flag, since, above):
+    subject = firm("X", land_mu=15.0, is_above_scale=flag, above_scale_since=since)
+    rows = [figures("X", revenue_wan=2300.0, tax_wan=100.0, kwh=1e6)]
+    assert (
+        bool(by_id(evaluate(*frames([subject], rows), year=YEAR)).loc["X", "above_scale"]) is above
+    )
+
+
 # ---------------------------------------------------------------- 小升规 pool (§1.8)
 @pytest.mark.parametrize(
     ("previous", "current", "in_pool"),

@@ -278,6 +278,28 @@ def test_new_above_scale_counts_tenants_from_2000_wan():
     assert reuse.run_scenario(frames).totals["new_above_scale"] == 1
 
 
+def test_target_progress_reads_as_the_targets_page(sample_store_path):
+    from datetime import date
+
+    from gis import targets
+
+    frames = ParkStore(sample_store_path).read_all()
+    as_of = date(2021, 6, 30)
+    page = targets.progress(frames, year=2021, as_of=as_of).set_index("target_id")["value"]
+    parcels = frames["parcels"]
+    wanyang = parcels.loc[parcels["block_id"] == "WY", "code"].iloc[:2].tolist()
+    elsewhere = parcels.loc[parcels["block_id"] != "WY", "code"].iloc[:3].tolist()
+    placements = pd.DataFrame({"parcel_code": wanyang + elsewhere})
+    totals = {"firms_placed": 5.0, "new_above_scale": 1.0}
+    got = reuse.target_progress(frames, totals, placements=placements, as_of=as_of)
+    got = got.set_index("target_id")
+    assert got.loc["FIRMS_IN_PRODUCTION", "now"] == page["FIRMS_IN_PRODUCTION"]
+    # Only the two placements in 万洋 count towards the 万洋 firms-in-production target.
+    assert got.loc["FIRMS_IN_PRODUCTION", "after"] == page["FIRMS_IN_PRODUCTION"] + 2
+    assert got.loc["NEW_ABOVE_SCALE_FIRMS", "now"] == page["NEW_ABOVE_SCALE_FIRMS"]
+    assert got.loc["NEW_ABOVE_SCALE_FIRMS", "after"] == page["NEW_ABOVE_SCALE_FIRMS"] + 1
+
+
 def test_sample_park_run_is_deterministic(sample_store_path):
     frames = ParkStore(sample_store_path).read_all()
     config = reuse.ReuseConfig(allow_split=True)

@@ -3,6 +3,7 @@ import sqlite3
 import threading
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -213,6 +214,44 @@ def test_old_store_gains_new_layers_on_open(tmp_path):
     assert len(store.read("scenarios")) == 0
     assert store.read("annotations").crs.to_epsg() == 4490
     assert len(store.read("parcels")) == 4, "existing data kept"
+
+
+def test_old_store_gains_new_columns_on_open(tmp_path):
+    # A store written before enterprises had `above_scale_since`: drop it, then reopen.
+    path = tmp_path / "park.gpkg"
+    ParkStore.open(path, create=tiny_park)
+    before = ParkStore(path).read("enterprises")
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE enterprises DROP COLUMN above_scale_since")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="store_incomplete"):
+        ParkStore(path).check()
+    store = ParkStore.open(path)
+    after = store.read("enterprises")
+    assert "above_scale_since" in after.columns
+    assert after["above_scale_since"].isna().all()
+    assert list(after["enterprise_id"]) == list(before["enterprise_id"]), "rows kept"
+    assert after.crs.to_epsg() == 4490
+    store.write({"enterprises": after})  # writable with the schema's columns
+
+
+def test_composite_identity_is_checked(store):
+    rows = pd.DataFrame(
+        {
+            "subject_kind": ["enterprise", "enterprise", "project"],
+            "subject_id": ["E1", "E1", "E1"],
+            "year": [2021, 2021, 2021],
+            "months": [3, 6, 6],
+            **{c: [1.0, 2.0, 3.0] for c in ("revenue_wan", "output_wan", "value_added_wan")},
+            **{c: [1.0, 2.0, 3.0] for c in ("tax_wan", "investment_wan")},
+        }
+    )
+    store.write({"period_figures": rows})  # same id, different period or kind: fine
+    with pytest.raises(StoreError) as info:
+        store.write({"period_figures": pd.concat([rows, rows.iloc[[1]]])})
+    assert info.value.key == "layer_duplicate_keys"
+    assert "E1/2021/6" in str(info.value.params["values"])
 
 
 def test_mixed_geometry_layer_round_trips(store):

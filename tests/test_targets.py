@@ -67,6 +67,7 @@ def park(*, with_2021_figures: bool = True) -> dict:
             parcel_code="P1",
             is_above_scale=True,
             production_start="2020-06-01",
+            above_scale_since="2021-03-01",  # entered the register this year
         ),
         dict(
             enterprise_id="E2",
@@ -74,6 +75,7 @@ def park(*, with_2021_figures: bool = True) -> dict:
             parcel_code="P1",
             is_above_scale=False,
             production_start="2021-04-01",
+            above_scale_since="2021-08-01",  # after the as-of date
         ),
         dict(
             enterprise_id="E3",
@@ -88,56 +90,47 @@ def park(*, with_2021_figures: bool = True) -> dict:
             parcel_code="P4",
             is_above_scale=True,
             production_start="2019-01-01",
-        ),  # block B2
+        ),  # block B2; 规上 by the register flag, date unknown
     ]
     frames["enterprises"] = pd.DataFrame(firms, columns=list(schema.ENTERPRISES.column_names))
     years = [
-        dict(
-            enterprise_id="E1",
-            year=2020,
-            revenue_wan=1500.0,
-            tax_wan=50.0,
-            value_added_wan=300.0,
-            investment_wan=1000.0,
-        ),
-        dict(
-            enterprise_id="E4",
-            year=2020,
-            revenue_wan=12000.0,
-            tax_wan=200.0,
-            value_added_wan=2000.0,
-            investment_wan=500.0,
-        ),
+        dict(enterprise_id="E1", year=2020, revenue_wan=1500.0, tax_wan=50.0),
+        dict(enterprise_id="E4", year=2020, revenue_wan=12000.0, tax_wan=200.0),
     ]
-    if with_2021_figures:
-        years += [
-            dict(
-                enterprise_id="E1",
-                year=2021,
-                revenue_wan=2500.0,
-                tax_wan=60.0,
-                value_added_wan=330.0,
-                investment_wan=3000.0,
-            ),
-            dict(
-                enterprise_id="E4",
-                year=2021,
-                revenue_wan=11000.0,
-                tax_wan=240.0,
-                value_added_wan=2200.0,
-                investment_wan=2000.0,
-            ),
-            dict(
-                enterprise_id="E2",
-                year=2021,
-                revenue_wan=800.0,
-                tax_wan=10.0,
-                value_added_wan=100.0,
-                investment_wan=5000.0,
-            ),
-        ]
     frames["enterprise_years"] = pd.DataFrame(
         years, columns=list(schema.ENTERPRISE_YEARS.column_names)
+    )
+
+    def report(kind, subject, year, months, revenue=None, tax=None, va=None, invest=None):
+        return dict(
+            subject_kind=kind,
+            subject_id=subject,
+            year=year,
+            months=months,
+            revenue_wan=revenue,
+            tax_wan=tax,
+            value_added_wan=va,
+            investment_wan=invest,
+        )
+
+    periods = [
+        report("enterprise", "E1", 2020, 6, 700.0, 20.0, 140.0),
+        report("enterprise", "E4", 2020, 6, 5000.0, 100.0, 1000.0),
+        report("project", "P1", 2020, 6, invest=999.0),
+    ]
+    if with_2021_figures:
+        periods += [
+            report("enterprise", "E1", 2021, 3, 500.0, 12.0, 90.0, 600.0),
+            report("enterprise", "E4", 2021, 3, 2600.0, 45.0, 500.0, 100.0),
+            report("project", "P2", 2021, 3, invest=2000.0),
+            report("enterprise", "E1", 2021, 6, 1300.0, 30.0, 160.0, 1500.0),
+            report("enterprise", "E4", 2021, 6, 5600.0, 110.0, 1050.0, 300.0),
+            report("enterprise", "E2", 2021, 6, 5200.0, 10.0, 50.0, 200.0),  # new: no 2020
+            report("project", "P2", 2021, 6, invest=5000.0),
+            report("enterprise", "E1", 2021, 9, 2200.0, 50.0, 250.0, 2500.0),  # after as-of
+        ]
+    frames["period_figures"] = pd.DataFrame(
+        periods, columns=list(schema.PERIOD_FIGURES.column_names)
     )
     goals = {
         "LAND_SOLD_MU": 100.0,
@@ -198,34 +191,70 @@ def test_wanyang_floor_area_and_firms_are_stock_targets():
     assert firms["note_key"] == "target_note_wanyang"
 
 
-def test_annual_targets_from_the_years_figures():
+def test_new_above_scale_firms_by_register_date():
     prog = targets.progress(park(), year=2021, as_of=AS_OF)
-    # E1 crossed 2000万 (1500 → 2500); E4 was above already; E2 is below.
-    assert row(prog, "NEW_ABOVE_SCALE_FIRMS")["value"] == 1
-    # (3000 + 2000 + 5000) 万元 = 1.0 亿元
-    assert row(prog, "EFFECTIVE_INVESTMENT_YI")["value"] == pytest.approx(1.0)
-    # Same firms in both years (E1, E4): (60 + 240) / (50 + 200) − 1 = 20 %
-    assert row(prog, "TAX_GROWTH_PCT")["value"] == pytest.approx(20.0)
-    # 规上 firms E1, E4: (330 + 2200) / (300 + 2000) − 1 = 10 %
+    new = row(prog, "NEW_ABOVE_SCALE_FIRMS")
+    # E1 entered on 1 March; E2 enters in August (after the as-of date); E4 has no date.
+    assert new["kind"] == "flow" and new["value"] == 1
+    assert new["note_key"] == "target_note_register_dates_some"
+    assert new["note_params"] == {"undated": 1}
+    later = targets.progress(park(), year=2021, as_of=date(2021, 12, 31))
+    assert row(later, "NEW_ABOVE_SCALE_FIRMS")["value"] == 2
+    frames = park()
+    frames["enterprises"] = frames["enterprises"].assign(above_scale_since=None)
+    none = row(targets.progress(frames, year=2021, as_of=AS_OF), "NEW_ABOVE_SCALE_FIRMS")
+    assert not none["computable"] and none["note_key"] == "target_note_no_register_dates"
+
+
+def test_reported_targets_from_year_to_date_figures():
+    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    reported = prog[prog["kind"] == "reported"]
+    assert len(reported) == 4 and reported["computable"].all()
+    # January–June is the latest period ended by 30 June (January–September is not).
+    assert set(reported["period_months"]) == {6}
+    invest = row(prog, "EFFECTIVE_INVESTMENT_YI")
+    # E1 1500 + E4 300 + E2 200 + project P2 5000 = 7000万元 = 0.7亿元
+    assert invest["value"] == pytest.approx(0.7)
+    assert invest["expected"] == pytest.approx(1.0 * SHARE) and invest["on_track"]
+    assert invest["note_params"] == {"year": 2021, "months": 6, "projects": 1, "firms": 3}
+    # 同比, same firms (E1, E4; E2 has no 2020): (30 + 110) / (20 + 100) − 1
+    tax = row(prog, "TAX_GROWTH_PCT")
+    assert tax["value"] == pytest.approx((140 / 120 - 1) * 100)
+    assert tax["expected"] == 12.0 and tax["on_track"]
+    # 规上 on 30 June: E1 (since March) and E4 (flag): (160 + 1050) / (140 + 1000) − 1
     va = row(prog, "VA_GROWTH_PCT")
-    assert va["value"] == pytest.approx(10.0)
-    assert va["progress_pct"] == pytest.approx(10 / 12 * 100) and not va["on_track"]
-    assert row(prog, "BILLION_YUAN_FIRMS")["value"] == 1  # E4: 11000万元
-    assert prog["computable"].all()
+    assert va["value"] == pytest.approx((1210 / 1140 - 1) * 100)
+    assert va["progress_pct"] == pytest.approx(va["value"] / 12 * 100) and not va["on_track"]
+    # 培育亿元企业: E4 had 1亿 last year; E1 is far off; E2's 5200 in six months is on
+    # course (10400 a year) but has not passed 1亿 yet.
+    billion = row(prog, "BILLION_YUAN_FIRMS")
+    assert billion["value"] == 0 and billion["projection"] == 1 and billion["on_track"]
+    assert billion["note_params"]["on_course"] == 1
+
+
+def test_an_earlier_period_counts_before_june():
+    prog = targets.progress(park(), year=2021, as_of=date(2021, 4, 15))
+    invest = row(prog, "EFFECTIVE_INVESTMENT_YI")
+    assert invest["period_months"] == 3
+    assert invest["value"] == pytest.approx((600 + 100 + 2000) / 10_000)
+    # No January–March 2020 to compare with: no base, no number.
+    tax = row(prog, "TAX_GROWTH_PCT")
+    assert not tax["computable"] and tax["note_key"] == "target_note_no_base"
 
 
 def test_missing_figures_are_reported_not_computed():
     prog = targets.progress(park(with_2021_figures=False), year=2021, as_of=AS_OF)
-    annual = prog[prog["kind"] == "annual"]
-    assert len(annual) == 5
-    assert not annual["computable"].any()
-    assert annual["value"].isna().all()  # never a number standing in for missing data
-    assert set(annual["note_key"]) == {"target_note_no_figures"}
-    params = annual["note_params"].iloc[0]
-    assert params == {"year": 2021, "latest": "2020"}
-    text = t("target_note_no_figures", "zh", **params)
+    reported = prog[prog["kind"] == "reported"]
+    assert len(reported) == 4
+    assert not reported["computable"].any()
+    assert reported["value"].isna().all()  # never a number standing in for missing data
+    assert set(reported["note_key"]) == {"target_note_no_report"}
+    params = reported["note_params"].iloc[0]
+    # The latest report is 2020's full year (the yearly figures count as January–December).
+    assert params == {"year": 2021, "date": "2021-06-30", "latest": "2020-12"}
+    text = t("target_note_no_report", "zh", **params)
     assert "2021" in text and "不能计算" in text
-    assert prog[prog["kind"] != "annual"]["computable"].all()
+    assert prog[prog["kind"] != "reported"]["computable"].all()
 
 
 def test_not_computable_without_a_wanyang_block_or_floor_area():
@@ -254,10 +283,12 @@ def test_progress_by_block():
     land = blocks[blocks["target_id"] == "LAND_SOLD_MU"].set_index("block_id")["value"]
     assert land["B1"] == pytest.approx(45.0) and land["B2"] == 0
     tax = blocks[blocks["target_id"] == "TAX_GROWTH_PCT"].set_index("block_id")["value"]
-    assert tax["B1"] == pytest.approx(20.0)  # E1: 60 / 50 − 1
-    assert tax["B2"] == pytest.approx(20.0)  # E4: 240 / 200 − 1
+    assert tax["B1"] == pytest.approx(50.0)  # E1: 30 / 20 − 1
+    assert tax["B2"] == pytest.approx(10.0)  # E4: 110 / 100 − 1
     invest = blocks[blocks["target_id"] == "EFFECTIVE_INVESTMENT_YI"].set_index("block_id")
-    assert invest.loc["B1", "value"] == pytest.approx(0.8)  # E1 3000 + E2 5000 万元
+    # E1 1500 + E2 200 + project P2 5000 万元; B2: E4 300 万元
+    assert invest.loc["B1", "value"] == pytest.approx(0.67)
+    assert invest.loc["B2", "value"] == pytest.approx(0.03)
     # Totals per block add up to the park's value for additive targets.
     prog = targets.progress(park(), year=2021, as_of=AS_OF)
     assert invest["value"].sum() == pytest.approx(row(prog, "EFFECTIVE_INVESTMENT_YI")["value"])
@@ -275,7 +306,19 @@ def test_monthly_series_and_even_pace():
     stock = targets.monthly(park(), "FLOOR_AREA_STARTED_WAN_M2", year=2021, as_of=AS_OF)
     start = stock[(stock["series"] == "pace")]["value"].iloc[0]
     assert start == pytest.approx(2.0)  # the pace starts from the level on 1 January
-    assert targets.monthly(park(), "TAX_GROWTH_PCT", year=2021, as_of=AS_OF) is None
+    invest = targets.monthly(park(), "EFFECTIVE_INVESTMENT_YI", year=2021, as_of=AS_OF)
+    reported = invest[invest["series"] == "actual"].set_index("date")["value"]
+    assert list(reported.index) == [pd.Timestamp("2021-03-31"), pd.Timestamp("2021-06-30")]
+    assert list(reported.round(4)) == [0.27, 0.7]
+    invest_pace = invest[invest["series"] == "pace"].set_index("date")["value"]
+    assert invest_pace[pd.Timestamp("2021-12-31")] == pytest.approx(1.0)
+    tax = targets.monthly(park(), "TAX_GROWTH_PCT", year=2021, as_of=AS_OF)
+    assert set(tax.loc[tax["series"] == "pace", "value"]) == {12.0}  # the target rate
+    assert len(tax[tax["series"] == "actual"]) == 1  # March has no 2020 to compare with
+    billion = targets.monthly(park(), "BILLION_YUAN_FIRMS", year=2021, as_of=AS_OF)
+    assert set(billion["series"]) == {"actual"}  # judged by projection: no pace line
+    none = park(with_2021_figures=False)
+    assert targets.monthly(none, "TAX_GROWTH_PCT", year=2021, as_of=AS_OF) is None
 
 
 def test_year_fraction():
@@ -349,7 +392,14 @@ def test_sample_park_targets(sample_store_path):
     parcels = frames["parcels"].set_index("code")
     m2 = parcels.loc[["12B", "12C", "D07", "A3"], "area_m2_cert"].astype(float)
     assert row(prog, "LAND_SOLD_MU")["value"] == pytest.approx(float(m2.sum()) * 15 / 10000)
-    # The store holds figures up to 2020 only: the 2021 figure-based targets say so.
-    annual = prog[prog["kind"] == "annual"]
-    assert len(annual) == 5 and not annual["computable"].any()
-    assert prog[prog["kind"] != "annual"]["computable"].all()
+    # Every target is computed: the reported ones from January–June 2021.
+    assert prog["computable"].all()
+    assert set(prog.loc[prog["kind"] == "reported", "period_months"]) == {6}
+    firms = frames["enterprises"]
+    since = firms["above_scale_since"].dropna()
+    entered = since[(since >= "2021-01-01") & (since <= "2021-06-30")]
+    assert row(prog, "NEW_ABOVE_SCALE_FIRMS")["value"] == len(entered) > 0
+    periods = frames["period_figures"]
+    h1 = periods[(periods["year"] == 2021) & (periods["months"] == 6)]
+    invest = row(prog, "EFFECTIVE_INVESTMENT_YI")["value"]
+    assert invest == pytest.approx(h1["investment_wan"].sum() / 10_000)

@@ -67,19 +67,37 @@ def test_targets_show_progress_computed_from_the_data(store_copy, lang):
     land = expected.loc["LAND_SOLD_MU", "value"]
     mu = "亩" if lang == "zh" else "mu"
     assert metrics[expected.loc["LAND_SOLD_MU", label]] == f"{land:,.1f} {mu}"
-    # The non-computable targets say why, in the UI's language.
+    # Targets from year-to-date reports say which months they cover.
     captions = " ".join(c.value for c in at.caption)
-    assert t("target_note_no_figures", lang, year=2021, latest="2020") in captions
+    assert t("targets_period", lang, months=6) in captions
     table = at.dataframe[0].value
     assert len(table) == len(expected)
-    assert table[t("targets_col_status", lang)].tolist().count(t("targets_status_na", lang)) == 5
+    assert t("targets_status_na", lang) not in table[t("targets_col_status", lang)].tolist()
+    periods = table[t("targets_col_period", lang)].tolist()
+    assert periods.count(t("targets_period", lang, months=6)) == 4
+
+
+def test_targets_before_the_first_report_say_why(store_copy):
+    at = open_page()
+    at.date_input(key="as_of").set_value(date(2021, 1, 20)).run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    captions = " ".join(c.value for c in at.caption)
+    note = t("target_note_no_report", "zh", year=2021, date="2021-01-20", latest="2020-12")
+    assert note in captions
+    table = at.dataframe[0].value
+    assert table[t("targets_col_status", "zh")].tolist().count(t("targets_status_na", "zh")) == 4
 
 
 def test_every_section_runs(store_copy):
     frames = ParkStore(store_copy).read_all()
     at = open_page()
     section(at, "evaluation")
-    evaluation = efficiency.evaluate(frames["enterprises"], frames["enterprise_years"], year=2020)
+    evaluation = efficiency.evaluate(
+        frames["enterprises"],
+        frames["enterprise_years"],
+        year=2020,
+        adjustments=frames["evaluation_adjustments"],
+    )
     table = at.dataframe[0].value
     assert len(table) == len(frames["enterprises"])  # every firm, evaluated or not
     assert set(table["分类"].dropna()) <= set("ABCD")
@@ -93,6 +111,16 @@ def test_every_section_runs(store_copy):
             assert got["未参评原因"]  # the reason is written out
     counts = {m.label: m.value for m in at.metric}
     assert sum(int(v) for v in counts.values()) == int(evaluation["evaluated"].sum())
+    # The sample's adjustments show: a bonus adds to the score, overrides set the class.
+    adjustments = frames["evaluation_adjustments"].set_index("enterprise_id")
+    for eid, adj in adjustments.iterrows():
+        got = shown.loc[eid]
+        if adj["override"] == "FORCE_D":
+            assert got["分类"] == "D"
+        elif adj["override"] == "NOT_GRADED":
+            assert got["分类"] == "B"
+        elif adj["bonus_points"] > 0:
+            assert got["综合得分"] == pytest.approx(got["基础得分"] + adj["bonus_points"], abs=0.01)
 
     at.selectbox(key="tg_filter_status_zh").set_value("excluded").run(timeout=RUN_TIMEOUT)
     assert len(at.dataframe[0].value) == int((~evaluation["evaluated"]).sum())
@@ -127,3 +155,32 @@ def test_valid_settings_are_stored_and_used(store_copy):
     assert t("cfg_saved", "zh") in [s.value for s in at.success]
     section(at, "supervision")
     assert "全部条件" in " ".join(c.value for c in at.caption)
+
+
+def test_adjustments_editor_needs_an_author_and_reports_no_change(store_copy):
+    before = ParkStore(store_copy).data_version()
+    at = section(open_page(), "evaluation")
+    at.button(key="adj_save_2020").click().run(timeout=RUN_TIMEOUT)
+    assert [e.value for e in at.error] == [t("adj_author_missing", "zh")]
+    at.text_input(key="adj_author").set_value("经发科 王").run(timeout=RUN_TIMEOUT)
+    at.button(key="adj_save_2020").click().run(timeout=RUN_TIMEOUT)
+    assert_ran(at)
+    assert t("adj_unchanged", "zh") in [i.value for i in at.info]
+    assert ParkStore(store_copy).data_version() == before
+
+
+def test_block_table_leaves_a_rate_without_comparable_firms_empty(store_copy):
+    frames = ParkStore(store_copy).read_all()
+    blocks = targets.progress_by_block(frames, year=2021, as_of=AS_OF)
+    tax = blocks[blocks["target_id"] == "TAX_GROWTH_PCT"].set_index("block_name")["value"]
+    missing = tax[tax.isna()]
+    assert len(missing) > 0  # the sample's 万洋 firms have no January–June 2020 to compare
+    at = open_page()
+    table = next(d.value for d in at.dataframe if t("targets_block", "zh") in d.value.columns)
+    column = next(c for c in table.columns if "税费增长" in c)
+    shown = table.set_index(t("targets_block", "zh"))[column]
+    for name in missing.index:
+        assert shown[name] == "—"
+    for name, value in tax.dropna().items():
+        v = round(value, 2)
+        assert shown[name] == (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}")

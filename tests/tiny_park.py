@@ -235,4 +235,5 @@ def tiny_park() -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
             ],
         ),
     }
-    return frames
+    # Every other layer of the schema, empty, as a new store has them.
+    return {spec.name: frames.get(spec.name, schema.empty_frame(spec)) for spec in schema.LAYERS}

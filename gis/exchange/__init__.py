@@ -4,7 +4,9 @@ Reading (:mod:`.readers`) → placing in EPSG:4490 (:mod:`.crs_detect`, :mod:`.c
 mapping columns and checking geometry (:mod:`.mapping`, :mod:`.geometry`) → one
 all-or-nothing store transaction after a backup (:func:`.mapping.run_import`);
 exporting with :func:`.writers.export_layer`. Encodings: :mod:`.encoding`; 界址点 TXT:
-:mod:`.boundary_txt`; upload limits: :mod:`.limits`.
+:mod:`.boundary_txt`; upload limits: :mod:`.limits`. The enterprises' economic figures
+(yearly and year-to-date tables from the statistics and tax bureaus) have their own import:
+:mod:`.figures`.
 """
 
 from gis.exchange.crs_detect import CRS_CHOICES, DATUMS, Placement, guess_coordinates, place

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from gis._errors import ValidationError
+
 
 def _env_int(name: str, default: int) -> int:
     try:
@@ -34,3 +36,16 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def check_upload(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse an upload that is too large or empty (``exchange_too_large`` /
+    ``exchange_empty_file``), before any reader looks at it."""
+    if len(data) > limits.max_upload_bytes:
+        raise ValidationError(
+            "exchange_too_large",
+            size_mb=round(len(data) / 1024 / 1024, 1),
+            limit_mb=round(limits.max_upload_bytes / 1024 / 1024, 1),
+        )
+    if not data:
+        raise ValidationError("exchange_empty_file", name=name[:80])

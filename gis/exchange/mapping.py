@@ -158,6 +158,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"),
         "industry_code": ("行业代码", "行业", "hydm"),
         "parcel_code": ("所在地块", "地块编号", "dkbh"),
+        "above_scale_since": (
+            "规上入库日期",
+            "入库日期",
+            "入库时间",
+            "规上入库时间",
+            "纳入规上日期",
+        ),
     },
 }
 
@@ -241,7 +248,8 @@ def unit_factor(source_column: str, column: schema.Column) -> float:
 
 
 # ---------------------------------------------------------------- values
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """True for a missing value or text that is only white space."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -260,7 +268,7 @@ _DATE_PATTERNS = (
 
 def convert(value: object, dtype: str) -> object:
     """One cell as our ``dtype``; ``ValueError`` if it cannot be read."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, np.generic):
         value = value.item()
@@ -614,7 +622,7 @@ def _apply_updates(existing, rows, prepared, spec) -> tuple[gpd.GeoDataFrame, li
     for _, row in rows.iterrows():
         at = index[str(row[key])]
         for c in columns:
-            if not _blank(row[c]):
+            if not is_blank(row[c]):
                 out.at[at, c] = row[c]
         out.loc[[at], "geometry"] = gpd.GeoSeries([row.geometry], index=[at], crs=rows.crs).to_crs(
             out.crs
@@ -655,7 +663,7 @@ def _set_status_dates(new: gpd.GeoDataFrame, effective: str) -> gpd.GeoDataFrame
             if field_name == vocabulary.CONSTRUCTION_FIELD and code == "NOT_STARTED":
                 continue
             date_field = vocabulary.status(field_name, code).date_field
-            if _blank(out.at[i, date_field]):
+            if is_blank(out.at[i, date_field]):
                 out.at[i, date_field] = effective
     return out
 

@@ -36,7 +36,7 @@ from gis.exchange.encoding import (
     guess_text_encoding,
     normalize,
 )
-from gis.exchange.limits import DEFAULT_LIMITS, Limits
+from gis.exchange.limits import DEFAULT_LIMITS, Limits, check_upload
 
 #: Upload formats by file extension.
 FORMATS: dict[str, str] = {
@@ -120,14 +120,7 @@ def read_upload(
     ``encoding`` overrides the detected text encoding; ``layer`` picks a layer of a
     multi-layer file (GeoPackage, KML, a zip with several shapefiles, a DXF layer).
     """
-    if len(data) > limits.max_upload_bytes:
-        raise ValidationError(
-            "exchange_too_large",
-            size_mb=round(len(data) / 1024 / 1024, 1),
-            limit_mb=round(limits.max_upload_bytes / 1024 / 1024, 1),
-        )
-    if not data:
-        raise ValidationError("exchange_empty_file", name=name[:80])
+    check_upload(name, data, limits)
     fmt = file_format(name)
     if encoding is not None:
         encoding = normalize(encoding)

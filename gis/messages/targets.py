@@ -17,12 +17,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The data holds no targets. Add them under 'Edit targets' below.",
     ),
     "targets_as_of": (
-        "截至 {date}，全部由数据计算(地块、状态变更记录与企业年度数据)。",
-        "As of {date}, all computed from the data (parcels, status history, enterprise figures).",
+        "截至 {date}，全部由数据计算(地块、状态变更记录、规上入库日期、企业与项目的月度累计数据)。",
+        "As of {date}, all computed from the data (parcels, status history, above-size "
+        "register dates, firms' and projects' year-to-date figures).",
     ),
     "targets_not_computable": ("无法由数据计算", "Cannot be computed from the data"),
     "targets_col_target": ("指标", "Target"),
     "targets_col_unit": ("单位", "Unit"),
+    "targets_col_period": ("统计期", "Period"),
     "targets_col_goal": ("目标值", "Target value"),
     "targets_col_value": ("完成值", "Achieved"),
     "targets_col_progress": ("完成率(%)", "Progress (%)"),
@@ -32,7 +34,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "targets_status_achieved": ("已完成", "Achieved"),
     "targets_status_on_track": ("快于时序进度", "Ahead of pace"),
     "targets_status_behind": ("落后于时序进度", "Behind pace"),
-    "targets_status_below": ("未达目标", "Below target"),
     "targets_status_na": ("无法计算", "Not computable"),
     "targets_chart_progress": ("目标完成率", "Progress against target"),
     "targets_chart_monthly": ("逐月累计与时序进度", "Cumulative by month vs even pace"),
@@ -53,10 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "targets_saved": ("目标已保存。", "Targets saved."),
     "targets_unchanged": ("没有修改。", "Nothing changed."),
     # --- target notes (why a value is missing, or how it is counted)
-    "target_note_no_figures": (
-        "库中没有 {year} 年的企业年度数据(最新为 {latest} 年)，不能计算。",
-        "The store holds no enterprise figures for {year} (latest: {latest}), so this "
-        "cannot be computed.",
+    "target_note_no_report": (
+        "截至 {date} 还没有 {year} 年的月度累计数据(最新为 {latest})，不能计算。",
+        "No year-to-date figures for {year} had been reported by {date} (latest: {latest}), "
+        "so this cannot be computed.",
     ),
     "target_note_no_block": (
         "找不到名称含“{name}”的区块，不能计算。",
@@ -79,15 +80,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Wanyang block only (the seed: 'the Wanyang project's cumulative floor area started "
         "… firms in production …').",
     ),
-    "target_note_enterprise_investment": (
-        "按入驻企业固定资产投资合计；库中没有政府与基础设施投资。",
-        "Sum of the firms' fixed investment; the store holds no government or infrastructure "
-        "investment.",
+    "target_note_investment": (
+        "{year} 年 1–{months} 月累计：{projects} 个在建项目加 {firms} 家企业的固定资产投资"
+        "(库中没有政府与基础设施投资)。",
+        "{year}, January to month {months}: fixed investment of {projects} construction "
+        "projects and {firms} firms (the store holds no government or infrastructure "
+        "investment).",
     ),
-    "target_note_comparable_firms": (
-        "可比口径：两年均有数据的同一批企业。",
-        "Comparable basis: the same firms with figures in both years.",
+    "target_note_same_period": (
+        "{year} 年 1–{months} 月累计同比(同口径：上年同期也有数据的同一批企业)。",
+        "{year}, January to month {months}, against the same months a year before (the "
+        "same firms, with figures in both).",
     ),
+    "target_note_billion": (
+        "{previous} 年营收不足 1 亿元、{year} 年 1–{months} 月营收已超 1 亿元的企业；"
+        "按 1–{months} 月折算全年，预计 {on_course} 家。",
+        "Firms below 100 million yuan of revenue in {previous} that passed it in {year} up "
+        "to month {months}; scaled to the full year, {on_course} are on course.",
+    ),
+    "target_note_register_dates": (
+        "按规上入库日期计(统计入库)。",
+        "Counted by the date a firm entered the above-size register.",
+    ),
+    "target_note_register_dates_some": (
+        "按规上入库日期计(统计入库)；{undated} 家规上企业缺少入库日期，未计入。",
+        "Counted by the date a firm entered the above-size register; {undated} above-size "
+        "firms have no such date and are not counted.",
+    ),
+    "target_note_no_register_dates": (
+        "企业数据中没有规上入库日期，不能计算(可在企业导入时补充“规上入库日期”)。",
+        "The enterprises have no above-size register dates, so this cannot be computed (add "
+        "'Above size since' when importing enterprises).",
+    ),
+    "targets_period": ("1–{months} 月累计", "January to month {months}"),
+    "targets_status_rate_met": ("达到目标增速", "At or above the target rate"),
+    "targets_status_rate_below": ("低于目标增速", "Below the target rate"),
+    "targets_status_on_course": ("预计全年可完成", "On course for the year"),
+    "targets_status_off_course": ("预计全年难以完成", "Not on course for the year"),
     # --- target validation
     "targets_unknown_id": (
         "未知的指标编号“{target_id}”：只能使用系统已知的指标。",
@@ -276,6 +305,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown combinator '{value}' (any or all).",
     ),
     "efficiency_bad_rule": ("未知的监管规则“{value}”。", "Unknown rule '{value}'."),
+    "cfg_adjustments": ("加减分", "Bonus and deductions"),
+    "cfg_class_labels": ("类别名称", "Class names"),
     "efficiency_class_labels": (
         "分类名称须为 4 个非空名称(A–D)。",
         "Class names must be four non-empty names (A–D).",

@@ -1,4 +1,5 @@
-"""数据 Data: import with preview and validation report, export as shown, backup and restore."""
+"""数据 Data: import with preview and validation report (geodata, and the enterprises'
+economic figures), export as shown, backup and restore."""
 
 import hashlib
 
@@ -10,14 +11,15 @@ from gis import schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import area_mu
 from gis.excel import labelled_columns
-from gis.exchange import crs_detect, readers, writers
+from gis.exchange import crs_detect, figures, readers, writers
 from gis.exchange.encoding import ENCODINGS
 from gis.exchange.limits import DEFAULT_LIMITS
 from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_import, suggest_mapping
-from gis.i18n import error_text, t
+from gis.i18n import MESSAGES, error_text, t
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
 from ui import mapview, shell
+from ui.text import md
 
 FEEDBACK = "ex_feedback"  # (kind, text) shown once after a rerun
 UPLOADS = "ex_upload_round"  # bumped after an import so the uploader starts empty
@@ -25,6 +27,11 @@ DIGEST = "ex_digest"  # the file the mapping widgets were set up for
 MAP_PREFIX = "ex_map_"
 PREVIEW_COLOR = "#d81b60"
 PREVIEW_ROWS = 200
+TABS_KEY = "data_tabs"  # + language: the open tab's label
+FIG_UPLOADS = "fig_upload_round"  # bumped after a figures import: a fresh uploader
+FIG_DIGEST = "fig_digest"  # the figures file the widgets below were set up for
+FIG_FILE_KEYS = ("fig_map_", "fig_year", "fig_months", "fig_sheet", "fig_encoding", "fig_kind")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 lang = shell.lang()
 store = shell.store()
@@ -37,6 +44,15 @@ def layer_label(name: str) -> str:
 
 def show_error(exc: ParkError) -> None:
     st.error(error_text(exc, lang))
+
+
+def safe_text(key: str, params: dict) -> str:
+    """Message ``key`` with its parameters (text from the data) made safe for Markdown."""
+    return t(key, lang, **{k: md(v) if isinstance(v, str) else v for k, v in params.items()})
+
+
+def show_safe_error(exc: ParkError) -> None:
+    st.error(safe_text(exc.key, exc.params) if exc.key in MESSAGES else md(error_text(exc, lang)))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -90,25 +106,34 @@ def mapping_widgets(target: str, columns: list[str]) -> dict[str, str | None]:
     spec = schema.layer_spec(target)
     suggested = suggest_mapping(target, columns)
     options = ["", *columns]
-    mapping: dict[str, str | None] = {}
     first = [c for c in spec.columns if c.required or suggested[c.name]]
     ordered = first + [c for c in spec.columns if c not in first]
     found = sum(1 for v in suggested.values() if v)
     title = f"{t('import_mapping', lang)} ({found}/{len(spec.columns)})"
     with st.expander(title, expanded=not suggested[spec.key]):
         st.caption(t("import_mapping_help", lang))
-        grid = st.columns(3)
-        for i, column in enumerate(ordered):
-            label = column.label(lang) + (f"({column.unit})" if column.unit else "")
-            label += " *" if column.required else ""
-            picked = grid[i % 3].selectbox(
-                label,
-                options,
-                index=options.index(suggested[column.name] or ""),
-                key=f"{MAP_PREFIX}{target}_{column.name}",
-                format_func=lambda o: o or t("import_unmapped", lang),
-            )
-            mapping[column.name] = picked or None
+        return mapping_grid(
+            ordered, options, suggested, f"{MAP_PREFIX}{target}_", mark_required=True
+        )
+
+
+def mapping_grid(
+    columns, options: list[str], suggested: dict, key_prefix: str, *, mark_required: bool
+) -> dict[str, str | None]:
+    """Three columns of select boxes: for each of our ``columns``, the source column."""
+    mapping: dict[str, str | None] = {}
+    grid = st.columns(3)
+    for i, column in enumerate(columns):
+        label = column.label(lang) + (f"({column.unit})" if column.unit else "")
+        label += " *" if mark_required and column.required else ""
+        picked = grid[i % 3].selectbox(
+            label,
+            options,
+            index=options.index(suggested[column.name] or ""),
+            key=f"{key_prefix}{column.name}",
+            format_func=lambda o: o or t("import_unmapped", lang),
+        )
+        mapping[column.name] = picked or None
     return mapping
 
 
@@ -368,6 +393,234 @@ def import_tab() -> None:
         st.rerun()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def read_figures_cached(name: str, data: bytes, encoding: str | None, sheet: str | None):
+    return figures.read_figure_table(name, data, encoding=encoding, sheet=sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def figures_template_cached(layer: str, lang_: str) -> bytes:
+    return figures.figures_template(layer, lang_)
+
+
+def reset_figures_if_new_file(digest: str) -> None:
+    if st.session_state.get(FIG_DIGEST) != digest:
+        stale = [k for k in st.session_state if str(k).startswith(FIG_FILE_KEYS)]
+        for k in stale:
+            del st.session_state[k]
+        st.session_state[FIG_DIGEST] = digest
+
+
+def figure_mapping_widgets(layer: str, columns: list[str]) -> dict[str, str | None]:
+    """One selectbox per field of ``layer``; folded away once a firm column is found."""
+    suggested = figures.suggest_figure_mapping(layer, columns)
+    options = ["", *columns]
+    fields = figures.fields(layer)
+    found = sum(1 for v in suggested.values() if v)
+    identified = any(
+        suggested[f]
+        for f in ("enterprise_id", "subject_id", "credit_code", "firm_name")
+        if f in suggested
+    )
+    with st.expander(
+        f"{t('import_mapping', lang)} ({found}/{len(fields)})", expanded=not identified
+    ):
+        st.caption(t("fig_mapping_help", lang))
+        return mapping_grid(fields, options, suggested, f"fig_map_{layer}_", mark_required=False)
+
+
+def figures_preview_table(preview: figures.FiguresPreview, prepared) -> pd.DataFrame:
+    """The rows to import with the user's column names, figures the file maps only."""
+    rows = preview.rows
+    spec = schema.layer_spec(preview.layer)
+    id_field = "enterprise_id" if preview.layer == "enterprise_years" else "subject_id"
+    table = pd.DataFrame({t("fig_col_row", lang): rows["row"]})
+    if "subject_kind" in rows:
+        kinds = {k: t(f"fig_subject_{k}", lang) for k in figures.SUBJECT_KINDS}
+        table[spec.column("subject_kind").label(lang)] = rows["subject_kind"].map(kinds)
+    table[t("fig_col_subject", lang)] = rows[id_field]
+    table[t("fig_col_name", lang)] = rows["name"]
+    table[t("fig_col_matched_by", lang)] = rows["matched_by"].map(
+        lambda m: t(f"fig_matched_{m}", lang) if isinstance(m, str) else None
+    )
+    for name in ("year", "months"):
+        if name in rows:
+            table[spec.column(name).label(lang)] = rows[name]
+    for name in prepared.mapped:
+        column = spec.column(name)
+        label = column.label(lang) + (f"({column.unit})" if column.unit else "")
+        table[label] = pd.to_numeric(rows[name], errors="coerce")
+    if "action" in rows:
+        table[t("fig_col_action", lang)] = rows["action"].map(lambda a: t(f"fig_action_{a}", lang))
+    return table
+
+
+def figures_tab() -> None:
+    st.caption(t("fig_intro", lang))
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    layer = left.selectbox(
+        t("fig_layer", lang), list(figures.FIGURE_LAYERS), key="fig_layer", format_func=layer_label
+    )
+    filename = f"{layer_label(layer)}{'导入模板' if lang == 'zh' else ' template'}.xlsx"
+    right.download_button(
+        t("fig_template", lang),
+        data=figures_template_cached(layer, lang),
+        file_name=filename,
+        mime=XLSX_MIME,
+        key="fig_template",
+    )
+    round_ = st.session_state.get(FIG_UPLOADS, 0)
+    uploaded = st.file_uploader(
+        t("fig_upload", lang),
+        # .xls is accepted only to explain what to upload instead.
+        type=["xlsx", "csv", "xls"],
+        key=f"fig_file_{round_}",
+        help=t("fig_upload_help", lang, limit_mb=DEFAULT_LIMITS.max_upload_bytes // 2**20),
+    )
+    if uploaded is None:
+        return
+    name, data = uploaded.name, uploaded.getvalue()
+    reset_figures_if_new_file(hashlib.sha256(data).hexdigest()[:16])
+    try:
+        fmt = figures.file_format(name)
+    except ParkError as exc:
+        show_safe_error(exc)
+        return
+    encoding = None
+    if fmt == "csv":
+        choice = st.selectbox(
+            t("import_encoding", lang),
+            ["auto", *ENCODINGS],
+            key="fig_encoding",
+            format_func=lambda e: t("import_encoding_auto", lang) if e == "auto" else e,
+        )
+        encoding = None if choice == "auto" else choice
+    try:
+        sheet = None
+        if fmt == "xlsx":
+            sheets = figures.sheet_names(data)
+            if len(sheets) > 1:
+                sheet = st.selectbox(t("fig_sheet", lang), list(sheets), key="fig_sheet")
+        table = read_figures_cached(name, data, encoding, sheet)
+    except ParkError as exc:
+        show_safe_error(exc)
+        return
+    st.success(
+        safe_text(
+            "fig_read_ok", {"name": name, "count": len(table.frame), "header": table.header_row}
+        )
+    )
+    if table.encoding is not None:
+        st.caption(
+            t(
+                "import_encoding_found",
+                lang,
+                encoding=table.encoding.encoding,
+                source=t(f"enc_source_{table.encoding.source}", lang),
+            )
+        )
+    if table.title:
+        st.caption(safe_text("fig_title", {"title": table.title}))
+    if table.text_preview:
+        with st.expander(t("import_text_preview", lang)):
+            st.code(table.text_preview, language=None)
+
+    kind = None
+    if layer == "period_figures":
+        suggested = figures.suggest_figure_mapping(layer, table.columns)
+        st.session_state.setdefault("fig_kind", figures.suggest_kind(layer, suggested))
+        kind = st.radio(
+            t("fig_kind", lang),
+            list(figures.SUBJECT_KINDS),
+            key="fig_kind",
+            horizontal=True,
+            format_func=lambda k: t(f"fig_kind_{k}", lang),
+        )
+    mapping = figure_mapping_widgets(layer, table.columns)
+    guessed_year, guessed_months = table.period()
+    year = months = None
+    cells = iter(st.columns(3))
+    if not mapping.get("year"):
+        st.session_state.setdefault("fig_year", guessed_year or shell.as_of().year)
+        year = int(
+            next(cells).number_input(
+                t("fig_year_default", lang),
+                min_value=figures.YEAR_RANGE[0],
+                max_value=figures.YEAR_RANGE[1],
+                step=1,
+                key="fig_year",
+            )
+        )
+    if layer == "period_figures" and not mapping.get("months"):
+        st.session_state.setdefault("fig_months", guessed_months or shell.as_of().month)
+        months = int(
+            next(cells).number_input(
+                t("fig_months_default", lang), min_value=1, max_value=12, step=1, key="fig_months"
+            )
+        )
+    author = next(cells).text_input(t("import_author", lang), value="导入", key="fig_author")
+    mode = st.radio(
+        t("fig_mode", lang),
+        list(figures.FIGURE_MODES),
+        key="fig_mode",
+        format_func=lambda m: t(f"fig_mode_{m}", lang),
+    )
+
+    st.subheader(t("import_preview", lang))
+    prepared = figures.prepare_figures(
+        table, layer=layer, mapping=mapping, year=year, months=months, kind=kind
+    )
+    version = store.data_version()
+    preview = figures.preview_figures(shell.frames(), prepared, mode=mode)
+    for key, params in preview.notes:
+        st.caption(safe_text(key, params))
+    for problem in preview.problems:
+        show_safe_error(problem)
+    if not preview.rows.empty:
+        st.dataframe(
+            figures_preview_table(preview, prepared).head(PREVIEW_ROWS),
+            hide_index=True,
+            key="fig_table",
+        )
+    if preview.ok:
+        st.caption(t("fig_preview_caption", lang, added=preview.added, replaced=preview.replaced))
+        periods = preview.periods.rename(
+            columns={
+                "year": schema.layer_spec(layer).column("year").label(lang),
+                "months": schema.PERIOD_FIGURES.column("months").label(lang),
+                "rows": t("fig_col_rows", lang),
+                "added": t("fig_col_added", lang),
+                "replaced": t("fig_col_replaced", lang),
+            }
+        )
+        st.dataframe(periods, hide_index=True, key="fig_periods")
+        if preview.cleared:
+            cleared = "、".join(f"{c}({n})" for c, n in preview.cleared.items())
+            st.warning(safe_text("fig_cleared", {"columns": cleared}))
+    else:
+        st.info(t("import_blocked", lang))
+    if st.button(t("fig_button", lang), key="fig_import", type="primary", disabled=not preview.ok):
+        try:
+            outcome = figures.run_figures_import(
+                store, layer, prepared, author=author, expected_version=version, mode=mode
+            )
+        except ParkError as exc:
+            show_safe_error(exc)
+            return
+        st.session_state[FEEDBACK] = (
+            "success",
+            t(
+                "fig_done",
+                lang,
+                added=outcome.added,
+                replaced=outcome.replaced,
+                backup=outcome.backup.name,
+            ),
+        )
+        st.session_state[FIG_UPLOADS] = round_ + 1
+        st.rerun()
+
+
 def export_tab() -> None:
     frames = mapview.frames_as_of(shell.frames(), shell.as_of())
     left, middle, right = st.columns(3)
@@ -453,11 +706,18 @@ st.header(t("data_heading", lang))
 feedback = st.session_state.pop(FEEDBACK, None)
 if feedback:
     st.success(feedback[1])
-tab_import, tab_export, tab_backup = st.tabs(
-    [t("tab_import", lang), t("tab_export", lang), t("tab_backup", lang)]
+# The tabs track which one is open (one state per language: the state is the label), so the
+# figures tab runs only when opened: its uploader then never sits beside the import tab's.
+tab_import, tab_figures, tab_export, tab_backup = st.tabs(
+    [t("tab_import", lang), t("tab_figures", lang), t("tab_export", lang), t("tab_backup", lang)],
+    key=f"{TABS_KEY}_{lang}",
+    on_change="rerun",
 )
 with tab_import:
     import_tab()
+with tab_figures:
+    if tab_figures.open:
+        figures_tab()
 with tab_export:
     export_tab()
 with tab_backup:

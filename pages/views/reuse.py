@@ -290,7 +290,9 @@ def show_run(run: reuse.ScenarioRun) -> None:
     )
     left, right = st.columns(2)
     left.dataframe(totals, hide_index=True, key="reuse_totals_table", height="content")
-    progress = reuse.target_progress(frames, run.totals, as_of=shell.as_of())
+    progress = reuse.target_progress(
+        frames, run.totals, placements=run.matching.placements, as_of=shell.as_of()
+    )
     right.dataframe(
         pd.DataFrame(
             {

@@ -15,6 +15,7 @@ from gis.excel import to_xlsx
 from gis.i18n import error_text, t
 from layers.efficiency import efficiency_extras
 from ui import mapview, shell
+from ui.adjustments import adjustments_editor
 
 lang = shell.lang()
 as_of = shell.as_of()
@@ -61,7 +62,11 @@ def _by_block(path: str, data_version: int, year: int, day, _frames: dict) -> pd
 def _evaluation(path: str, data_version: int, year: int, config_json: str, _frames: dict):
     config = EfficiencyConfig.from_json(config_json)
     return efficiency.evaluate(
-        _frames["enterprises"], _frames["enterprise_years"], year=year, config=config
+        _frames["enterprises"],
+        _frames["enterprise_years"],
+        year=year,
+        config=config,
+        adjustments=_frames["evaluation_adjustments"],
     )
 
 
@@ -83,14 +88,42 @@ def _unit(unit: object, lg: str) -> str:
     return _UNITS_EN.get(text, text) if lg == "en" else text
 
 
-def _status(row: pd.Series, lg: str) -> str:
+#: Status → bar colour: blues and greens where a target is where it should be, reds and
+#: oranges where it is not (the chart's colours must not depend on which statuses occur).
+STATUS_COLOURS = {
+    "achieved": "#1565c0",
+    "on_track": "#64b5f6",
+    "rate_met": "#2e7d32",
+    "on_course": "#81c784",
+    "behind": "#e53935",
+    "rate_below": "#fb8c00",
+    "off_course": "#ef9a9a",
+    "na": "#9e9e9e",
+}
+
+
+def _status_code(row: pd.Series) -> str:
+    """One of :data:`STATUS_COLOURS`' keys for a progress row."""
     if not row["computable"]:
-        return t("targets_status_na", lg)
+        return "na"
+    pace = targets.DEFINITIONS[row["target_id"]].pace
+    if pace == "rate":
+        return "rate_met" if row["on_track"] else "rate_below"
     if row["value"] >= row["target_value"]:
-        return t("targets_status_achieved", lg)
-    if row["kind"] == "annual":
-        return t("targets_status_below", lg)
-    return t("targets_status_on_track" if row["on_track"] else "targets_status_behind", lg)
+        return "achieved"
+    if pace == "none":
+        return "on_course" if row["on_track"] else "off_course"
+    return "on_track" if row["on_track"] else "behind"
+
+
+def _status(row: pd.Series, lg: str) -> str:
+    return t(f"targets_status_{_status_code(row)}", lg)
+
+
+def _period(row: pd.Series, lg: str) -> str:
+    """'1–6月累计' for a target computed from year-to-date reports, else ''."""
+    months = row["period_months"]
+    return "" if pd.isna(months) else t("targets_period", lg, months=int(months))
 
 
 def _note(row: pd.Series, lg: str) -> str:
@@ -112,6 +145,7 @@ def _targets_table(prog: pd.DataFrame, lg: str) -> pd.DataFrame:
         {
             t("targets_col_target", lg): prog.apply(_label, axis=1, lg=lg),
             t("targets_col_unit", lg): [_unit(u, lg) for u in prog["unit"]],
+            t("targets_col_period", lg): prog.apply(_period, axis=1, lg=lg),
             # As floats, so a figure that cannot be computed shows as an empty cell.
             t("targets_col_goal", lg): _float(prog["target_value"]),
             t("targets_col_value", lg): _float(prog["value"].where(prog["computable"])),
@@ -140,8 +174,10 @@ def _block_table(blocks: pd.DataFrame, prog: pd.DataFrame, lg: str) -> pd.DataFr
             for tid in blocks["target_id"]
         ],
     )
+    # "first", not "sum": a growth rate a block cannot have (no comparable firms) stays
+    # empty instead of becoming 0.
     pivot = named.pivot_table(
-        index="block", columns="target", values="value", sort=False, aggfunc="sum"
+        index="block", columns="target", values="value", sort=False, aggfunc="first", dropna=False
     ).round(2)
     pivot.index.name = t("targets_block", lg)
     return pivot.reset_index()
@@ -172,6 +208,8 @@ def targets_section() -> None:
             with st.container(border=True):
                 value = _fmt(row["value"]) if row["computable"] else "—"
                 st.metric(row["label"], f"{value} {row['unit_shown']}")
+                if row["computable"] and _period(row, lang):
+                    st.caption(_period(row, lang))
                 if row["computable"] and row["target_value"] > 0:
                     share = max(0.0, min(1.0, row["value"] / row["target_value"]))
                     st.progress(
@@ -184,16 +222,20 @@ def targets_section() -> None:
                     st.caption(f"{t('targets_not_computable', lang)}{colon}{row['note']}")
 
     shown = _targets_table(prog, lang)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("targets_col_value", lang): st.column_config.NumberColumn(format="%.2f"),
-            t("targets_col_goal", lang): st.column_config.NumberColumn(format="%.2f"),
-        },
-        key="tg_progress_table",
-    )
+    numeric = [
+        t(key, lang)
+        for key in (
+            "targets_col_goal",
+            "targets_col_value",
+            "targets_col_progress",
+            "targets_col_expected",
+        )
+    ]
+    # On screen a missing number reads "—" (Streamlit would print "None"); the Excel
+    # export keeps real numbers and empty cells.
+    for column in numeric:
+        shown[column] = [_fmt(v, 2) for v in shown[column]]
+    st.dataframe(shown, hide_index=True, width="stretch", key="tg_progress_table")
 
     ok = prog[prog["computable"]]
     if len(ok):
@@ -209,9 +251,17 @@ def targets_section() -> None:
         base = alt.Chart(chart_data).encode(
             y=alt.Y("target:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
         )
+        shown_codes = [c for c in STATUS_COLOURS if c != "na"]
         bars = base.mark_bar().encode(
             x=alt.X("progress:Q", title=t("targets_col_progress", lang)),
-            color=alt.Color("status:N", title=t("targets_col_status", lang)),
+            color=alt.Color(
+                "status:N",
+                title=t("targets_col_status", lang),
+                scale=alt.Scale(
+                    domain=[t(f"targets_status_{c}", lang) for c in shown_codes],
+                    range=[STATUS_COLOURS[c] for c in shown_codes],
+                ),
+            ),
             tooltip=["target", "progress", "pace", "status"],
         )
         pace = base.mark_tick(color="#263238", thickness=3, size=22).encode(x="pace:Q")
@@ -253,8 +303,11 @@ def targets_section() -> None:
         st.subheader(t("targets_by_block", lang))
         blocks = _by_block(str(store.path), version, year, as_of, frames)
         if len(blocks):
+            block_table = _block_table(blocks, prog, lang)
+            for column in block_table.columns[1:]:  # "—" on screen where a value is missing
+                block_table[column] = [_fmt(v, 2) for v in block_table[column]]
             st.dataframe(
-                _block_table(blocks, prog, lang),
+                block_table,
                 hide_index=True,
                 width="stretch",
                 key="tg_block_table",
@@ -402,6 +455,8 @@ def evaluation_section(config: EfficiencyConfig) -> None:
         view = view[view["class_code"].isin(classes)]
     if name.strip():
         view = view[view["name"].astype(str).str.contains(name.strip(), regex=False)]
+    # Evaluated firms first, best score first (the excluded, with their reasons, below).
+    view = view.sort_values(["evaluated", "score"], ascending=[False, False], na_position="last")
     st.caption(t("eval_rows", lang, shown=len(view), total=len(ev)))
     st.dataframe(
         efficiency.evaluation_table(view, lang=lang, config=config),
@@ -429,6 +484,9 @@ def evaluation_section(config: EfficiencyConfig) -> None:
         file_name=f"efficiency-{year}.xlsx",
         mime=XLSX_MIME,
         key="tg_download_eval",
+    )
+    adjustments_editor(
+        store=store, frames=frames, year=year, config=config, lang=lang, version=version
     )
 
 
@@ -632,6 +690,29 @@ def settings_section(config: EfficiencyConfig) -> None:
         ks3_tax = d3.number_input(
             t("cfg_ks3_tax", lang), value=float(config.ks3_max_tax_per_mu), key="tg_cfg_ks3_tax"
         )
+        d3.markdown(f"**{t('cfg_adjustments', lang)}**")
+        max_bonus = d3.number_input(
+            t("adj_cfg_max_bonus", lang),
+            value=float(config.max_bonus_points),
+            step=1.0,
+            key="tg_cfg_max_bonus",
+        )
+        max_deduction = d3.number_input(
+            t("adj_cfg_max_deduction", lang),
+            value=float(config.max_deduction_points),
+            step=1.0,
+            key="tg_cfg_max_deduction",
+        )
+        st.markdown(f"**{t('cfg_class_labels', lang)}**")
+        label_columns = st.columns(len(CLASSES))
+        labels_zh = tuple(
+            col.text_input(f"{code} · 中文", value=text, key=f"tg_cfg_label_zh_{code}")
+            for col, code, text in zip(label_columns, CLASSES, config.class_labels_zh, strict=True)
+        )
+        labels_en = tuple(
+            col.text_input(f"{code} · English", value=text, key=f"tg_cfg_label_en_{code}")
+            for col, code, text in zip(label_columns, CLASSES, config.class_labels_en, strict=True)
+        )
         submitted = st.form_submit_button(t("cfg_save", lang), key="tg_cfg_save")
     if submitted:
         try:
@@ -644,8 +725,8 @@ def settings_section(config: EfficiencyConfig) -> None:
                 class_mode=mode,
                 percentile_cuts=tuple(cuts),
                 absolute_thresholds=tuple(thresholds),
-                class_labels_zh=config.class_labels_zh,
-                class_labels_en=config.class_labels_en,
+                class_labels_zh=tuple(x.strip() for x in labels_zh),
+                class_labels_en=tuple(x.strip() for x in labels_en),
                 min_land_mu_small=min_land,
                 above_scale_revenue_wan=above_line,
                 min_years_ks13=min_years,
@@ -659,6 +740,8 @@ def settings_section(config: EfficiencyConfig) -> None:
                 ks_combinator=combinator,
                 pool_min_revenue_wan=pool_revenue,
                 pool_min_growth_pct=pool_growth,
+                max_bonus_points=max_bonus,
+                max_deduction_points=max_deduction,
             )
             efficiency.save_config(store, new, author="app", expected_version=version)
         except ParkError as exc:
