@@ -51,7 +51,9 @@ import numpy as np
 import pandas as pd
 
 from gis._errors import ValidationError
+from gis.lifecycle import add_years, safe_date
 from gis.store import utc_now
+from gis.values import is_finite, is_missing
 
 #: The ``settings`` row that holds the configuration (JSON of :meth:`EfficiencyConfig.to_dict`).
 SETTINGS_KEY = "efficiency_config"
@@ -259,7 +261,7 @@ class EfficiencyConfig:
                         "efficiency_unknown_indicator", group=group, indicator=name
                     )
             for name, w in weights.items():
-                if not _finite(w) or w < 0:
+                if not is_finite(w) or w < 0:
                     raise ValidationError(
                         "efficiency_weight_negative", group=group, indicator=name, value=w
                     )
@@ -267,20 +269,20 @@ class EfficiencyConfig:
             if abs(total - 100.0) > 1e-6:
                 raise ValidationError("efficiency_weights_sum", group=group, total=round(total, 4))
             for name, b in benchmarks.items():
-                if b is not None and (not _finite(b) or b <= 0):
+                if b is not None and (not is_finite(b) or b <= 0):
                     raise ValidationError(
                         "efficiency_benchmark_not_positive", group=group, indicator=name, value=b
                     )
         a, b, c = self.percentile_cuts
-        if not all(_finite(v) for v in (a, b, c)) or not 0 < a < b < c <= 1:
+        if not all(is_finite(v) for v in (a, b, c)) or not 0 < a < b < c <= 1:
             raise ValidationError("efficiency_cuts_order", cuts=f"{a}, {b}, {c}")
         ta, tb, tc = self.absolute_thresholds
-        if not all(_finite(v) and v >= 0 for v in (ta, tb, tc)):
+        if not all(is_finite(v) and v >= 0 for v in (ta, tb, tc)):
             raise ValidationError("efficiency_thresholds_negative", thresholds=f"{ta}, {tb}, {tc}")
         if not ta > tb > tc:
             raise ValidationError("efficiency_thresholds_order", thresholds=f"{ta}, {tb}, {tc}")
         if self.indicator_cap is not None and (
-            not _finite(self.indicator_cap) or self.indicator_cap <= 0
+            not is_finite(self.indicator_cap) or self.indicator_cap <= 0
         ):
             raise ValidationError(
                 "efficiency_param_negative", name="indicator_cap", value=self.indicator_cap
@@ -298,9 +300,9 @@ class EfficiencyConfig:
             "pool_min_revenue_wan",
         ):
             value = getattr(self, name)
-            if not _finite(value) or value < 0:
+            if not is_finite(value) or value < 0:
                 raise ValidationError("efficiency_param_negative", name=name, value=value)
-        if not _finite(self.pool_min_growth_pct):
+        if not is_finite(self.pool_min_growth_pct):
             raise ValidationError(
                 "efficiency_param_negative",
                 name="pool_min_growth_pct",
@@ -323,7 +325,7 @@ class EfficiencyConfig:
             value = getattr(self, name)
             if not isinstance(value, numbers.Real) or isinstance(value, bool):
                 raise ValidationError(key, value=value)
-            if not _finite(value) or value < 0:
+            if not is_finite(value) or value < 0:
                 raise ValidationError(key, value=value)
         return self
 
@@ -370,13 +372,6 @@ class EfficiencyConfig:
         """The configured name of class ``code`` ('A'–'D') in ``lang``."""
         labels = self.class_labels_zh if lang == "zh" else self.class_labels_en
         return labels[CLASSES.index(code)]
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
 
 
 # ---------------------------------------------------------------- settings layer
@@ -626,15 +621,8 @@ def years_between(start: date, end: date) -> float:
     whole = end.year - start.year
     if (end.month, end.day) < (start.month, start.day):
         whole -= 1
-    anniversary = _add_years(start, whole)
+    anniversary = add_years(start, whole)
     return whole + (end - anniversary).days / 365.0
-
-
-def _add_years(d: date, n: int) -> date:
-    try:
-        return d.replace(year=d.year + n)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + n, day=28)
 
 
 def _num(series: pd.Series) -> pd.Series:
@@ -722,11 +710,11 @@ def evaluate(
     )
     by_revenue = out["revenue_wan"] >= config.above_scale_revenue_wan
     out["above_scale"] = [
-        _above_scale(_parse_date(s), f, bool(r), year_end)
+        _above_scale(safe_date(s), f, bool(r), year_end)
         for s, f, r in zip(since, flag, by_revenue, strict=True)
     ]
 
-    starts = [_parse_date(v) for v in out["production_start"]]
+    starts = [safe_date(v) for v in out["production_start"]]
     out["years_producing"] = [
         years_between(s, year_end) if s is not None and s <= year_end else np.nan for s in starts
     ]
@@ -838,7 +826,7 @@ def _year_adjustments(adjustments: pd.DataFrame | None, year: int) -> pd.DataFra
 
 def _text(value: Any) -> str | None:
     """``value`` as stripped text, or None when empty (None, NaN, NA, blank)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return None
     text = str(value).strip()
     return text or None
@@ -847,22 +835,9 @@ def _text(value: Any) -> str | None:
 def _above_scale(since: date | None, flag: Any, by_revenue: bool, year_end: date) -> bool:
     if since is not None:
         return since <= year_end
-    if (
-        flag is not None
-        and flag is not pd.NA
-        and not (isinstance(flag, float) and math.isnan(flag))
-    ):
+    if not is_missing(flag):
         return bool(flag)
     return by_revenue
-
-
-def _parse_date(value: Any) -> date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _eligibility(
@@ -871,11 +846,11 @@ def _eligibility(
     """(reason, detail, emission imputed) for one firm: reason None = evaluated."""
     if not producing:
         start = row["production_start"]
-        return REASON_NOT_PRODUCING, (str(start) if _parse_date(start) else None), False
+        return REASON_NOT_PRODUCING, (str(start) if safe_date(start) else None), False
     if not has_figures:
         return REASON_NO_FIGURES, str(year), False
     land = row["land_mu"]
-    if not row["above_scale"] and _finite(land) and 0 <= land < config.min_land_mu_small:
+    if not row["above_scale"] and is_finite(land) and 0 <= land < config.min_land_mu_small:
         return REASON_SMALL_LAND, f"{land:g}", False
     weights = config.weights_above if row["above_scale"] else config.weights_below
     missing: list[str] = []
@@ -885,7 +860,7 @@ def _eligibility(
             continue
         for figure in _NEEDS[indicator]:
             value = row[figure]
-            bad = not _finite(value) or (figure in _DIVISORS and value <= 0)
+            bad = not is_finite(value) or (figure in _DIVISORS and value <= 0)
             if not bad:
                 continue
             if figure == "emission_t" and row["above_scale"]:
@@ -930,7 +905,7 @@ def _terms(
     terms = {}
     for indicator, w in weights.items():
         b = benchmarks[indicator]
-        if not _finite(b) or b <= 0:  # e.g. every firm's figure is zero: nobody scores on it
+        if not is_finite(b) or b <= 0:  # e.g. every firm's figure is zero: nobody scores on it
             ratio = frame[indicator] * 0.0
         else:
             ratio = frame[indicator] / b
@@ -1028,7 +1003,7 @@ def predict_class(
     the thresholds decide. A group that no firm was evaluated in cannot rank a score:
     :class:`ValidationError` ``efficiency_no_reference``.
     """
-    if not _finite(score):
+    if not is_finite(score):
         raise ValidationError("efficiency_param_negative", name="score", value=score)
     if config.class_mode == "percentile":
         members = _graded(evaluation) & (evaluation["above_scale"] == above_scale)
@@ -1071,8 +1046,10 @@ def _key_supervision(
         local = sizes.get(d, 0) >= max(config.ks1_min_peers, 1)
         med_tax = div_tax[d] if local else park_tax
         med_sales = div_sales[d] if local else park_sales
-        low_tax = _finite(med_tax) and out.at[i, "tax_per_kwh"] < config.ks1_alpha * med_tax
-        low_sales = _finite(med_sales) and out.at[i, "sales_per_kwh"] < config.ks1_alpha * med_sales
+        low_tax = is_finite(med_tax) and out.at[i, "tax_per_kwh"] < config.ks1_alpha * med_tax
+        low_sales = (
+            is_finite(med_sales) and out.at[i, "sales_per_kwh"] < config.ks1_alpha * med_sales
+        )
         ks1.append(bool(low_tax or low_sales))
     out["ks1"] = pd.Series(ks1, index=out.index, dtype=bool)
 
@@ -1242,24 +1219,19 @@ POOL_COLUMNS = (
 
 
 def _column_specs():
+    from gis.schema import ENTERPRISE_YEARS, ENTERPRISES
     from gis.schema import Column as C
 
+    firm = ENTERPRISES.column
     return (
-        C("enterprise_id", "str", "企业编号", "Enterprise ID"),
-        C("name", "str", "企业名称", "Enterprise"),
-        C("parcel_code", "str", "所在地块", "Parcel"),
+        firm("enterprise_id"),
+        firm("name"),
+        firm("parcel_code"),
         C("industry_code", "str", "行业代码", "Industry"),
         C("group", "str", "企业类型", "Firm type"),
-        C("land_mu", "float", "用地面积", "Land", "亩"),
+        firm("land_mu"),
         C("years_producing", "float", "投产年限", "Years producing", "年"),
-        C("revenue_wan", "float", "主营业务收入", "Main revenue", "万元"),
-        C("value_added_wan", "float", "工业增加值", "Value added", "万元"),
-        C("tax_wan", "float", "评价税收", "Tax", "万元"),
-        C("energy_tce", "float", "综合能耗", "Energy use", "吨标煤"),
-        C("emission_t", "float", "主要污染物排放", "Emissions", "吨"),
-        C("employees", "float", "年平均职工人数", "Employees", "人"),
-        C("rd_wan", "float", "研发经费", "R&D spending", "万元"),
-        C("kwh", "float", "用电量", "Electricity", "kWh"),
+        *(ENTERPRISE_YEARS.column(c) for c in FIGURES),  # labels and units as stored
         C("tax_per_mu", "float", "亩均税收", "Tax per mu", INDICATOR_UNITS["tax_per_mu"]),
         C("va_per_mu", "float", "亩均增加值", "Value added per mu", INDICATOR_UNITS["va_per_mu"]),
         C(

@@ -18,6 +18,7 @@ from gis.schema import LayerSpec
 
 #: Uploaded workbooks larger than this are refused before parsing (zip bombs, mistakes).
 MAX_XLSX_BYTES = 20 * 1024 * 1024
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 
 
@@ -50,7 +51,7 @@ def to_xlsx(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         sheet.freeze_panes = "A2"
         for i, column in enumerate(frame.columns, start=1):
             values = [str(column), *(str(v) for v in frame.iloc[:200, i - 1])]
-            width = max(_display_width(v) for v in values) + 2
+            width = max(display_width(v) for v in values) + 2
             sheet.column_dimensions[get_column_letter(i)].width = min(max(width, 8), 60)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -115,5 +116,6 @@ def _sheet_title(title: str) -> str:
     return cleaned[:31] or "Sheet"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width cell: CJK characters count two."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -19,14 +19,18 @@ from gis.vocabulary import CONSTRUCTION_FIELD, SALE_FIELD
 INITIAL_CONSTRUCTION = "NOT_STARTED"
 
 
+def _superseded(events: pd.DataFrame) -> set[int]:
+    """Ids of the events a correction replaced."""
+    return set(pd.to_numeric(events["supersedes"], errors="coerce").dropna().astype(int))
+
+
 def effective_events(events: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
     """The events in force: not superseded, and effective on or before ``as_of``.
 
     Sorted by effective date, then by when they were recorded, then by id, so the last
     row per (parcel, field) is the status in force.
     """
-    superseded = set(pd.to_numeric(events["supersedes"], errors="coerce").dropna().astype(int))
-    live = events[~events["event_id"].astype(int).isin(superseded)]
+    live = events[~events["event_id"].astype(int).isin(_superseded(events))]
     if as_of is not None:
         live = live[live["effective_date"].astype(str) <= as_of.isoformat()]
     return live.sort_values(["effective_date", "recorded_at", "event_id"], kind="stable")
@@ -73,6 +77,5 @@ def first_reached(
 def timeline(events: pd.DataFrame, parcel_code: str) -> pd.DataFrame:
     """All events of one parcel, oldest first, with a ``superseded`` flag (nothing hidden)."""
     own = events[events["parcel_code"] == parcel_code].copy()
-    superseded = set(pd.to_numeric(events["supersedes"], errors="coerce").dropna().astype(int))
-    own["superseded"] = own["event_id"].astype(int).isin(superseded)
+    own["superseded"] = own["event_id"].astype(int).isin(_superseded(events))
     return own.sort_values(["effective_date", "recorded_at", "event_id"], kind="stable")

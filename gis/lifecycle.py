@@ -118,20 +118,13 @@ def _row(parcels: pd.DataFrame, code: str) -> pd.Series:
     return parcels.loc[hit[0]]
 
 
-def _date_of(row: pd.Series, column: str) -> date | None:
-    try:
-        return parse_date(row.get(column))
-    except ValueError:
-        return None
-
-
 def delivery_date(row: pd.Series, events: pd.DataFrame) -> date | None:
     """When the parcel was delivered (交地): its live DELIVERED event, else its row's date."""
     sale = _events_of(events, str(row["code"]), SALE_FIELD)
     hits = sale[sale["new_status"] == DELIVERED]
     if len(hits):
         return date.fromisoformat(str(hits["effective_date"].iloc[-1])[:10])
-    return _date_of(row, vocabulary.status(SALE_FIELD, DELIVERED).date_field)
+    return safe_date(row.get(vocabulary.status(SALE_FIELD, DELIVERED).date_field))
 
 
 def check_change(
@@ -195,7 +188,7 @@ def check_change(
         prev_status = str(previous["new_status"].iloc[-1])
     elif change.supersedes is None:
         prev_status = current
-        prev_day = _date_of(row, vocabulary.status(change.field, current).date_field)
+        prev_day = safe_date(row.get(vocabulary.status(change.field, current).date_field))
         if change.field == CONSTRUCTION_FIELD and current == "NOT_STARTED":
             prev_day = None  # its "date" is the delivery, checked below
     else:
@@ -361,9 +354,7 @@ def error_message(error: ParkError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
             except ValueError:
                 continue
     if field in vocabulary.STATUS_FIELDS:
-        params["field"] = i18n.t(
-            "colour_sale" if field == SALE_FIELD else "colour_construction", lang
-        )
+        params["field"] = vocabulary.field_label(field, lang)
     if error.key not in i18n.MESSAGES:
         return str(error)
     return i18n.t(error.key, lang, **params)
@@ -401,8 +392,8 @@ def parcel_deadlines(row: Mapping, as_of: date) -> dict:
       the government's; ``reclaimable``: idle 2 years and not the government's delay.
     """
     ext = int(row.get("extension_days") or 0) if not pd.isna(row.get("extension_days")) else 0
-    agreed_start = _safe_date(row.get("agreed_start"))
-    agreed_completion = _safe_date(row.get("agreed_completion"))
+    agreed_start = safe_date(row.get("agreed_start"))
+    agreed_completion = safe_date(row.get("agreed_completion"))
     start_deadline = _shift(agreed_start, ext)
     completion_deadline = _shift(agreed_completion, ext if EXTENSION_SHIFTS_COMPLETION else 0)
     construction = str(row.get(CONSTRUCTION_FIELD) or "NOT_STARTED")
@@ -437,7 +428,8 @@ def parcel_deadlines(row: Mapping, as_of: date) -> dict:
     }
 
 
-def _safe_date(value: object) -> date | None:
+def safe_date(value: object) -> date | None:
+    """:func:`parse_date`, with None for a value that is not a date (stored data)."""
     try:
         return parse_date(value)
     except (TypeError, ValueError):

@@ -32,6 +32,7 @@ from gis import history, lifecycle, scenarios, schema, targets, vocabulary
 from gis._errors import ValidationError
 from gis.crs import AREA_CRS, DISPLAY_CRS, LIANDU_BBOX, STORAGE_CRS
 from gis.store import ParkStore, utc_now
+from gis.values import is_missing
 
 #: Map layers a view can show or hide (the ``key`` of each park layer).
 LAYER_KEYS: tuple[str, ...] = (
@@ -409,18 +410,8 @@ def update_annotation(
 
     def change(frames: dict) -> dict:
         table = frames["annotations"].copy()
-        hit = table.index[table["annotation_id"] == annotation_id]
-        if hit.empty:
-            raise ValidationError("mtg_ann_not_found", annotation_id=annotation_id)
-        i = hit[0]
-        current = int(pd.to_numeric(table.at[i, "version"], errors="coerce") or 0)
-        if current != int(expected_version):
-            raise ValidationError(
-                "mtg_ann_stale",
-                annotation_id=annotation_id,
-                expected=int(expected_version),
-                current=current,
-            )
+        i = _annotation_row(table, annotation_id, expected_version)
+        current = int(expected_version)
         for key, value in values.items():
             table.at[i, key] = value
         table.at[i, "updated_at"] = utc_now()
@@ -435,22 +426,29 @@ def update_annotation(
     return result["version"]
 
 
+def _annotation_row(table: pd.DataFrame, annotation_id: str, expected_version: int):
+    """The index of the annotation in ``table``, if it is still at ``expected_version``
+    (``mtg_ann_not_found`` / ``mtg_ann_stale`` otherwise): two people editing at once."""
+    hit = table.index[table["annotation_id"] == annotation_id]
+    if hit.empty:
+        raise ValidationError("mtg_ann_not_found", annotation_id=annotation_id)
+    current = int(pd.to_numeric(table.at[hit[0], "version"], errors="coerce") or 0)
+    if current != int(expected_version):
+        raise ValidationError(
+            "mtg_ann_stale",
+            annotation_id=annotation_id,
+            expected=int(expected_version),
+            current=current,
+        )
+    return hit[0]
+
+
 def delete_annotation(store: ParkStore, annotation_id: str, *, expected_version: int) -> None:
     """Remove an annotation, unless someone changed it since ``expected_version``."""
 
     def change(frames: dict) -> dict:
         table = frames["annotations"]
-        hit = table[table["annotation_id"] == annotation_id]
-        if hit.empty:
-            raise ValidationError("mtg_ann_not_found", annotation_id=annotation_id)
-        current = int(pd.to_numeric(hit["version"].iloc[0], errors="coerce") or 0)
-        if current != int(expected_version):
-            raise ValidationError(
-                "mtg_ann_stale",
-                annotation_id=annotation_id,
-                expected=int(expected_version),
-                current=current,
-            )
+        _annotation_row(table, annotation_id, expected_version)
         return {"annotations": _typed_annotations(table[table["annotation_id"] != annotation_id])}
 
     store.transaction(["annotations"], change)
@@ -519,7 +517,7 @@ def annotations_geojson(annotations: gpd.GeoDataFrame) -> bytes:
         shown.geometry,
         strict=True,
     ):
-        props = {k: (None if _missing(v) else _plain(v)) for k, v in row.items()}
+        props = {k: (None if is_missing(v) else _plain(v)) for k, v in row.items()}
         features.append({"type": "Feature", "geometry": mapping(geom), "properties": props})
     doc = {"type": "FeatureCollection", "features": features}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
@@ -579,14 +577,24 @@ def overdue_parcels(
     return _from_lifecycle(lifecycle.warnings(parcels, as_of), parcels, columns)
 
 
+_KINDS = {
+    "warn_idle_2y": "idle_2y",
+    "warn_idle_1y": "idle_1y",
+    "warn_start_overdue": "late_start",
+    "warn_completion_overdue": "late_completion",
+}
+
+
 def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """:func:`gis.lifecycle.warnings` rows in this module's columns."""
     by_code = parcels.set_index("code")
     start_late = late["start_overdue_days"] > 0
-    kind = pd.Series("late_completion", index=late.index)
-    kind[start_late] = "late_start"
-    kind[late["idle_years"] >= 1] = "idle_1y"
-    kind[late["idle_years"] >= 2] = "idle_2y"
+    # The worst problem as lifecycle names it, in this module's codes.
+    kind = pd.Series(
+        [_KINDS[lifecycle.warning_kind(row)] for row in late.to_dict(orient="records")],
+        index=late.index,
+        dtype=object,
+    )
     deadline = late["completion_deadline"].where(~start_late, late["start_deadline"])
     table = pd.DataFrame(
         {
@@ -661,13 +669,7 @@ def _next_id(ids: pd.Series, prefix: str) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if _missing(value) else str(value)
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _plain(value: object) -> object:

@@ -25,7 +25,7 @@ import pandas as pd
 from gis import history, meeting, vocabulary
 from gis._errors import ParkError
 from gis.crs import AREA_CRS
-from gis.excel import to_xlsx
+from gis.excel import display_width, to_xlsx
 from gis.i18n import t
 
 #: Font families tried in order (the first one installed wins). TrueType-outline fonts
@@ -280,9 +280,7 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
             zorder=7,
         )
 
-    title = t(
-        "colour_sale" if options.field == vocabulary.SALE_FIELD else "colour_construction", lang
-    )
+    title = vocabulary.field_label(options.field, lang)
     handles = [Patch(facecolor=s.color, edgecolor="#455a64", label=s.label(lang)) for s in statuses]
     legend = fig.legend(
         handles=handles,
@@ -501,7 +499,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}" if abs(value) < 1e6 else f"{value:,.0f}"
     text = str(value)
-    if _display_width(text) > 56:
+    if display_width(text) > 56:
         text = "\n".join(textwrap.wrap(text, width=28, max_lines=2, placeholder="…"))
     return text
 
@@ -514,14 +512,10 @@ def _column_widths(header: Sequence[str], cells: Sequence[Sequence[str]]) -> lis
     raw = []
     for i, name in enumerate(header):
         values = [name, *(row[i] for row in cells)]
-        longest = max(max(_display_width(line) for line in v.split("\n")) for v in values)
+        longest = max(max(display_width(line) for line in v.split("\n")) for v in values)
         raw.append(max(longest, 4))
     total = sum(raw)
     return [w / total for w in raw]
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _footer(fig, options: PackOptions, page: int) -> None:

@@ -40,11 +40,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from gis import efficiency
 from gis import targets as target_rules
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.parcels import parcel_area_m2
 from gis.schema import CANDIDATES
+from gis.values import is_finite, is_missing
 
 # --- reference data (domain.md §6; [I] values are configurable) ------------------------------
 
@@ -102,7 +104,8 @@ DEFAULT_ENV_BANS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("VOCs", ("C21", "C23", "C26", "C29")),  # high-VOC processes: coating, printing, plastics
 )
 FIRE_CLASSES = "甲乙丙丁戊"  # GB 50016 production fire-hazard classes, most to least hazardous
-ABOVE_SCALE_WAN = 2000.0  # 规上: main revenue ≥ 2000万元 (domain.md §1.2)
+#: 规上: main revenue ≥ 2000万元, the evaluation's default line (domain.md §1.2).
+ABOVE_SCALE_WAN = efficiency.EfficiencyConfig.above_scale_revenue_wan
 
 #: The hard filters in funnel order: the first that leaves nothing is the reason given.
 FILTERS: tuple[str, ...] = (
@@ -593,7 +596,6 @@ def match(
     placed: list[dict[str, Any]] = []
     remaining = a.s_gfa.copy()
     _record(placed, pairs, a, m, spaces, remaining, round_no=1)
-    rounds_spaces = spaces
     for round_no in range(2, config.max_rounds + 1):
         # Cut spaces: what is left (≥ the minimum unit) is offered again.
         left = [
@@ -912,8 +914,6 @@ def predict_parcels(
     ``score_after``, ``class_before`` / ``class_after`` (None when not graded),
     ``ks_before`` / ``ks_after`` (e.g. ``"KS2,KS3"``), ``ks_cleared``.
     """
-    from gis import efficiency
-
     columns = [
         "parcel_code",
         "score_before",
@@ -968,7 +968,7 @@ def predict_parcels(
             for figure, basis in _INTENSITIES.items():
                 table = medians[figure]
                 r = table.get(div, np.nan)
-                r = table["*"] if not _finite(r) else r
+                r = table["*"] if not is_finite(r) else r
                 tenant[figure] = (tenant.get(basis, np.nan) if basis in tenant else np.nan) * r
             tenant["emission_t"] = tenant["value_added_wan"] * (
                 medians["emission_t"].get(div, medians["emission_t"]["*"])
@@ -976,8 +976,8 @@ def predict_parcels(
             for figure, value in tenant.items():
                 # A figure the parcel's firms do not report stays unreported (the
                 # evaluation imputes it), rather than becoming the tenant's alone.
-                if _finite(value) and (_finite(after[figure]) or firms.empty):
-                    after[figure] = (after[figure] if _finite(after[figure]) else 0.0) + value
+                if is_finite(value) and (is_finite(after[figure]) or firms.empty):
+                    after[figure] = (after[figure] if is_finite(after[figure]) else 0.0) + value
         years = firms["years_producing"].max() if len(firms) else np.nan
         above_now = (
             bool(firms["above_scale"].any())
@@ -992,7 +992,6 @@ def predict_parcels(
             len(firms) > 0,
             ev,
             config,
-            efficiency,
             (park_tax_kwh, park_sales_kwh),
         )
         s_after, c_after, k_after = _merged_grade(
@@ -1003,7 +1002,6 @@ def predict_parcels(
             True,
             ev,
             config,
-            efficiency,
             (park_tax_kwh, park_sales_kwh),
         )
         rows.append(
@@ -1029,7 +1027,6 @@ def _merged_grade(
     producing: bool,
     ev: pd.DataFrame,
     config: Any,
-    efficiency: Any,
     park_kwh: tuple[float, float],
 ) -> tuple[float | None, str | None, list[str]]:
     """(score, class, KS flags) of a parcel's merged figures."""
@@ -1038,7 +1035,7 @@ def _merged_grade(
     f = figures
 
     def ratio(num: float, den: float, scale: float = 1.0) -> float:
-        return num * scale / den if _finite(num) and _finite(den) and den > 0 else np.nan
+        return num * scale / den if is_finite(num) and is_finite(den) and den > 0 else np.nan
 
     indicators = {
         "tax_per_mu": ratio(f["tax_wan"], land_mu),
@@ -1054,27 +1051,27 @@ def _merged_grade(
     try:
         bench = efficiency.benchmarks_of(ev, above_scale=above, config=config)
         value = efficiency.score_of(indicators, above_scale=above, benchmarks=bench, config=config)
-        if _finite(value):
+        if is_finite(value):
             score = float(value)
             grade = efficiency.predict_class(score, above_scale=above, evaluation=ev, config=config)
     except ValidationError:
         pass  # no firm of that group to compare with: not graded
     flags = []
-    seasoned = _finite(years) and years >= config.min_years_ks13
+    seasoned = is_finite(years) and years >= config.min_years_ks13
     tax_kwh, sales_kwh = park_kwh
     if (
         seasoned
-        and _finite(f["kwh"])
+        and is_finite(f["kwh"])
         and f["kwh"] >= config.ks1_min_kwh
         and (
-            (_finite(tax_kwh) and indicators["tax_per_kwh"] < config.ks1_alpha * tax_kwh)
-            or (_finite(sales_kwh) and indicators["sales_per_kwh"] < config.ks1_alpha * sales_kwh)
+            (is_finite(tax_kwh) and indicators["tax_per_kwh"] < config.ks1_alpha * tax_kwh)
+            or (is_finite(sales_kwh) and indicators["sales_per_kwh"] < config.ks1_alpha * sales_kwh)
         )
     ):
         flags.append("KS1")
     if (
         land_mu >= config.ks2_min_land_mu
-        and _finite(years)
+        and is_finite(years)
         and years >= config.ks2_min_years
         and not above
     ):
@@ -1341,7 +1338,7 @@ def validate_candidates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssu
                 numbers[col] = None
                 continue
             value = pd.to_numeric(str(raw).replace(",", "").strip(), errors="coerce")
-            if not _finite(value):
+            if not is_finite(value):
                 problems.append(Reason("reuse_v_not_number", {"field": col, "value": str(raw)}))
                 numbers[col] = None
             elif value < 0:
@@ -1399,11 +1396,7 @@ def save_candidates(store: Any, frame: pd.DataFrame, *, expected_version: int | 
 
 
 def _blank_to_none(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, str) and not value.strip():
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
         return None
     return value
 
@@ -1413,14 +1406,7 @@ def _blank_to_none(value: Any) -> Any:
 
 def _float(value: Any) -> float:
     number = pd.to_numeric(value, errors="coerce")
-    return float(number) if _finite(number) else 0.0
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
+    return float(number) if is_finite(number) else 0.0
 
 
 def _jsonable(value: Any) -> Any:

@@ -24,8 +24,9 @@ import pandas as pd
 
 from gis import schema
 from gis._errors import ValidationError
-from gis.reuse import ReuseConfig, ScenarioRun, rerun, run_scenario
+from gis.reuse import PLACEMENT_COLUMNS, ReuseConfig, ScenarioRun, rerun, run_scenario
 from gis.store import utc_now
+from gis.values import is_missing
 
 BASELINE_ID = "BASELINE"
 #: Metrics compared side by side: (key in the results' ``totals``, message key, decimals).
@@ -65,8 +66,6 @@ class Scenario:
 
     @property
     def placements(self) -> pd.DataFrame:
-        from gis.reuse import PLACEMENT_COLUMNS
-
         return pd.DataFrame(self.results.get("placements", []), columns=list(PLACEMENT_COLUMNS))
 
 
@@ -76,7 +75,7 @@ def _dumps(value: Any) -> str:
 
 def _row_to_scenario(row: Mapping[str, Any]) -> Scenario:
     def text(value: Any) -> str | None:
-        return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+        return None if is_missing(value) else value
 
     return Scenario(
         scenario_id=str(row["scenario_id"]),

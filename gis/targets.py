@@ -35,6 +35,7 @@ from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.parcels import parcel_area_m2
 from gis.schema import TARGETS
+from gis.values import is_missing
 
 #: Land uses counted as industrial land (工业用地) for the land-sale target.
 INDUSTRIAL_USES = frozenset({"INDUSTRIAL", "M0"})
@@ -116,7 +117,7 @@ def validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     seen: set[str] = set()
     for _, row in pd.DataFrame(frame).iterrows():
-        tid = "" if _missing(row.get("target_id")) else str(row.get("target_id")).strip()
+        tid = "" if is_missing(row.get("target_id")) else str(row.get("target_id")).strip()
         if tid not in DEFINITIONS:
             raise ValidationError("targets_unknown_id", target_id=tid or "—")
         if tid in seen:
@@ -159,12 +160,8 @@ def save_targets(store, frame: pd.DataFrame, *, expected_version: int | None = N
     )
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _number(value: object) -> float | None:
-    if _missing(value) or isinstance(value, bool):
+    if is_missing(value) or isinstance(value, bool):
         return None
     try:
         number = float(str(value).strip().replace(",", ""))
@@ -174,7 +171,7 @@ def _number(value: object) -> float | None:
 
 
 def _text(value: object) -> str:
-    return "" if _missing(value) else str(value).strip()
+    return "" if is_missing(value) else str(value).strip()
 
 
 # ---------------------------------------------------------------- the data behind targets
@@ -335,13 +332,6 @@ class _Period:
     @property
     def end(self) -> date:
         return _month_end(self.year, self.months)
-
-
-def _latest_period(reports: pd.DataFrame, year: int, as_of: date) -> _Period | None:
-    """The longest period of ``year`` reported by ``as_of`` (its last day ≤ ``as_of``)."""
-    months = reports.loc[reports["year"] == year, "months"].dropna().astype(int)
-    done = [m for m in sorted(set(months)) if 1 <= m <= 12 and _month_end(year, m) <= as_of]
-    return _Period(year, done[-1]) if done else None
 
 
 def _periods_until(reports: pd.DataFrame, year: int, as_of: date) -> list[_Period]:
@@ -514,13 +504,13 @@ class _Computed:
     period: _Period | None = None
 
 
-def _compute(frames, tid: str, year: int, as_of: date, reports: pd.DataFrame | None) -> _Computed:
+def _compute(frames, tid: str, year: int, as_of: date, reports: pd.DataFrame) -> _Computed:
     if tid in _DATED_RULES:
         return _Computed(_DATED_RULES[tid](frames, year, as_of))
-    reports = _reports(frames) if reports is None else reports
-    period = _latest_period(reports, year, as_of)
-    if period is None:
+    periods = _periods_until(reports, year, as_of)
+    if not periods:
         return _Computed(_no_report(reports, year, as_of))
+    period = periods[-1]  # the longest period reported by then
     return _Computed(_REPORTED_RULES[tid](frames, period, reports), period)
 
 
@@ -707,7 +697,7 @@ def progress_by_block(
             if block_id is None and own.empty:
                 continue
             if computed.period is not None:
-                value = _aggregate(tid, own) if len(own) or tid not in _GROWTH else math.nan
+                value = _aggregate(tid, own)  # a rate with no comparable firm is NaN
             else:
                 value = _value_at(tid, d.kind, own, year, day)
             rows.append(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 SALE_FIELD = "sale_status"
 CONSTRUCTION_FIELD = "construction_status"
 STATUS_FIELDS = (SALE_FIELD, CONSTRUCTION_FIELD)
+#: The message naming each status field ("出让状态" / "建设状态").
+FIELD_MESSAGES = {SALE_FIELD: "colour_sale", CONSTRUCTION_FIELD: "colour_construction"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,13 @@ _BY_FIELD: dict[str, tuple[Status, ...]] = {
     SALE_FIELD: SALE_STATUSES,
     CONSTRUCTION_FIELD: CONSTRUCTION_STATUSES,
 }
+
+
+def field_label(field: str, lang: str) -> str:
+    """The status field's name in ``lang``."""
+    from gis.i18n import t  # local: the vocabulary stays plain data for importers
+
+    return t(FIELD_MESSAGES[field], lang)
 
 
 def statuses(field: str) -> tuple[Status, ...]:

@@ -109,9 +109,7 @@ def supervision_layer(
     """A purple dashed outline around parcels with a key-supervision firm."""
     flagged = classes[classes["key_supervision"].astype(bool)]
     shown = parcels.merge(flagged, left_on="code", right_on="parcel_code", how="inner")
-    props = pd.DataFrame(
-        {"c": shown["code"].astype(str), "x": shown["ks_firms"].fillna("").astype(str)}
-    )
+    props = pd.DataFrame({"c": shown["code"].astype(str)})  # not interactive: nothing else
     spec = {
         "key": "key_supervision",
         "stroke": KEY_SUPERVISION_COLOR,
@@ -144,10 +142,11 @@ def efficiency_extras(
     evaluation: pd.DataFrame, config: EfficiencyConfig
 ) -> Callable[[dict, str], tuple[Sequence[Element], Sequence[LegendSection]]]:
     """The ``extras`` function for :func:`ui.mapview.park_map`: class and supervision
-    layers for the parcels on the map, with their legend section."""
-    classes = parcel_classes(evaluation)
+    layers for the parcels on the map, with their legend section (built only when the
+    map itself is, not on a cached map's rerun)."""
 
     def extras(frames: dict, lang: str) -> tuple[Sequence[Element], Sequence[LegendSection]]:
+        classes = parcel_classes(evaluation)
         parcels = frames["parcels"]
         layers = [
             ungraded_layer(parcels, classes, lang=lang),

@@ -71,7 +71,7 @@ def parcel_layer(parcels: gpd.GeoDataFrame, *, field: str, lang: str) -> ParkGeo
 
 def parcel_legend(field: str, lang: str) -> LegendSection:
     """The legend section for the parcel colouring."""
-    title = t("colour_sale" if field == vocabulary.SALE_FIELD else "colour_construction", lang)
+    title = vocabulary.field_label(field, lang)
     items = tuple(LegendItem(s.label(lang), s.color) for s in vocabulary.statuses(field))
     return LegendSection(title, items)
 

@@ -22,18 +22,23 @@ def new_page(browser, viewport: dict | None = None):
     return context, page
 
 
+def foreign_requests(urls, app_url: str) -> list[str]:
+    """The ``urls`` that leave the app's origin (offline-first: there must be none)."""
+    origin = urlsplit(app_url).netloc
+    return sorted(
+        {
+            u
+            for u in urls
+            if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).netloc != origin
+        }
+    )
+
+
 def record_foreign_requests(page, app_url: str) -> list[str]:
     """A list that fills with every request ``page`` sends outside the app's origin (and
     every page error): it must stay empty, offline-first."""
-    origin = urlsplit(app_url).netloc
     foreign: list[str] = []
-
-    def check(request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme not in LOCAL_SCHEMES and parts.netloc != origin:
-            foreign.append(request.url)
-
-    page.on("request", check)
+    page.on("request", lambda r: foreign.extend(foreign_requests([r.url], app_url)))
     page.on("pageerror", lambda error: foreign.append(f"page error: {error}"))
     return foreign
 

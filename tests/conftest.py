@@ -164,3 +164,12 @@ def browser() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the sample store, set as PARK_DB (for tests that write)."""
+    path = tmp_path / "park.gpkg"
+    shutil.copyfile(sample_store_path, path)
+    monkeypatch.setenv("PARK_DB", str(path))
+    return path

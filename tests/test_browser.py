@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -19,12 +18,12 @@ from PIL import Image
 from gis import vocabulary
 from gis.store import ParkStore
 from tests.browser_kit import (
-    LOCAL_SCHEMES,
     MAP_IFRAME,
     choose_multiselect,
     choose_radio,
     choose_selectbox,
     css_rgb,
+    foreign_requests,
     hex_rgb,
     map_frame,
     new_page,
@@ -104,14 +103,7 @@ def test_map_renders_offline_with_every_parcel(page, served_app):
     frame.evaluate("() => document.fonts.ready.then(() => true)")
     page.wait_for_timeout(1000)
 
-    app = urlsplit(served_app.url)
-    foreign = sorted(
-        {
-            url
-            for url in requests
-            if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).netloc != app.netloc
-        }
-    )
+    foreign = foreign_requests(requests, served_app.url)
     assert not foreign, f"requests left the app's origin (must work offline): {foreign}"
     assert any("/app/static/vendor/leaflet-" in url for url in requests), (
         "the vendored Leaflet was not loaded from the app"

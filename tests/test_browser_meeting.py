@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
@@ -24,7 +23,6 @@ SCREENSHOT = ROOT / "docs" / "screenshot-meeting.png"
 VIEWPORT = {"width": 1920, "height": 1080}
 TIMEOUT_S = 60
 MAP_IFRAME = browser_kit.MAP_IFRAME
-LOCAL_SCHEMES = browser_kit.LOCAL_SCHEMES
 AS_OF = date(2021, 6, 30)
 READY = "() => !!(window.parkLayers && window.parkLayers.parcels && window.parkDraw)"
 PRESENT_READY = (
@@ -209,14 +207,7 @@ def test_meeting_flow_at_1920x1080(browser, meeting_app, tmp_path):
         everything = "".join(p.extract_text() for p in reader.pages)
         assert "同意该地块限期开工" in everything and "逾期与闲置地块" in everything
 
-        app = urlsplit(server.url)
-        foreign = sorted(
-            {
-                u
-                for u in requests
-                if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).netloc != app.netloc
-            }
-        )
+        foreign = browser_kit.foreign_requests(requests, server.url)
         assert not foreign, f"requests left the app's origin: {foreign}"
     finally:
         context.close()

@@ -8,12 +8,12 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from gis import reuse, scenarios
 from gis.store import ParkStore
+from tests.browser_kit import foreign_requests
 from tests.conftest import serve_app
 
 pytestmark = pytest.mark.browser
@@ -106,15 +106,7 @@ def test_run_save_and_compare_in_the_browser(browser, reuse_server):
         page.wait_for_timeout(1500)
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
-        app = urlsplit(reuse_server.url)
-        foreign = sorted(
-            {
-                u
-                for u in requests
-                if urlsplit(u).scheme not in {"data", "blob", "about"}
-                and urlsplit(u).netloc != app.netloc
-            }
-        )
+        foreign = foreign_requests(requests, reuse_server.url)
         assert not foreign, foreign
     finally:
         context.close()

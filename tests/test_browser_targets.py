@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from gis import efficiency, history
 from gis.store import ParkStore
-from tests.browser_kit import LOCAL_SCHEMES, MAP_IFRAME, map_frame, new_page, open_app
+from tests.browser_kit import (
+    MAP_IFRAME,
+    foreign_requests,
+    map_frame,
+    new_page,
+    open_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -72,14 +77,7 @@ def test_class_map(browser, app_server):
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))  # the viewport: Streamlit scrolls inside it
 
-        app = urlsplit(app_server.url)
-        foreign = sorted(
-            {
-                url
-                for url in requests
-                if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).netloc != app.netloc
-            }
-        )
+        foreign = foreign_requests(requests, app_server.url)
         assert not foreign, f"requests left the app's origin: {foreign}"
     finally:
         context.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from gis.i18n import t
 from gis.store import ParkStore
+from tests.apptest_kit import assert_no_exception, texts
 from tests.test_exchange_txt import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,30 +26,14 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "park.gpkg"
-    shutil.copyfile(sample_store_path, path)
-    monkeypatch.setenv("PARK_DB", str(path))
-    return path
-
-
 def open_page(lang: str = "zh") -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     at.run(timeout=RUN_TIMEOUT)
     if lang == "en":
         at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
     at.switch_page(PAGE).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     return at
-
-
-def assert_ran(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def test_txt_upload_preview_and_import(store_copy):
@@ -58,7 +42,7 @@ def test_txt_upload_preview_and_import(store_copy):
     at = open_page()
     assert t("data_heading", "zh") in texts(at.header)
     at.file_uploader[0].set_value(("界址点.txt", UPLOAD, "text/plain")).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert not at.error, texts(at.error)
     assert t("import_read_ok", "zh", name="界址点.txt", fmt="txt", count=1) in texts(at.success)
     captions = texts(at.caption)
@@ -76,7 +60,7 @@ def test_txt_upload_preview_and_import(store_copy):
     assert store.data_version() == version  # a preview writes nothing
 
     at.button(key="ex_import").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert not at.error, texts(at.error)
     done = [s for s in texts(at.success) if s.startswith("导入完成")]
     assert done and "新增 1 个" in done[0], texts(at.success)
@@ -101,7 +85,7 @@ def test_import_can_be_undone_from_the_backup_tab(store_copy):
     assert at.button(key="ex_restore").disabled
     at.checkbox(key="ex_restore_confirm").check().run(timeout=RUN_TIMEOUT)
     at.button(key="ex_restore").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert t("backup_restored", "zh", name=backup) in texts(at.success)
     assert set(store.read("parcels")["code"]) == original
 
@@ -121,7 +105,7 @@ def test_malformed_upload_is_a_message_and_the_store_is_unchanged(
     before = digest(store_copy)
     at = open_page(lang)
     at.file_uploader[0].set_value((name, data, "application/octet-stream")).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     errors = texts(at.error)
     assert len(errors) == 1, errors
     head = t(key, lang, **{p: "§" for p in _params(key)}).split("§")[0]
@@ -145,18 +129,18 @@ def test_points_outside_the_district_are_warned_about(store_copy):
     at = open_page("en")
     at.file_uploader[0].set_value(("firms.csv", csv, "text/csv")).run(timeout=RUN_TIMEOUT)
     at.selectbox(key="ex_target").set_value("enterprises").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert t("import_outside", "en", count=1) in texts(at.warning)
 
 
 def test_export_tab_offers_a_download(store_copy):
     at = open_page("en")
     at.selectbox(key="ex_out_format").set_value("shp").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert at.radio(key="ex_out_encoding").options == ["UTF-8", "GBK"]
     blocks = at.multiselect(key="ex_out_blocks")
     blocks.set_value([blocks.options[0]]).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     downloads = at.get("download_button")
     assert len(downloads) == 1
     assert "parcels.zip" in downloads[0].proto.label
@@ -178,7 +162,7 @@ def test_land_bureau_shapefile_gbk_without_cpg_or_prj(store_copy, tmp_path):
     at.file_uploader[0].set_value(("出让地块.zip", data, "application/zip")).run(
         timeout=RUN_TIMEOUT
     )
-    assert_ran(at)
+    assert_no_exception(at)
     captions = texts(at.caption)
     assert any("GB18030" in c for c in captions), captions
     assert any("EPSG:4549" in c and "按坐标量级判断" in c for c in captions), captions
@@ -190,10 +174,10 @@ def test_land_bureau_shapefile_gbk_without_cpg_or_prj(store_copy, tmp_path):
     assert at.button(key="ex_import").disabled
 
     at.selectbox(key="ex_default_block").set_value("BH").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert not at.error, texts(at.error)
     at.button(key="ex_import").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     parcels = store.read("parcels").set_index("code")
     assert list(parcels.loc[list(codes), "name"]) == NAMES
     assert set(parcels.loc[list(codes), "block_id"]) == {"BH"}
@@ -205,7 +189,7 @@ def open_figures_tab(lang: str = "zh") -> AppTest:
     assert not [u for u in at.file_uploader if u.key.startswith("fig_file")]  # runs when open
     at.session_state[f"data_tabs_{lang}"] = t("tab_figures", lang)
     at.run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     return at
 
 
@@ -245,7 +229,7 @@ def test_enterprise_figures_upload_preview_and_import(store_copy):
     template = [d for d in at.get("download_button") if "导入模板" in d.proto.label]
     assert len(template) == 1
     figures_upload(at, "亩均数据.csv", csv)
-    assert_ran(at)
+    assert_no_exception(at)
     assert not at.error, texts(at.error)
     assert t("fig_read_ok", "zh", name="亩均数据\\.csv", count=2, header=3) in texts(at.success)
     assert at.selectbox(key="fig_map_enterprise_years_credit_code").value == "统一社会信用代码"
@@ -261,7 +245,7 @@ def test_enterprise_figures_upload_preview_and_import(store_copy):
     assert store.data_version() == version  # a preview writes nothing
 
     at.button(key="fig_import").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert not at.error, texts(at.error)
     done = [s for s in texts(at.success) if s.startswith("导入完成")]
     assert done and f"新增 {added} 行" in done[0], texts(at.success)
@@ -282,7 +266,7 @@ def test_enterprise_figures_problems_block_the_import(store_copy, lang):
     at = open_figures_tab(lang)
     at.selectbox(key="fig_layer").set_value("period_figures").run(timeout=RUN_TIMEOUT)
     figures_upload(at, "bad.csv", csv)
-    assert_ran(at)
+    assert_no_exception(at)
     errors = texts(at.error)
     keys = ("figures_bad_year", "figures_bad_months", "figures_negative", "figures_unknown_firm")
     for key, rows in zip(keys, ("2", "3", "3", "3"), strict=True):
@@ -296,7 +280,7 @@ def test_enterprise_figures_problems_block_the_import(store_copy, lang):
 def test_an_old_xls_is_explained(store_copy):
     at = open_figures_tab("en")
     figures_upload(at, "old.xls", b"\xd0\xcf\x11\xe0")
-    assert_ran(at)
+    assert_no_exception(at)
     assert texts(at.error) == [t("figures_xls", "en")]
 
 
@@ -315,11 +299,11 @@ def test_a_workbook_sheet_can_be_chosen(store_copy):
     book.save(buffer)
     at = open_figures_tab("en")
     figures_upload(at, "rd.xlsx", buffer.getvalue())
-    assert_ran(at)
+    assert_no_exception(at)
     assert at.selectbox(key="fig_sheet").options == ["填表说明", "数据"]
     assert texts(at.error) == [t("figures_table_empty", "en", name="rd\\.xlsx")]
     at.selectbox(key="fig_sheet").set_value("数据").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert not at.error, texts(at.error)
     table = figures_table(at, "en")
     assert list(table["R&D spending(万元)"]) == [12.5]

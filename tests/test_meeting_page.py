@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from gis import meeting
 from gis.i18n import t
 from gis.store import ParkStore
+from tests.apptest_kit import assert_clean
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -38,13 +39,8 @@ def open_page(view: str | None = None, *, present: bool = False) -> AppTest:
     if present:
         at.query_params["present"] = "1"
     at.switch_page(PAGE).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     return at
-
-
-def assert_ran(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def three_views(store: ParkStore) -> list[str]:
@@ -94,20 +90,20 @@ def test_view_link_opens_the_identical_state_and_steps_like_slides(store):
     assert at.metric[0].value == f"{expected.sold} 宗"
 
     at.button(key="mtg_next").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert at.session_state["mtg_view_id"] == ids[2]
     assert at.session_state["mtg_state"] == saved[ids[2]].state
     assert at.query_params["view"] == ids[2]
     at.button(key="mtg_next").click().run(timeout=RUN_TIMEOUT)  # wraps to the first
     assert at.session_state["mtg_view_id"] == ids[0]
     at.button(key="mtg_prev").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert at.session_state["mtg_view_id"] == ids[2]
     # Stepping moves the sidebar's date too.
     at.button(key="mtg_prev").click().run(timeout=RUN_TIMEOUT)
     assert at.session_state["mtg_view_id"] == ids[1]
     assert at.session_state["as_of"] == date(2021, 3, 31)
-    assert_ran(at)
+    assert_clean(at)
 
 
 def test_link_can_open_presentation_mode(store):
@@ -130,7 +126,7 @@ def test_save_current_view_from_the_page(store):
     at.text_input(key="mtg_view_author").input("规划科")
     at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
     at.run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     views = meeting.list_views(store.read("saved_views"))
     assert [(v.name, v.state.field, v.state.as_of) for v in views] == [
         ("开工情况", "construction_status", AS_OF)
@@ -149,11 +145,11 @@ def test_edit_annotation_and_stale_edit_refused(store):
     at = open_page()
     assert "原决定" in at.dataframe[0].value.to_string()
     at.selectbox(key="mtg_edit_pick").set_value(ann_id).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     at.text_area(key=f"mtg_edit_note_{ann_id}").input("修改后的决定")
     at.button(key=f"FormSubmitter:mtg_edit_{ann_id}-" + t("mtg_ann_update", "zh")).click()
     at.run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     row = store.read("annotations").set_index("annotation_id").loc[ann_id]
     assert (row["note"], int(row["version"])) == ("修改后的决定", 2)
 
@@ -177,11 +173,11 @@ def test_edit_annotation_and_stale_edit_refused(store):
 def test_presentation_mode_and_meeting_pack(store):
     at = open_page()
     at.toggle(key="mtg_present").set_value(True).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert len(at.tabs) == 0  # editing hidden
     assert len(at.metric) == 4  # the key figures stay
     at.button(key="mtg_pack_make").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert any("会议材料已生成" in s.value for s in at.success)
     pdf, xlsx, day = at.session_state["mtg_pack"]
     assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK") and day == AS_OF.isoformat()
@@ -190,6 +186,6 @@ def test_presentation_mode_and_meeting_pack(store):
 def test_english(store):
     at = open_page()
     at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert [m.label for m in at.metric] == ["Parcels sold", "Started", "In production", "Idle land"]
     assert any("Meeting" in h.value for h in at.subheader)

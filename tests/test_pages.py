@@ -7,7 +7,6 @@ page is smoke-tested without touching this file.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ from gis import vocabulary
 from gis.crs import AREA_CRS
 from gis.i18n import t
 from gis.store import ParkStore
+from tests.apptest_kit import assert_clean, texts
 from ui.navigation import PAGES as NAV_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,28 +40,10 @@ def test_app_registers_pages_that_exist():
         assert (ROOT / page).is_file(), f"app.py registers a missing page: {page}"
 
 
-@pytest.fixture
-def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the sample store, set as PARK_DB."""
-    path = tmp_path / "park.gpkg"
-    shutil.copyfile(sample_store_path, path)
-    monkeypatch.setenv("PARK_DB", str(path))
-    return path
-
-
 def run_app() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     at.run(timeout=RUN_TIMEOUT)
     return at
-
-
-def assert_ran(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def digest(path: Path) -> str:
@@ -72,15 +54,15 @@ def digest(path: Path) -> str:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_in_both_languages(store_copy, page):
     at = run_app()  # a first run registers the pages (st.navigation) before switching
-    assert_ran(at)
+    assert_clean(at)
     at.switch_page(page).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert len(at.main.children) > 0, f"{page} drew nothing"
     assert "示意数据" in t("sample_badge", "zh")
     assert t("sample_badge", "zh") in texts(at.warning), texts(at.warning)
 
     at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert at.selectbox(key="lang").value == "en"
     assert t("sample_badge", "en") in texts(at.warning), texts(at.warning)
     assert t("sample_badge", "zh") not in texts(at.warning)
@@ -89,13 +71,13 @@ def test_page_runs_in_both_languages(store_copy, page):
 # ---------------------------------------------------------------- the map page
 def test_map_page_header_and_sample_notice(store_copy):
     at = run_app()
-    assert_ran(at)
+    assert_clean(at)
     assert "园区一张图" in texts(at.header)
     assert any("示意数据" in w for w in texts(at.warning))
     assert any(str(store_copy) in c for c in texts(at.caption))
 
     at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert "Park map" in texts(at.header)
     assert "园区一张图" not in texts(at.header)
     assert at.radio(key="map_field").label == t("colour_by", "en") == "Colour parcels by"
@@ -114,12 +96,12 @@ def test_summary_totals_match_the_store(store_copy, lang):
     at = run_app()
     if lang == "en":
         at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     radio = at.radio(key="map_field")
     assert list(radio.options) == [t("colour_sale", lang), t("colour_construction", lang)]
     for field in (vocabulary.CONSTRUCTION_FIELD, vocabulary.SALE_FIELD):
         radio.set_value(field).run(timeout=RUN_TIMEOUT)
-        assert_ran(at)
+        assert_clean(at)
         radio = at.radio(key="map_field")
         assert radio.value == field
         table = at.dataframe[0].value

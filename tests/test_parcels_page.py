@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from gis import history, lifecycle, vocabulary
 from gis.i18n import t
 from gis.store import ParkStore
+from tests.apptest_kit import assert_no_exception, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 PAGE = "pages/views/parcels.py"
 RUN_TIMEOUT = 60
 BUILD = vocabulary.CONSTRUCTION_FIELD
-
-
-@pytest.fixture
-def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "park.gpkg"
-    shutil.copyfile(sample_store_path, path)
-    monkeypatch.setenv("PARK_DB", str(path))
-    return path
 
 
 def open_page(**query: str) -> AppTest:
@@ -35,16 +26,8 @@ def open_page(**query: str) -> AppTest:
     at.run(timeout=RUN_TIMEOUT)
     if not query:
         at.switch_page(PAGE).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     return at
-
-
-def assert_ran(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def frame_with(at: AppTest, column: str):
@@ -63,7 +46,7 @@ def timeline(at: AppTest):
 def submit(at: AppTest) -> None:
     [button] = [b for b in at.button if b.label in (t("edit_submit", "zh"), t("edit_submit", "en"))]
     button.click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
 
 
 def fill_start(at: AppTest, day: date, author: str = "李强") -> None:
@@ -78,7 +61,7 @@ def test_search_card_edit_timeline(store_copy):
     at = open_page()
     assert t("parcels_heading", "zh") in texts(at.header)
     at.text_input(key="parcel_query").input("bh d07").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert "D07 · 碧湖区块D07地块" in texts(at.subheader)  # the best hit opens at once
     assert at.query_params["parcel"] == ["D07"] or at.query_params["parcel"] == "D07"
     assert any("交地 · 未开工" in m for m in texts(at.markdown))
@@ -175,7 +158,7 @@ def test_as_of_date_recomputes_card_and_warnings(store_copy):
     assert len(frame_with(at, t("warn_kind", "zh"))) == expected_warnings(date(2021, 6, 30))
 
     at.date_input(key="as_of").set_value(date(2021, 1, 1)).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     # D07 was listed on 2020-12-27 and sold on 2021-01-08.
     assert "截至 2021-01-01：挂牌 · 未开工" in texts(at.caption)
     assert t("warnings_heading", "zh", date="2021-01-01") in texts(at.subheader)
@@ -206,7 +189,7 @@ def test_correction_is_offered_and_shown_struck(store_copy):
 def test_english(store_copy):
     at = open_page(parcel="D07")
     at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert "Parcel lookup and status updates" in texts(at.header)
     assert any("Now: Delivered · Not started" in m for m in texts(at.markdown))
     card = frame_with(at, t("card_value", "en"))
@@ -234,7 +217,7 @@ def test_excel_upload_preview_and_apply(store_copy):
         ]
     )
     at.file_uploader(key="excel_upload").set_value(bad).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     preview = frame_with(at, t("excel_check", "zh"))
     assert list(preview[t("excel_row", "zh")]) == [2, 3, 4]
     checks = list(preview[t("excel_check", "zh")])
@@ -248,7 +231,7 @@ def test_excel_upload_preview_and_apply(store_copy):
     at.file_uploader(key="excel_upload").set_value(good).run(timeout=RUN_TIMEOUT)
     assert t("excel_ready", "zh", rows=1) in texts(at.success)
     at.button(key="excel_apply").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_no_exception(at)
     assert t("excel_applied", "zh", rows=1) in texts(at.success)
     store = ParkStore(store_copy)
     assert store.read("parcels").set_index("code").loc["D07", BUILD] == "STARTED"

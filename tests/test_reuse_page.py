@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from gis.i18n import t
 from gis.store import ParkStore
+from tests.apptest_kit import assert_clean, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 TIMEOUT = 120
 
 
-@pytest.fixture
-def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "park.gpkg"
-    shutil.copyfile(sample_store_path, path)
-    monkeypatch.setenv("PARK_DB", str(path))
-    return path
-
-
 def open_page() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     at.switch_page("pages/views/reuse.py").run()
-    assert_ok(at)
+    assert_clean(at)
     return at
-
-
-def assert_ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def test_run_save_and_compare(store_copy):
@@ -52,7 +34,7 @@ def test_run_save_and_compare(store_copy):
     at.number_input(key="reuse_w_tax").set_value(0.5).run()
     at.checkbox(key="reuse_split").check().run()
     at.button(key="reuse_run").click().run()
-    assert_ok(at)
+    assert_clean(at)
     placements = at.dataframe[1].value
     reasons = at.dataframe[2].value
     assert len(placements) > 0
@@ -71,7 +53,7 @@ def test_run_save_and_compare(store_copy):
     at.text_input(key="reuse_name").input("试点方案")
     at.text_input(key="reuse_author").input("张敏")
     at.button[-1].click().run()  # the form's submit button
-    assert_ok(at)
+    assert_clean(at)
     assert t("reuse_saved", "zh", id="S001") in texts(at.success)
     saved = ParkStore(store_copy).read("scenarios")
     assert sorted(saved["scenario_id"]) == ["BASELINE", "S001"]
@@ -80,29 +62,29 @@ def test_run_save_and_compare(store_copy):
 
     # A new scenario based on S001 starts from its inputs.
     at.selectbox(key="reuse_based_on").set_value("S001").run()
-    assert_ok(at)
+    assert_clean(at)
     assert at.number_input(key="reuse_w_tax").value == 0.5
     assert at.checkbox(key="reuse_split").value is True
     assert at.multiselect(key="reuse_spaces").value == picked
 
     # Compare with the baseline, re-run and check.
     at.radio(key="reuse_section").set_value("compare").run()
-    assert_ok(at)
+    assert_clean(at)
     at.multiselect(key="reuse_compare").set_value(["BASELINE", "S001"]).run()
     table = at.dataframe[0].value
     assert table.shape[0] > 5
     assert any("S001" in c for c in table.columns)
     at.button(key="reuse_rerun").click().run()
-    assert_ok(at)
+    assert_clean(at)
     assert t("reuse_rerun_ok", "zh", id="S001") in texts(at.success)
 
 
 def test_candidate_pipeline_section_saves_the_table(store_copy):
     at = open_page()
     at.radio(key="reuse_section").set_value("candidates").run()
-    assert_ok(at)
+    assert_clean(at)
     at.button(key="reuse_save_cands").click().run()  # the unchanged pipeline is valid
-    assert_ok(at)
+    assert_clean(at)
     assert t("reuse_candidates_saved", "zh", n=45) in texts(at.success)
     assert len(ParkStore(store_copy).read("candidates")) == 45
 
@@ -110,7 +92,7 @@ def test_candidate_pipeline_section_saves_the_table(store_copy):
 def test_english(store_copy):
     at = open_page()
     at.selectbox(key="lang").set_value("en").run()
-    assert_ok(at)
+    assert_clean(at)
     assert t("reuse_heading", "en") in texts(at.header)
 
 
@@ -118,7 +100,7 @@ def test_block_filter_limits_the_spaces(store_copy):
     at = open_page()
     at.multiselect(key="reuse_blocks").set_value(["BH"]).run()
     at.button(key="reuse_run").click().run()
-    assert_ok(at)
+    assert_clean(at)
     placements = at.dataframe[1].value
     assert len(placements) > 0
     assert all(str(code).startswith("D") for code in placements.iloc[:, 2])  # 碧湖 parcels

@@ -3,7 +3,6 @@ settings (a valid save is stored, an invalid one refused in the UI's language)."
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from gis import efficiency, targets
 from gis.i18n import t
 from gis.store import ParkStore
+from tests.apptest_kit import assert_clean
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -21,32 +21,19 @@ RUN_TIMEOUT = 90
 AS_OF = date(2021, 6, 30)  # the sample park's report date (the sidebar's default)
 
 
-@pytest.fixture
-def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "park.gpkg"
-    shutil.copyfile(sample_store_path, path)
-    monkeypatch.setenv("PARK_DB", str(path))
-    return path
-
-
 def open_page(lang: str = "zh") -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     at.run(timeout=RUN_TIMEOUT)
     if lang != "zh":
         at.selectbox(key="lang").set_value(lang).run(timeout=RUN_TIMEOUT)
     at.switch_page(PAGE).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     return at
-
-
-def assert_ran(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def section(at: AppTest, name: str) -> AppTest:
     at.radio(key="tg_section").set_value(name).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     return at
 
 
@@ -80,7 +67,7 @@ def test_targets_show_progress_computed_from_the_data(store_copy, lang):
 def test_targets_before_the_first_report_say_why(store_copy):
     at = open_page()
     at.date_input(key="as_of").set_value(date(2021, 1, 20)).run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     captions = " ".join(c.value for c in at.caption)
     note = t("target_note_no_report", "zh", year=2021, date="2021-01-20", latest="2020-12")
     assert note in captions
@@ -149,7 +136,7 @@ def test_valid_settings_are_stored_and_used(store_copy):
     at.radio(key="tg_cfg_combinator").set_value("all")
     at.number_input(key="tg_cfg_ks2_land").set_value(15.0)
     at.button(key="tg_cfg_save").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     stored = efficiency.config_from_settings(ParkStore(store_copy).read("settings"))
     assert stored.ks_combinator == "all" and stored.ks2_min_land_mu == 15.0
     assert t("cfg_saved", "zh") in [s.value for s in at.success]
@@ -164,7 +151,7 @@ def test_adjustments_editor_needs_an_author_and_reports_no_change(store_copy):
     assert [e.value for e in at.error] == [t("adj_author_missing", "zh")]
     at.text_input(key="adj_author").set_value("经发科 王").run(timeout=RUN_TIMEOUT)
     at.button(key="adj_save_2020").click().run(timeout=RUN_TIMEOUT)
-    assert_ran(at)
+    assert_clean(at)
     assert t("adj_unchanged", "zh") in [i.value for i in at.info]
     assert ParkStore(store_copy).data_version() == before
 

@@ -18,11 +18,10 @@ import streamlit as st
 from gis import efficiency
 from gis._errors import ParkError
 from gis.efficiency import OVERRIDES, EfficiencyConfig
-from gis.i18n import MESSAGES, error_text, t
-from ui.text import md
+from gis.i18n import t
+from ui.text import error_md
 
 #: Session-state key of the pages' one-shot success message (pages/views/targets.py).
-DEFAULT_FLASH_KEY = "tg_flash"
 _COLUMNS = ("enterprise_id", "bonus_points", "deduction_points", "override", "reason")
 _STAMPS = ("author", "recorded_at")
 
@@ -57,13 +56,6 @@ def year_rows(adjustments: pd.DataFrame, year: int) -> pd.DataFrame:
     return out.sort_values("enterprise_id", kind="stable").reset_index(drop=True)
 
 
-def _error(exc: ParkError, lang: str) -> str:
-    """The error in ``lang``, its parameters (text from the data) made safe for Markdown."""
-    if exc.key not in MESSAGES:
-        return md(error_text(exc, lang))
-    return t(exc.key, lang, **{k: md(v) for k, v in exc.params.items()})
-
-
 def adjustments_editor(
     *,
     store,
@@ -72,7 +64,7 @@ def adjustments_editor(
     config: EfficiencyConfig,
     lang: str,
     version: int,
-    flash_key: str = DEFAULT_FLASH_KEY,
+    flash_key: str,
 ) -> None:
     """The expander "加减分与直接定类" with the editor of ``year``'s adjustments.
 
@@ -148,7 +140,7 @@ def adjustments_editor(
                     expected_version=version,
                 )
             except ParkError as exc:
-                st.error(_error(exc, lang))
+                st.error(error_md(exc, lang))
             else:
                 if new_version == version:
                     st.info(t("adj_unchanged", lang))

@@ -94,13 +94,24 @@ def park_map(
     return copy.deepcopy(cached)
 
 
-def show(m: folium.Map, *, key: str, returned_objects: Sequence[str] = ()) -> dict | None:
+def show(
+    m: folium.Map,
+    *,
+    key: str,
+    returned_objects: Sequence[str] = (),
+    height: int = MAP_HEIGHT,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> dict | None:
     """Draw ``m``. By default nothing is returned to Python, so panning and zooming never
-    rerun the page; pass e.g. ``("last_object_clicked",)`` to react to clicks only."""
+    rerun the page; pass e.g. ``("last_object_clicked",)`` to react to clicks only.
+    ``center`` / ``zoom`` move an already drawn map without rebuilding it."""
     return st_folium(
         m,
-        height=MAP_HEIGHT,
+        height=height,
         use_container_width=True,
         returned_objects=list(returned_objects),
         key=key,
+        center=center,
+        zoom=zoom,
     )

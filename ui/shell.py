@@ -116,6 +116,13 @@ def as_of() -> date:
     return st.session_state.get(AS_OF_KEY) or default_as_of()
 
 
+def show_flash(key: str) -> None:
+    """Show, once, the success message a page left under ``key`` before its rerun."""
+    message = st.session_state.pop(key, None)
+    if message:
+        st.success(message)
+
+
 def sidebar() -> None:
     """Language switch, data source and the 示意数据 notice; stops the run on a store error."""
     _install_assets()

@@ -104,11 +104,6 @@ def gcj02_to_wgs84(coords: Coords) -> np.ndarray:
     return _invert(wgs84_to_gcj02, coords)
 
 
-def bd09_to_gcj02(coords: Coords) -> np.ndarray:
-    """BD-09 lon/lat to GCJ-02 (iterative inverse)."""
-    return _invert(gcj02_to_bd09, coords)
-
-
 def bd09_to_wgs84(coords: Coords) -> np.ndarray:
     """BD-09 lon/lat to WGS 84 (iterative inverse)."""
     return _invert(wgs84_to_bd09, coords)

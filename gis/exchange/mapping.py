@@ -24,6 +24,7 @@ Choices for imported parcels (history stays consistent, see :mod:`gis.history`):
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -38,7 +39,7 @@ import shapely
 
 from gis import schema, vocabulary
 from gis._errors import ValidationError
-from gis.crs import M2_PER_HECTARE, M2_PER_MU
+from gis.crs import M2_PER_HECTARE, M2_PER_MU, m2_to_mu
 from gis.exchange.geometry import GeometryReport, area_mismatches, clean, overlaps
 from gis.store import Frame, ParkStore
 
@@ -241,9 +242,9 @@ def unit_factor(source_column: str, column: schema.Column) -> float:
             return M2_PER_MU
     if column.unit == "亩":
         if "公顷" in name or "(ha)" in name:
-            return 15.0
+            return m2_to_mu(M2_PER_HECTARE)
         if "m²" in name or "m2" in name or "平方米" in name:
-            return 15 / 10000
+            return m2_to_mu(1.0)
     return 1.0
 
 
@@ -314,7 +315,8 @@ def convert(value: object, dtype: str) -> object:
     return str(value).strip()  # datetime: kept as given
 
 
-def _code_lookup(items) -> dict[str, str]:
+@functools.cache  # vocabularies are constant: one table each, not one per imported cell
+def _code_lookup(items: tuple) -> dict[str, str]:
     table = {}
     for item in items:
         for text in (item.code, item.label_zh, item.label_en):

@@ -27,6 +27,7 @@ import pyogrio
 import shapely
 
 from gis._errors import ValidationError
+from gis.crs import M2_PER_HECTARE
 from gis.excel import read_xlsx
 from gis.exchange import boundary_txt
 from gis.exchange.encoding import (
@@ -527,7 +528,7 @@ def _read_txt(name, data, work, *, encoding, layer, limits) -> Source:
     text = decode(data, guess.encoding)
     parsed = boundary_txt.parse(text)
     frame = parsed.frame
-    stated = frame[boundary_txt.COL_AREA_HA].astype(float) * 10000
+    stated = frame[boundary_txt.COL_AREA_HA].astype(float) * M2_PER_HECTARE
     source = Source(name, "txt", frame, parsed.crs, guess, header=parsed.header)
     source.stated_area_m2 = stated.reset_index(drop=True)
     source.text_preview = "\n".join(text.splitlines()[:16])

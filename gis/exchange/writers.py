@@ -24,7 +24,7 @@ import shapely
 
 from gis import schema, vocabulary
 from gis.crs import STORAGE_CRS, area_m2, m2_to_hectares
-from gis.excel import labelled_columns, to_xlsx
+from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.exchange import boundary_txt
 from gis.exchange.mapping import conform, shapefile_names
 from gis.exchange.readers import DXF_LABEL_COLUMN
@@ -63,10 +63,19 @@ _MIME = {
     "shp": "application/zip",
     "kml": "application/vnd.google-earth.kml+xml",
     "dxf": "image/vnd.dxf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_MIME,
     "txt": "text/plain",
 }
 _EXT = {"shp": "zip"}
+
+
+def export_filename(layer: str, fmt: str) -> str:
+    """The file name :func:`export_layer` gives ``layer`` in format ``fmt``."""
+    return f"{layer}.{_EXT.get(fmt, fmt)}"
+
+
+def export_mime(fmt: str) -> str:
+    return _MIME[fmt]
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,7 @@ def export_layer(
         "txt": _txt,
     }[fmt]
     data = writer(frame.to_crs(crs), spec, encoding=encoding, lang=lang, produced_by=produced_by)
-    return ExportFile(f"{layer}.{_EXT.get(fmt, fmt)}", data, _MIME[fmt])
+    return ExportFile(export_filename(layer, fmt), data, export_mime(fmt))
 
 
 def _tempdir():

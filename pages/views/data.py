@@ -10,18 +10,18 @@ import streamlit as st
 from gis import schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import area_mu
-from gis.excel import labelled_columns
+from gis.excel import XLSX_MIME, labelled_columns
 from gis.exchange import crs_detect, figures, readers, writers
 from gis.exchange.encoding import ENCODINGS
 from gis.exchange.limits import DEFAULT_LIMITS
 from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_import, suggest_mapping
-from gis.i18n import MESSAGES, error_text, t
+from gis.i18n import error_text, t
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
 from ui import mapview, shell
-from ui.text import md
+from ui.text import error_md, message_md
 
-FEEDBACK = "ex_feedback"  # (kind, text) shown once after a rerun
+FEEDBACK = "ex_feedback"  # a success message shown once after a rerun
 UPLOADS = "ex_upload_round"  # bumped after an import so the uploader starts empty
 DIGEST = "ex_digest"  # the file the mapping widgets were set up for
 MAP_PREFIX = "ex_map_"
@@ -31,7 +31,6 @@ TABS_KEY = "data_tabs"  # + language: the open tab's label
 FIG_UPLOADS = "fig_upload_round"  # bumped after a figures import: a fresh uploader
 FIG_DIGEST = "fig_digest"  # the figures file the widgets below were set up for
 FIG_FILE_KEYS = ("fig_map_", "fig_year", "fig_months", "fig_sheet", "fig_encoding", "fig_kind")
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 lang = shell.lang()
 store = shell.store()
@@ -42,17 +41,23 @@ def layer_label(name: str) -> str:
     return spec.label_zh if lang == "zh" else spec.label_en
 
 
+def encoding_choice(key: str) -> str | None:
+    """The text encoding the user picks for an upload (None: detect it)."""
+    choice = st.selectbox(
+        t("import_encoding", lang),
+        ["auto", *ENCODINGS],
+        key=key,
+        format_func=lambda e: t("import_encoding_auto", lang) if e == "auto" else e,
+    )
+    return None if choice == "auto" else choice
+
+
 def show_error(exc: ParkError) -> None:
     st.error(error_text(exc, lang))
 
 
-def safe_text(key: str, params: dict) -> str:
-    """Message ``key`` with its parameters (text from the data) made safe for Markdown."""
-    return t(key, lang, **{k: md(v) if isinstance(v, str) else v for k, v in params.items()})
-
-
 def show_safe_error(exc: ParkError) -> None:
-    st.error(safe_text(exc.key, exc.params) if exc.key in MESSAGES else md(error_text(exc, lang)))
+    st.error(error_md(exc, lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -174,13 +179,7 @@ def import_tab() -> None:
         return
     encoding = None
     if fmt in readers.TEXT_FORMATS:
-        choice = st.selectbox(
-            t("import_encoding", lang),
-            ["auto", *ENCODINGS],
-            key="ex_encoding",
-            format_func=lambda e: t("import_encoding_auto", lang) if e == "auto" else e,
-        )
-        encoding = None if choice == "auto" else choice
+        encoding = encoding_choice("ex_encoding")
     try:
         source = read_cached(name, data, encoding, None)
         if len(source.layers) > 1:
@@ -379,15 +378,12 @@ def import_tab() -> None:
         except ParkError as exc:
             show_error(exc)
             return
-        st.session_state[FEEDBACK] = (
-            "success",
-            t(
-                "import_done",
-                lang,
-                added=len(outcome.added),
-                updated=len(outcome.updated),
-                backup=outcome.backup.name,
-            ),
+        st.session_state[FEEDBACK] = t(
+            "import_done",
+            lang,
+            added=len(outcome.added),
+            updated=len(outcome.updated),
+            backup=outcome.backup.name,
         )
         st.session_state[UPLOADS] = round_ + 1
         st.rerun()
@@ -488,13 +484,7 @@ def figures_tab() -> None:
         return
     encoding = None
     if fmt == "csv":
-        choice = st.selectbox(
-            t("import_encoding", lang),
-            ["auto", *ENCODINGS],
-            key="fig_encoding",
-            format_func=lambda e: t("import_encoding_auto", lang) if e == "auto" else e,
-        )
-        encoding = None if choice == "auto" else choice
+        encoding = encoding_choice("fig_encoding")
     try:
         sheet = None
         if fmt == "xlsx":
@@ -506,8 +496,10 @@ def figures_tab() -> None:
         show_safe_error(exc)
         return
     st.success(
-        safe_text(
-            "fig_read_ok", {"name": name, "count": len(table.frame), "header": table.header_row}
+        message_md(
+            "fig_read_ok",
+            lang,
+            {"name": name, "count": len(table.frame), "header": table.header_row},
         )
     )
     if table.encoding is not None:
@@ -520,7 +512,7 @@ def figures_tab() -> None:
             )
         )
     if table.title:
-        st.caption(safe_text("fig_title", {"title": table.title}))
+        st.caption(message_md("fig_title", lang, {"title": table.title}))
     if table.text_preview:
         with st.expander(t("import_text_preview", lang)):
             st.code(table.text_preview, language=None)
@@ -573,7 +565,7 @@ def figures_tab() -> None:
     version = store.data_version()
     preview = figures.preview_figures(shell.frames(), prepared, mode=mode)
     for key, params in preview.notes:
-        st.caption(safe_text(key, params))
+        st.caption(message_md(key, lang, params))
     for problem in preview.problems:
         show_safe_error(problem)
     if not preview.rows.empty:
@@ -596,7 +588,7 @@ def figures_tab() -> None:
         st.dataframe(periods, hide_index=True, key="fig_periods")
         if preview.cleared:
             cleared = "、".join(f"{c}({n})" for c, n in preview.cleared.items())
-            st.warning(safe_text("fig_cleared", {"columns": cleared}))
+            st.warning(message_md("fig_cleared", lang, {"columns": cleared}))
     else:
         st.info(t("import_blocked", lang))
     if st.button(t("fig_button", lang), key="fig_import", type="primary", disabled=not preview.ok):
@@ -607,15 +599,12 @@ def figures_tab() -> None:
         except ParkError as exc:
             show_safe_error(exc)
             return
-        st.session_state[FEEDBACK] = (
-            "success",
-            t(
-                "fig_done",
-                lang,
-                added=outcome.added,
-                replaced=outcome.replaced,
-                backup=outcome.backup.name,
-            ),
+        st.session_state[FEEDBACK] = t(
+            "fig_done",
+            lang,
+            added=outcome.added,
+            replaced=outcome.replaced,
+            backup=outcome.backup.name,
         )
         st.session_state[FIG_UPLOADS] = round_ + 1
         st.rerun()
@@ -671,12 +660,15 @@ def export_tab() -> None:
     if selection.empty:
         st.info(t("export_empty", lang))
         return
-    export = writers.export_layer(selection, layer, fmt, crs=crs, encoding=encoding, lang=lang)
+    filename = writers.export_filename(layer, fmt)
     st.download_button(
-        t("export_download", lang, filename=export.filename),
-        data=export.data,
-        file_name=export.filename,
-        mime=export.mime,
+        t("export_download", lang, filename=filename),
+        # Built when clicked: writing a DXF or a Shapefile on every rerun of the page is slow.
+        data=lambda: (
+            writers.export_layer(selection, layer, fmt, crs=crs, encoding=encoding, lang=lang).data
+        ),
+        file_name=filename,
+        mime=writers.export_mime(fmt),
         key="ex_download",
     )
 
@@ -698,14 +690,12 @@ def backup_tab() -> None:
         except ParkError as exc:
             show_error(exc)
             return
-        st.session_state[FEEDBACK] = ("success", t("backup_restored", lang, name=picked))
+        st.session_state[FEEDBACK] = t("backup_restored", lang, name=picked)
         st.rerun()
 
 
 st.header(t("data_heading", lang))
-feedback = st.session_state.pop(FEEDBACK, None)
-if feedback:
-    st.success(feedback[1])
+shell.show_flash(FEEDBACK)
 # The tabs track which one is open (one state per language: the state is the label), so the
 # figures tab runs only when opened: its uploader then never sits beside the import tab's.
 tab_import, tab_figures, tab_export, tab_backup = st.tabs(

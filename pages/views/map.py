@@ -26,9 +26,7 @@ field = left.radio(
     list(vocabulary.STATUS_FIELDS),
     horizontal=True,
     key="map_field",
-    format_func=lambda f: t(
-        "colour_sale" if f == vocabulary.SALE_FIELD else "colour_construction", lang
-    ),
+    format_func=lambda f: vocabulary.field_label(f, lang),
 )
 block_ids = right.multiselect(
     t("block_filter", lang),

@@ -10,11 +10,10 @@ sidebar's as-of date can follow).
 from datetime import date
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gis import meeting, report, vocabulary
 from gis._errors import ParkError
-from gis.excel import labelled_columns, to_xlsx
+from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.i18n import error_text, t
 from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
@@ -122,7 +121,6 @@ elif ss[SIDEBAR_SEEN] != sidebar_as_of:  # the user changed the sidebar date: it
     ss[STATE] = meeting.with_view(ss[STATE], as_of=sidebar_as_of)
 state: meeting.ViewState = ss[STATE]
 as_of = state.as_of or sidebar_as_of
-frames = mapview.frames_as_of(now_frames, as_of)
 present = st.session_state.get(PRESENT, False)
 
 # ---------------------------------------------------------------- header and navigation
@@ -215,11 +213,10 @@ if state.center is not None:
     center = (state.center[0] + ss[NONCE] * 1e-9, state.center[1])
 returned = ["all_drawings"] if present else ["all_drawings", "center", "zoom"]
 out = (
-    st_folium(
+    mapview.show(
         m,
         key="mtg_map",
         height=MAP_HEIGHT[present],
-        use_container_width=True,
         returned_objects=returned,
         center=center,
         zoom=state.zoom,
@@ -235,9 +232,7 @@ if drawings:
     except ParkError as exc:
         sketch_error = error_text(exc, lang)
 
-feedback = ss.pop(FEEDBACK, None)
-if feedback:
-    st.success(feedback)
+shell.show_flash(FEEDBACK)
 
 
 # ---------------------------------------------------------------- record a decision
@@ -307,9 +302,7 @@ def _views_tab() -> None:
         key=f"mtg_field_{gen}",
         on_change=_changed,
         args=("field", f"mtg_field_{gen}"),
-        format_func=lambda f: t(
-            "colour_sale" if f == vocabulary.SALE_FIELD else "colour_construction", lang
-        ),
+        format_func=lambda f: vocabulary.field_label(f, lang),
     )
     b.multiselect(
         t("block_filter", lang),
@@ -410,14 +403,14 @@ def _log_tab() -> None:
     x, g = st.columns(2)
     x.download_button(
         t("mtg_export_xlsx", lang),
-        to_xlsx({t("mtg_log_heading", lang): shown}),
+        lambda: to_xlsx({t("mtg_log_heading", lang): shown}),  # built when clicked
         file_name=f"decisions-{day or 'all'}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
         key="mtg_log_xlsx",
     )
     g.download_button(
         t("mtg_export_geojson", lang),
-        meeting.annotations_geojson(chosen),
+        lambda: meeting.annotations_geojson(chosen),
         file_name=f"decisions-{day or 'all'}.geojson",
         mime="application/geo+json",
         key="mtg_log_geojson",
@@ -559,7 +552,7 @@ def _pack_section() -> None:
             t("mtg_pack_xlsx", lang),
             xlsx,
             file_name=f"meeting-pack-{day}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            mime=XLSX_MIME,
             key="mtg_pack_xlsx",
         )
 

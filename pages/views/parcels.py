@@ -155,9 +155,7 @@ with right:
         list(vocabulary.STATUS_FIELDS),
         horizontal=True,
         key="parcels_field",
-        format_func=lambda f: t(
-            "colour_sale" if f == vocabulary.SALE_FIELD else "colour_construction", lang
-        ),
+        format_func=lambda f: vocabulary.field_label(f, lang),
     )
     m = mapview.park_map(
         field,
@@ -217,7 +215,7 @@ def _save() -> None:
         "edit_saved",
         lang,
         code=code,
-        field=t("colour_sale" if fld == vocabulary.SALE_FIELD else "colour_construction", lang),
+        field=vocabulary.field_label(fld, lang),
         status=_status_label(fld, change.new_status),
         date=change.effective_date.isoformat(),
     )
@@ -229,10 +227,6 @@ def _save() -> None:
 def _reload() -> None:
     st.session_state.get(BASE, {}).pop(st.session_state.get(SELECTED), None)
     st.session_state.pop(FEEDBACK, None)
-
-
-def _field_name(fld: str) -> str:
-    return t("colour_sale" if fld == vocabulary.SALE_FIELD else "colour_construction", lang)
 
 
 def _card(code: str) -> None:
@@ -353,7 +347,9 @@ def _card(code: str) -> None:
             {
                 "#": events["event_id"].astype(int),
                 spec.column("effective_date").label(lang): events["effective_date"],
-                spec.column("field").label(lang): [_field_name(f) for f in events["field"]],
+                spec.column("field").label(lang): [
+                    vocabulary.field_label(f, lang) for f in events["field"]
+                ],
                 spec.column("old_status").label(lang): [
                     _status_label(f, s)
                     for f, s in zip(events["field"], events["old_status"], strict=True)
@@ -416,7 +412,7 @@ def _edit_form(code: str, row: pd.Series) -> None:
             return t(
                 "edit_action_change",
                 lang,
-                field=_field_name(arg),
+                field=vocabulary.field_label(arg, lang),
                 status=_status_label(arg, row[arg]),
             )
         ev = latest[action]
@@ -424,7 +420,7 @@ def _edit_form(code: str, row: pd.Series) -> None:
             "edit_action_correct",
             lang,
             event=arg,
-            field=_field_name(str(ev["field"])),
+            field=vocabulary.field_label(str(ev["field"]), lang),
             status=_status_label(str(ev["field"]), ev["new_status"]),
             date=str(ev["effective_date"]),
         )
@@ -445,7 +441,12 @@ def _edit_form(code: str, row: pd.Series) -> None:
         )
     if not options:
         st.caption(
-            t("edit_no_next", lang, field=_field_name(fld), status=_status_label(fld, row[fld]))
+            t(
+                "edit_no_next",
+                lang,
+                field=vocabulary.field_label(fld, lang),
+                status=_status_label(fld, row[fld]),
+            )
         )
         return
     with st.form("edit_form", clear_on_submit=False, border=True):
@@ -511,24 +512,30 @@ else:
     )
 
 # ------------------------------------------------------------------ Excel in and out
-with st.expander(t("excel_heading", lang)):
-    export = excel.labelled_columns(
-        lifecycle.parcel_export(parcels_now, lang), schema.PARCELS, lang
-    )
+
+
+def parcels_xlsx(parcels: pd.DataFrame, lang: str) -> bytes:
+    """The parcels as of the sidebar date, labelled, as .xlsx (built when downloaded)."""
+    export = excel.labelled_columns(lifecycle.parcel_export(parcels, lang), schema.PARCELS, lang)
     export = export.rename(columns={"area_mu": f"{t('card_area', lang)}(亩)"})
+    label = schema.PARCELS.label_zh if lang == "zh" else schema.PARCELS.label_en
+    return excel.to_xlsx({label: export})
+
+
+with st.expander(t("excel_heading", lang)):
     c1, c2 = st.columns(2)
     c1.download_button(
         t("excel_export", lang),
-        data=excel.to_xlsx(
-            {(schema.PARCELS.label_zh if lang == "zh" else schema.PARCELS.label_en): export}
-        ),
+        data=partial(parcels_xlsx, parcels_now, lang),
         file_name="parcels.xlsx",
+        mime=excel.XLSX_MIME,
         key="excel_export",
     )
     c2.download_button(
         t("excel_template", lang),
-        data=excel.to_xlsx({"updates": lifecycle.update_template()}),
+        data=lambda: excel.to_xlsx({"updates": lifecycle.update_template()}),
         file_name="status-updates-template.xlsx",
+        mime=excel.XLSX_MIME,
         key="excel_template",
     )
     st.text_input(t("edit_author", lang), key="excel_author")

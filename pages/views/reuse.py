@@ -8,7 +8,7 @@ import streamlit as st
 
 from gis import reuse, scenarios
 from gis._errors import ParkError, ValidationError
-from gis.excel import labelled_columns, read_xlsx, to_xlsx
+from gis.excel import XLSX_MIME, labelled_columns, read_xlsx, to_xlsx
 from gis.i18n import error_text, t
 from gis.schema import CANDIDATES, VACANT_SPACES
 from layers.reuse import scenario_extras
@@ -42,12 +42,6 @@ def scenario_label(scenario_id: str) -> str:
     s = by_id[scenario_id]
     name = t("scenario_baseline_name", lang) if scenario_id == scenarios.BASELINE_ID else s.name
     return f"{scenario_id} · {name}" + (" 🔒" if s.locked else "")
-
-
-def fmt(value: object, digits: int = 1) -> object:
-    if isinstance(value, float):
-        return round(value, digits)
-    return value
 
 
 def show_map(placements: pd.DataFrame, cands: pd.DataFrame, selected, *, key: str) -> None:
@@ -369,8 +363,11 @@ def candidates_section() -> None:
             st.success(t("reuse_candidates_saved", lang, n=len(edited)))
     b.download_button(
         t("reuse_download_template", lang),
-        to_xlsx({"candidates": labelled_columns(pd.DataFrame(candidates), CANDIDATES, lang)}),
+        lambda: to_xlsx(  # built when clicked, not on every rerun
+            {"candidates": labelled_columns(pd.DataFrame(candidates), CANDIDATES, lang)}
+        ),
         file_name="candidates.xlsx",
+        mime=XLSX_MIME,
         key="reuse_download",
     )
 

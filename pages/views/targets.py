@@ -11,7 +11,7 @@ import streamlit as st
 from gis import efficiency, targets
 from gis._errors import ParkError
 from gis.efficiency import CLASSES, EfficiencyConfig
-from gis.excel import to_xlsx
+from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
 from layers.efficiency import efficiency_extras
 from ui import mapview, shell
@@ -25,7 +25,6 @@ version = store.data_version()
 FLASH_KEY = "tg_flash"
 #: Exports go to the committee's files: Chinese headers and units whatever the UI language.
 XLSX_LANG = "zh"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _error(exc: ParkError) -> str:
@@ -34,12 +33,6 @@ def _error(exc: ParkError) -> str:
     if params.get("group") in ("above", "below"):
         params["group"] = t(f"efficiency_group_{params['group']}", lang)
     return t(exc.key, lang, **params) if params else error_text(exc, lang)
-
-
-def _flash() -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message)
 
 
 def _fmt(value: float, digits: int = 1) -> str:
@@ -329,7 +322,7 @@ def targets_section() -> None:
             sheets[t("targets_by_block", XLSX_LANG)] = _block_table(blocks, prog, XLSX_LANG)
         st.download_button(
             t("download_xlsx", lang),
-            to_xlsx(sheets),
+            lambda: to_xlsx(sheets),  # built when clicked, not on every rerun
             file_name=f"targets-{year}-{as_of.isoformat()}.xlsx",
             mime=XLSX_MIME,
             key="tg_download_targets",
@@ -466,7 +459,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
     )
     st.download_button(
         t("download_xlsx", lang),
-        to_xlsx(
+        lambda: to_xlsx(  # built when clicked, not on every rerun
             {
                 t("section_evaluation", XLSX_LANG): efficiency.evaluation_table(
                     ev, lang=XLSX_LANG, config=config, for_export=True
@@ -486,7 +479,13 @@ def evaluation_section(config: EfficiencyConfig) -> None:
         key="tg_download_eval",
     )
     adjustments_editor(
-        store=store, frames=frames, year=year, config=config, lang=lang, version=version
+        store=store,
+        frames=frames,
+        year=year,
+        config=config,
+        lang=lang,
+        version=version,
+        flash_key=FLASH_KEY,
     )
 
 
@@ -535,7 +534,7 @@ def supervision_section(config: EfficiencyConfig) -> None:
         st.dataframe(pool_table, hide_index=True, width="stretch", key="tg_pool_table")
     st.download_button(
         t("download_xlsx", lang),
-        to_xlsx(
+        lambda: to_xlsx(  # built when clicked, not on every rerun
             {
                 t("ks_heading", XLSX_LANG): efficiency.evaluation_table(
                     flagged, lang=XLSX_LANG, config=config, for_export=True
@@ -765,7 +764,7 @@ def settings_section(config: EfficiencyConfig) -> None:
 
 # ---------------------------------------------------------------- page
 st.header(t("targets_heading", lang))
-_flash()
+shell.show_flash(FLASH_KEY)
 sections = ("targets", "evaluation", "supervision", "settings")
 section = st.radio(
     t("section", lang),
