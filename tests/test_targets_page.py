@@ -171,3 +171,24 @@ def test_block_table_leaves_a_rate_without_comparable_firms_empty(store_copy):
     for name, value in tax.dropna().items():
         v = round(value, 2)
         assert shown[name] == (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}")
+
+
+def test_class_names_are_edited_checked_and_shown_escaped(store_copy):
+    from gis.efficiency import config_from_settings
+    from ui.text import md
+
+    before = ParkStore(store_copy).data_version()
+    at = section(open_page(), "settings")
+    at.text_input(key="tg_cfg_label_zh_A").set_value("  ")
+    at.button(key="tg_cfg_save").click().run(timeout=RUN_TIMEOUT)
+    assert [e.value for e in at.error] == [t("efficiency_class_labels", "zh")]
+    assert ParkStore(store_copy).data_version() == before  # nothing written
+
+    name = "**重点**<b>发展</b>"
+    at.text_input(key="tg_cfg_label_zh_A").set_value(name)
+    at.button(key="tg_cfg_save").click().run(timeout=RUN_TIMEOUT)
+    assert_clean(at)
+    stored = config_from_settings(ParkStore(store_copy).read("settings"))
+    assert stored.class_labels_zh[0] == name
+    section(at, "evaluation")
+    assert f"A · {md(name)}" in [m.label for m in at.metric]

@@ -16,6 +16,7 @@ from gis.i18n import error_text, t
 from layers.efficiency import efficiency_extras
 from ui import mapview, shell
 from ui.adjustments import adjustments_editor
+from ui.text import md
 
 lang = shell.lang()
 as_of = shell.as_of()
@@ -393,7 +394,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
     cols = st.columns(len(CLASSES))
     for col, code in zip(cols, CLASSES, strict=True):
         col.metric(
-            f"{code} · {config.class_label(code, lang)}",
+            f"{code} · {md(config.class_label(code, lang))}",  # names are user-edited
             int(counts.loc[code].sum()),
             help=f"{t('eval_group_above', lang)} {counts.loc[code, 'above']} · "
             f"{t('eval_group_below', lang)} {counts.loc[code, 'below']}",
