@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/bootstrap.sh runtime
 bash scripts/system_deps.sh fonts  # the CJK font of the meeting pack's PDF (apt, as root)
-exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
+# scripts/serve.py is `streamlit run app.py` minus the legacy pages-folder first run.
+exec .venv/bin/python scripts/serve.py --server.port "${PORT:-8501}" "$@"

@@ -127,6 +127,17 @@ def delivery_date(row: pd.Series, events: pd.DataFrame) -> date | None:
     return safe_date(row.get(vocabulary.status(SALE_FIELD, DELIVERED).date_field))
 
 
+def future_date_error(day: date, *, today: date | None = None) -> ValidationError | None:
+    """The refusal of an effective date after ``today`` (default: the real today), or None.
+
+    No status is recorded in the future: a change, an Excel row, an import's date.
+    """
+    today = today or date.today()
+    if day > today:
+        return ValidationError("status_date_future", date=day.isoformat(), today=today.isoformat())
+    return None
+
+
 def check_change(
     parcels: pd.DataFrame, events: pd.DataFrame, change: StatusChange, *, today: date
 ) -> tuple[str | None, pd.Series | None]:
@@ -143,8 +154,9 @@ def check_change(
         raise ValidationError("status_author_missing")
     row = _row(parcels, change.code)
     day = change.effective_date
-    if day > today:
-        raise ValidationError("status_date_future", date=day.isoformat(), today=today.isoformat())
+    future = future_date_error(day, today=today)
+    if future is not None:
+        raise future
     live = _events_of(events, change.code, change.field)
     current = str(row[change.field])
     corrected = None

@@ -166,6 +166,95 @@ def list_views(table: pd.DataFrame) -> list[SavedView]:
     return sorted(views, key=lambda v: (v.position, v.view_id))
 
 
+def _drawn(frame: pd.DataFrame | None) -> gpd.GeoDataFrame | None:
+    """The rows of ``frame`` with a geometry (None when there is none)."""
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.empty:
+        return None
+    geoms = frame.geometry
+    drawn = frame[geoms.notna() & ~geoms.is_empty]
+    return drawn if len(drawn) else None
+
+
+def view_bounds(
+    frames: Mapping[str, pd.DataFrame], state: ViewState
+) -> tuple[float, float, float, float] | None:
+    """What a view is about, as lon/lat bounds (minx, miny, maxx, maxy, EPSG:4326).
+
+    The outlines of its blocks (those of ``state.block_ids`` that exist), or else the
+    first of the park boundary, every block, the parcels that has a geometry: the map
+    fits these when the view has no centre. ``None`` when the park has nothing drawn yet
+    (an empty store): there is nothing to fit, and the map opens where
+    :func:`layers.parkmap.map_bounds` puts it (莲都).
+    """
+    blocks = frames["blocks"]
+    chosen = blocks[blocks["block_id"].isin(state.block_ids)] if state.block_ids else blocks[:0]
+    for frame in (chosen, frames.get("park_boundary"), blocks, frames.get("parcels")):
+        drawn = _drawn(frame)
+        if drawn is not None:
+            bounds = tuple(float(v) for v in drawn.to_crs(DISPLAY_CRS).total_bounds)
+            if all(math.isfinite(v) for v in bounds):
+                minx, miny, maxx, maxy = bounds
+                return (minx, miny, maxx, maxy)
+    return None
+
+
+def change_view(state: ViewState, **changes: Any) -> ViewState:
+    """``state`` after the user changed its colouring, layers, blocks or date.
+
+    Another set of blocks means another place: the centre and zoom are dropped, so the
+    map fits the chosen blocks (see :func:`view_bounds`) instead of staying where the old
+    blocks were. Any other change keeps the map where it is.
+    """
+    new = with_view(state, **changes)
+    if new.block_ids != state.block_ids:
+        new = replace(new, center=None, zoom=None)
+    return new
+
+
+def seen_view(
+    state: ViewState, reported: Mapping[str, Any] | None, frames: Mapping[str, pd.DataFrame]
+) -> ViewState:
+    """``state`` at the centre and zoom the browser reports the map at: what the screen shows.
+
+    ``reported`` is the map component's answer (``center`` ``{"lat", "lng"}``, ``zoom`` and
+    optionally ``bounds`` ``{"_southWest": {...}, "_northEast": {...}}``); without a
+    centre (the map has not reported yet) ``state`` is returned as it is. A report whose
+    bounds miss the view's blocks altogether is stale (from before the blocks changed)
+    or shows nothing of the view: the view then keeps no position and fits its blocks.
+    """
+    center = (reported or {}).get("center") or {}
+    try:
+        lat, lng = float(center["lat"]), float(center["lng"])
+        zoom = round(float((reported or {})["zoom"]))
+    except (KeyError, TypeError, ValueError):
+        return state
+    box = _reported_box((reported or {}).get("bounds"))
+    about = view_bounds(frames, state)
+    if box is not None and about is not None:
+        if not shapely.box(*box).intersects(shapely.box(*about)):
+            return replace(state, center=None, zoom=None)
+    return with_view(state, center=(lat, lng), zoom=zoom)
+
+
+def _reported_box(bounds: object) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) of a Leaflet ``getBounds()`` as the component reports it."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
+        box = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return box if all(math.isfinite(v) for v in box) and box[0] < box[2] else None
+
+
+def is_modified(saved: ViewState, shown: ViewState) -> bool:
+    """True when ``shown`` no longer has the colouring, layers, blocks or date of ``saved``.
+
+    Panning and zooming are not counted: a view is re-saved (overwritten) to keep them.
+    """
+    keys = ("field", "layers", "block_ids", "as_of")
+    return any(getattr(saved, k) != getattr(shown, k) for k in keys)
+
+
 def find_view(views: Sequence[SavedView], view_id: str | None) -> SavedView | None:
     return next((v for v in views if v.view_id == view_id), None)
 
@@ -536,6 +625,43 @@ class KeyFigures:
     targets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+#: Units of counted things (firms, parcels): their amounts are whole numbers.
+COUNT_UNITS = frozenset({"家", "宗", "个"})
+#: The targets' units (written in Chinese in the data) and their message keys.
+UNIT_KEYS: dict[str, str] = {
+    "亩": "mtg_unit_mu",
+    "万m²": "mtg_unit_wan_m2",
+    "家": "mtg_unit_firms",
+    "宗": "mtg_kf_unit_parcels",
+    "亿元": "mtg_unit_yi_yuan",
+    "万元": "mtg_unit_wan_yuan",
+    "%": "mtg_unit_pct",
+}
+
+
+def unit_label(unit: object, lang: str) -> str:
+    """A unit from the data (Chinese, e.g. ``亩``) in ``lang``; unknown units as they are."""
+    from gis.i18n import t
+
+    text = _text(unit).strip()
+    return t(UNIT_KEYS[text], lang) if text in UNIT_KEYS else text
+
+
+def unit_digits(unit: object) -> int:
+    """Decimals an amount in ``unit`` is shown with: none for counts, one otherwise."""
+    return 0 if _text(unit).strip() in COUNT_UNITS else 1
+
+
+def format_amount(value: object, unit: object) -> str:
+    """``value`` in ``unit``'s one number format (``23`` firms, ``1,234.5`` mu); ``—`` if missing."""
+    if is_missing(value):
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        return "—"
+    return f"{number:,.{unit_digits(unit)}f}"
+
+
 def key_figures(frames: Mapping[str, pd.DataFrame], as_of: date) -> KeyFigures:
     """Parcels sold / started / in production / idle on ``as_of`` and the targets' progress.
 
@@ -691,10 +817,13 @@ __all__ = [
     "ViewState",
     "add_annotation",
     "annotations_geojson",
+    "change_view",
     "decision_log",
     "delete_annotation",
     "delete_view",
     "find_view",
+    "format_amount",
+    "is_modified",
     "key_figures",
     "list_views",
     "meeting_dates",
@@ -704,10 +833,13 @@ __all__ = [
     "parcel_at",
     "save_view",
     "scenario_comparison",
+    "seen_view",
     "sketch_geometry",
     "step_view",
     "targets_progress",
+    "unit_label",
     "update_annotation",
+    "view_bounds",
     "view_link",
 ]
 
@@ -730,7 +862,7 @@ def pack_tables(
     from gis.i18n import t  # local: the tables are the only text this module renders
 
     figures = key_figures(frames, as_of)
-    unit = t("mtg_kf_unit_parcels", lang)
+    # Numbers stay numbers (a workbook can sum them); the unit has its own column.
     key_table = pd.DataFrame(
         {
             t("mtg_pack_figure", lang): [
@@ -739,21 +871,20 @@ def pack_tables(
                 t("mtg_kf_in_production", lang),
                 t("mtg_kf_idle", lang),
             ],
-            t("mtg_pack_value", lang): [
-                f"{figures.sold} {unit}",
-                f"{figures.started} {unit}",
-                f"{figures.in_production} {unit}",
-                f"{figures.idle} {unit}",
-            ],
+            t("mtg_pack_value", lang): pd.array(
+                [figures.sold, figures.started, figures.in_production, figures.idle],
+                dtype="int64",
+            ),
+            t("mtg_col_unit", lang): [t("mtg_kf_unit_parcels", lang)] * 4,
         }
     )
     progress = figures.targets
     target_table = pd.DataFrame(
         {
             t("mtg_col_target", lang): progress["label_zh" if lang == "zh" else "label_en"],
-            t("mtg_col_unit", lang): progress["unit"],
-            t("mtg_col_target_value", lang): progress["target"].round(2),
-            t("mtg_col_actual", lang): progress["actual"].round(1),
+            t("mtg_col_unit", lang): [unit_label(u, lang) for u in progress["unit"]],
+            t("mtg_col_target_value", lang): _rounded(progress["target"], progress["unit"]),
+            t("mtg_col_actual", lang): _rounded(progress["actual"], progress["unit"]),
             t("mtg_col_progress", lang): progress["progress_pct"].round(1),
         }
     )
@@ -793,3 +924,14 @@ def pack_tables(
     if comparison is not None:
         tables[t("mtg_pack_scenarios", lang)] = comparison
     return tables
+
+
+def _rounded(values: pd.Series, units: pd.Series) -> pd.Series:
+    """``values`` as numbers rounded to their units' digits: counts as whole numbers (ints),
+    the rest as floats; missing values stay missing (an empty cell)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    out = [
+        None if pd.isna(v) else (round(float(v)) if unit_digits(u) == 0 else round(float(v), 2))
+        for v, u in zip(numbers, units, strict=True)
+    ]
+    return pd.Series(out, index=values.index, dtype=object)

@@ -23,17 +23,21 @@ def parcel_area_m2(parcels: gpd.GeoDataFrame) -> pd.Series:
 def enrich_parcels(
     parcels: gpd.GeoDataFrame, blocks: pd.DataFrame, enterprises: pd.DataFrame
 ) -> gpd.GeoDataFrame:
-    """``parcels`` plus ``block_name``, ``enterprise_names`` (joined by '、'), ``area_mu``
-    and ``area_ha``. The input is not modified."""
+    """``parcels`` plus ``block_name``, ``block_name_en`` (the Chinese name when the block
+    has no English one), ``enterprise_names`` (joined by '、'), ``area_mu`` and
+    ``area_ha``. The input is not modified."""
     out = parcels.copy()
     names = blocks.set_index("block_id")["name"]
-    out["block_name"] = out["block_id"].map(names).fillna(out["block_id"])
+    # Object columns throughout: with no blocks or no firms, ``map`` gives float NaN.
+    out["block_name"] = out["block_id"].map(names).astype(object).fillna(out["block_id"])
+    english = blocks.set_index("block_id")["name_en"] if "name_en" in blocks else names
+    out["block_name_en"] = out["block_id"].map(english).astype(object).fillna(out["block_name"])
     firms = (
         enterprises.dropna(subset=["parcel_code"])
         .groupby("parcel_code")["name"]
         .agg(lambda s: "、".join(sorted(s)))
     )
-    out["enterprise_names"] = out["code"].map(firms).fillna("")
+    out["enterprise_names"] = out["code"].map(firms).astype(object).fillna("")
     m2 = parcel_area_m2(out)
     out["area_mu"] = m2_to_mu(m2)
     out["area_ha"] = m2_to_hectares(m2)

@@ -12,6 +12,7 @@ and extractable.
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -190,9 +191,9 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
     if options.block_ids:
         parcels = parcels[parcels["block_id"].isin(options.block_ids)]
         blocks = blocks[blocks["block_id"].isin(options.block_ids)]
-    extent_source = blocks if len(blocks) else frames["park_boundary"]
-    minx, miny, maxx, maxy = extent_source.to_crs(AREA_CRS).total_bounds
-    pad = max(maxx - minx, maxy - miny) * 0.05
+    bounds = _extent(blocks, frames["park_boundary"], parcels, frames["context"])
+    minx, miny, maxx, maxy = bounds if bounds is not None else (0.0, 0.0, 1000.0, 1000.0)
+    pad = max(maxx - minx, maxy - miny, 100.0) * 0.05
     minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
 
     fig = plt.figure(figsize=A4_LANDSCAPE)
@@ -216,9 +217,24 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
         part = context[context["kind"] == kind]
         if len(part):
             part.plot(ax=ax, color=color, linewidth=width, zorder=1)
-    frames["park_boundary"].to_crs(AREA_CRS).boundary.plot(
-        ax=ax, color="#546e7a", linewidth=1.2, linestyle="--", zorder=2
-    )
+    if len(frames["park_boundary"]):
+        frames["park_boundary"].to_crs(AREA_CRS).boundary.plot(
+            ax=ax, color="#546e7a", linewidth=1.2, linestyle="--", zorder=2
+        )
+    if bounds is None:
+        # Nothing to draw yet: say what to import instead of printing an empty frame.
+        ax.text(
+            0.5,
+            0.5,
+            t("onb_pack_map_empty", lang),
+            transform=ax.transAxes,
+            fontsize=14,
+            color="#37474f",
+            ha="center",
+            va="center",
+            wrap=True,
+            zorder=7,
+        )
     statuses = vocabulary.statuses(options.field)
     colors = {s.code: s.color for s in statuses}
     if len(parcels):
@@ -325,6 +341,17 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
             bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": SAMPLE_RED},
         )
     return fig
+
+
+def _extent(*sources: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    """Bounds in EPSG:4549 of the first source with a finite extent (None: nothing drawn)."""
+    for source in sources:
+        geoms = source.geometry[source.geometry.notna() & ~source.geometry.is_empty]
+        if len(geoms):
+            bounds = tuple(float(v) for v in geoms.to_crs(AREA_CRS).total_bounds)
+            if all(math.isfinite(v) for v in bounds):
+                return bounds  # type: ignore[return-value]
+    return None
 
 
 def _plot_annotations(ax, annotations: gpd.GeoDataFrame) -> None:

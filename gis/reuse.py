@@ -205,7 +205,7 @@ def prepare_spaces(frames: Mapping[str, pd.DataFrame], *, year: int | None = Non
 
     Adds ``block_id``, ``leading_industry``, ``parcel_mu`` (certified area, GIS area as
     fallback) and ``parcel_tax_wan`` (the parcel's firms' tax in ``year``, default the
-    latest year with figures). Geometry is dropped.
+    latest year with figures; 0 while the store holds no yearly figures). Geometry is dropped.
     """
     spaces = pd.DataFrame(frames["vacant_spaces"]).drop(columns=["geometry"], errors="ignore")
     parcels = frames["parcels"]
@@ -221,12 +221,18 @@ def prepare_spaces(frames: Mapping[str, pd.DataFrame], *, year: int | None = Non
     return out.reset_index(drop=True)
 
 
-def evaluation_year(enterprise_years: pd.DataFrame) -> int:
-    """The latest year with enterprise figures."""
+def figures_year(enterprise_years: pd.DataFrame) -> int | None:
+    """The latest year with enterprise figures, or None when there are none yet."""
     years = pd.to_numeric(enterprise_years["year"], errors="coerce").dropna()
-    if years.empty:
+    return None if years.empty else int(years.max())
+
+
+def evaluation_year(enterprise_years: pd.DataFrame) -> int:
+    """The latest year with enterprise figures (``reuse_no_figures`` when there are none)."""
+    year = figures_year(enterprise_years)
+    if year is None:
         raise ValidationError("reuse_no_figures")
-    return int(years.max())
+    return year
 
 
 FIGURES = ("revenue_wan", "output_wan", "tax_wan", "employees")
@@ -234,9 +240,13 @@ FIGURES = ("revenue_wan", "output_wan", "tax_wan", "employees")
 
 def parcel_figures(frames: Mapping[str, pd.DataFrame], *, year: int | None = None) -> pd.DataFrame:
     """Per parcel: the summed ``revenue_wan``, ``output_wan``, ``tax_wan``, ``employees`` of
-    its enterprises in ``year`` (owners and tenants merged), and ``firms``."""
+    its enterprises in ``year`` (owners and tenants merged), and ``firms``.
+
+    ``year`` defaults to the latest year with figures; without any, the figures are 0 (a
+    park whose yearly figures are not imported yet still has its firms and vacant space).
+    """
     years = frames["enterprise_years"]
-    year = evaluation_year(years) if year is None else year
+    year = figures_year(years) if year is None else year
     rows = years[pd.to_numeric(years["year"], errors="coerce") == year]
     firms = pd.DataFrame(frames["enterprises"])[["enterprise_id", "parcel_code"]]
     merged = firms.merge(rows, on="enterprise_id", how="left")
@@ -926,8 +936,15 @@ def predict_parcels(
     ]
     if placements.empty:
         return pd.DataFrame(columns=columns)
+    year = figures_year(frames["enterprise_years"]) if year is None else year
+    if year is None:
+        # No yearly figures yet: nothing to grade against, so no class and no KS flag.
+        codes = sorted(placements["parcel_code"].astype(str).unique())
+        ungraded = {"score_before": np.nan, "score_after": np.nan}
+        ungraded |= {"class_before": None, "class_after": None}
+        ungraded |= {"ks_before": "", "ks_after": "", "ks_cleared": ""}
+        return pd.DataFrame([{"parcel_code": c, **ungraded} for c in codes], columns=columns)
     config = efficiency_config or efficiency.EfficiencyConfig()
-    year = evaluation_year(frames["enterprise_years"]) if year is None else year
     ev = efficiency.evaluate(
         frames["enterprises"],
         frames["enterprise_years"],
@@ -1133,10 +1150,11 @@ def run_scenario(
     ``space_ids`` / ``candidate_ids`` select rows (None: all); ``candidates`` and
     ``spaces`` override the store's tables (a saved scenario passes its snapshots, so a
     re-run sees exactly the inputs it was saved with). ``year`` is the evaluation year
-    of the enterprises' figures (default: the latest).
+    of the enterprises' figures (default: the latest; None while the store has none — the
+    matching still runs, the parcels' current figures count as 0 and nothing is graded).
     """
     config = (config or ReuseConfig()).validate()
-    year = evaluation_year(frames["enterprise_years"]) if year is None else int(year)
+    year = figures_year(frames["enterprise_years"]) if year is None else int(year)
     all_spaces = prepare_spaces(frames, year=year) if spaces is None else spaces
     all_cands = pd.DataFrame(frames["candidates"]) if candidates is None else candidates
     chosen_s = _select(all_spaces, "space_id", space_ids)

@@ -119,7 +119,7 @@ BLOCK_PLANS: tuple[BlockPlan, ...] = (
     BlockPlan(
         "CC",
         "长川区块",
-        "Changchuan (cc)",
+        "Changchuan",
         "生命健康",
         (2800, 420),
         (4, 4),

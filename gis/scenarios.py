@@ -43,6 +43,10 @@ COMPARE_METRICS: tuple[tuple[str, str, int], ...] = (
     ("ks_cleared", "reuse_m_ks_cleared", 0),
     ("total_score", "reuse_m_total_score", 3),
 )
+#: Metrics that are scores under a scenario's own weights: two scenarios whose weights
+#: differ (in proportion: the score is Σ w·part / Σ w) cannot be compared on them.
+SCORE_METRICS: frozenset[str] = frozenset({"total_score"})
+WEIGHT_FIELDS: tuple[str, ...] = ("w_industry", "w_area", "w_tax", "w_jobs")
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,24 @@ def reproduces(frames: Mapping[str, pd.DataFrame], scenario: Scenario) -> bool:
     return again == scenario.results
 
 
+def weights(scenario: Scenario) -> dict[str, float]:
+    """The matching weights ``scenario`` was run with (the defaults when it stored none)."""
+    config = scenario.inputs.get("config")
+    config = ReuseConfig.from_dict(config) if config else ReuseConfig()
+    return {name: float(getattr(config, name)) for name in WEIGHT_FIELDS}
+
+
+def same_weights(items: Sequence[Scenario]) -> bool:
+    """True when every scenario weighs the score's parts in the same proportions."""
+
+    def shares(s: Scenario) -> tuple[float, ...]:
+        w = weights(s)
+        total = sum(w.values())
+        return tuple(round(v / total, 9) for v in w.values())
+
+    return len({shares(s) for s in items}) <= 1
+
+
 def compare(
     items: Sequence[Scenario],
     *,
@@ -269,21 +291,28 @@ def compare(
     """Metrics of 2–3 scenarios side by side: values, and the difference and percentage
     change of each later scenario against the first.
 
-    One row per metric: ``metric`` (key), ``label_key`` (message key), then
-    ``value:<id>`` for each scenario and ``diff:<id>`` / ``pct:<id>`` for each but the
-    first (``pct`` is NaN when the first value is 0).
+    One row per metric: ``metric`` (key), ``label_key`` (message key), ``comparable``
+    (False for a score (:data:`SCORE_METRICS`) when the scenarios' weights differ: its
+    ``diff`` and ``pct`` are then NaN), then ``value:<id>`` for each scenario and
+    ``diff:<id>`` / ``pct:<id>`` for each but the first (``pct`` is NaN when the first
+    value is 0).
     """
     if not 2 <= len(items) <= 3:
         raise ValidationError("reuse_compare_count", n=len(items))
     first = items[0]
+    weights_agree = same_weights(items)
     rows = []
     for key, label_key, _ in metrics:
         base = float(first.totals.get(key, 0.0))
-        row: dict[str, Any] = {"metric": key, "label_key": label_key}
+        comparable = weights_agree or key not in SCORE_METRICS
+        row: dict[str, Any] = {"metric": key, "label_key": label_key, "comparable": comparable}
         for s in items:
             row[f"value:{s.scenario_id}"] = float(s.totals.get(key, 0.0))
         for s in items[1:]:
             value = float(s.totals.get(key, 0.0))
+            if not comparable:
+                row[f"diff:{s.scenario_id}"] = row[f"pct:{s.scenario_id}"] = np.nan
+                continue
             row[f"diff:{s.scenario_id}"] = value - base
             row[f"pct:{s.scenario_id}"] = (value - base) / abs(base) * 100 if base else np.nan
         rows.append(row)
@@ -293,6 +322,7 @@ def compare(
 __all__ = [
     "BASELINE_ID",
     "COMPARE_METRICS",
+    "SCORE_METRICS",
     "Scenario",
     "baseline",
     "compare",
@@ -301,7 +331,9 @@ __all__ = [
     "load_scenario",
     "reproduces",
     "rerun_scenario",
+    "same_weights",
     "save_scenario",
     "scenarios",
+    "weights",
     "with_baseline",
 ]

@@ -5,7 +5,8 @@ spaces removed inside a token) and split on spaces into tokens. A parcel matches
 every token is found in one of its keys — code, parcel name, block name and id,
 enterprise names, winning bidder — or in their pinyin initials (``bh`` for 碧湖) or full
 pinyin (``chengyuan`` for 诚远). The query with its spaces removed is also tried as one
-token, so ``d 07`` and ``bhd07`` work too.
+token, so ``d 07`` and ``bhd07`` work too. Numbers in codes match whatever their leading
+zeros (:func:`strip_zeros`): ``d7`` finds D07 and ``1a`` finds 01A, as clerks say them.
 
 The index keeps one long string per kind of key (keys joined by a separator) and finds
 tokens with :func:`str.find`-speed regular expressions, so a query over tens of thousands
@@ -36,6 +37,9 @@ KIND_WEIGHTS: dict[str, float] = {
 }
 PREFIX_BONUS = 1.5
 EXACT_CODE_SCORE = 200.0
+#: A code equal to the query once leading zeros are dropped (``d7`` for D07): just below an
+#: exact code, so a parcel D7 comes before D07 for ``d7``.
+EXACT_NUMBER_SCORE = 190.0
 #: Tokens shorter than this are matched only at the start of a key (``a`` would
 #: otherwise hit almost every pinyin string).
 MIN_SUBSTRING_LEN = 2
@@ -49,6 +53,18 @@ def normalise(text: object) -> str:
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
     return "".join(unicodedata.normalize("NFKC", str(text)).lower().split())
+
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def strip_zeros(text: str) -> str:
+    """``text`` with the leading zeros of each run of digits dropped (``d07`` → ``d7``).
+
+    >>> strip_zeros("d07"), strip_zeros("01a"), strip_zeros("d100"), strip_zeros("d0")
+    ('d7', '1a', 'd100', 'd0')
+    """
+    return _LEADING_ZEROS.sub("", text)
 
 
 def tokens(query: str) -> list[str]:
@@ -104,17 +120,22 @@ class _Haystack:
             (o for v in by_key.values() for o in v), np.int64, count=int(self.ptr[-1])
         )
 
-    def find(self, token: str) -> tuple[np.ndarray, np.ndarray]:
-        """(owners, is_prefix) of every key containing ``token``."""
+    def find(self, token: str, *, whole_number: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(owners, is_prefix) of every key containing ``token``.
+
+        With ``whole_number``, a token ending in a digit matches only where the key's
+        number ends too (``d7`` finds ``d7`` and ``d7a``, not ``d70``).
+        """
         if not len(self.starts):
             return np.empty(0, np.int64), np.empty(0, bool)
+        tail = "(?![0-9])" if whole_number and token[-1:].isdigit() else ""
         if len(token) < MIN_SUBSTRING_LEN:
             # Prefix only: search "\x00token" in the prefixed text; position p there is
             # the key start p in self.text.
-            pattern = re.compile(re.escape(_SEP + token))
+            pattern = re.compile(re.escape(_SEP + token) + tail)
             positions = [m.start() for m in pattern.finditer(self.prefixed)]
         else:
-            pattern = re.compile(re.escape(token))
+            pattern = re.compile(re.escape(token) + tail)
             positions = [m.start() for m in pattern.finditer(self.text)]
         if not positions:
             return np.empty(0, np.int64), np.empty(0, bool)
@@ -142,7 +163,11 @@ class ParcelIndex:
     def __init__(self, parcels: pd.DataFrame) -> None:
         self.codes: list[str] = [str(c) for c in parcels["code"]]
         self._by_code = {normalise(c): i for i, c in enumerate(self.codes)}
+        self._by_number: dict[str, list[int]] = {}
+        for i, c in enumerate(self.codes):
+            self._by_number.setdefault(strip_zeros(normalise(c)), []).append(i)
         keys: dict[str, tuple[list[str], list[int]]] = {k: ([], []) for k in KIND_WEIGHTS}
+        numbers: tuple[list[str], list[int]] = ([], [])  # codes without leading zeros
 
         def add(kind: str, text: str, owner: int) -> None:
             if text:
@@ -164,6 +189,10 @@ class ParcelIndex:
         for i, (code, name, block_name, block_id, firms, buyer) in enumerate(rows):
             ncode = normalise(code)
             add("code", ncode, i)
+            bare = strip_zeros(ncode)
+            if bare != ncode:
+                numbers[0].append(bare)
+                numbers[1].append(i)
             add("name", normalise(name), i)
             add("block", normalise(block_id), i)
             names = [str(name or "")]
@@ -177,6 +206,9 @@ class ParcelIndex:
                 ini, full = pinyin_keys(short)
                 add("initials", ini + ncode, i)
                 add("pinyin", full + ncode, i)
+                if bare != ncode:  # "bhd7" as well as "bhd07"
+                    add("initials", ini + bare, i)
+                    add("pinyin", full + bare, i)
             firm_names = {f for f in str(firms or "").split("、") if f.strip()}
             if buyer is not None and normalise(buyer):
                 firm_names.add(str(buyer))
@@ -189,6 +221,7 @@ class ParcelIndex:
                     add("initials", ini, i)
                     add("pinyin", full, i)
         self._stacks = {kind: _Haystack(*keys[kind]) for kind in KIND_WEIGHTS}
+        self._numbers = _Haystack(*numbers)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -198,19 +231,29 @@ class ParcelIndex:
         n = len(self.codes)
         best = np.zeros(n)
         kinds = np.full(n, -1, dtype=np.int64)
-        for k, (kind, stack) in enumerate(self._stacks.items()):
-            owners, prefix = stack.find(token)
+        bare = strip_zeros(token)
+        searches = [(kind, stack, token, False) for kind, stack in self._stacks.items()]
+        if any(ch.isdigit() for ch in token):
+            # Codes by their numbers: "d7" and "d007" find D07 (not D70).
+            searches.append(("code", self._numbers, bare, True))
+        code_kind = list(KIND_WEIGHTS).index("code")
+        for kind, stack, text, whole in searches:
+            owners, prefix = stack.find(text, whole_number=whole)
             if not len(owners):
                 continue
+            k = list(KIND_WEIGHTS).index(kind)
             scores = np.zeros(n)
             np.maximum.at(scores, owners, KIND_WEIGHTS[kind] * np.where(prefix, PREFIX_BONUS, 1.0))
             better = scores > best
             best[better] = scores[better]
             kinds[better] = k
+        same_number = self._by_number.get(bare, [])
+        best[same_number] = np.maximum(best[same_number], EXACT_NUMBER_SCORE)
+        kinds[same_number] = code_kind
         exact = self._by_code.get(token)
         if exact is not None:
             best[exact] = EXACT_CODE_SCORE
-            kinds[exact] = list(KIND_WEIGHTS).index("code")
+            kinds[exact] = code_kind
         return best, kinds
 
     def _match_all(self, parts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -225,9 +268,13 @@ class ParcelIndex:
 
     def search(self, query: str, *, limit: int = DEFAULT_LIMIT) -> list[Hit]:
         """The best ``limit`` parcels for ``query``, best first (ties by code)."""
+        return self.search_counted(query, limit=limit)[0]
+
+    def search_counted(self, query: str, *, limit: int = DEFAULT_LIMIT) -> tuple[list[Hit], int]:
+        """(the best ``limit`` hits, how many parcels match in all) for ``query``."""
         parts = tokens(query)
         if not parts:
-            return []
+            return [], 0
         scores, kinds = self._match_all(parts)
         if len(parts) > 1:  # "d 07", "cheng yuan": also try the query as one token
             joined, joined_kinds = self._match_all(["".join(parts)])
@@ -238,4 +285,5 @@ class ParcelIndex:
         # Best first, ties by code: sort the (few) matches in Python.
         ranked = sorted(found.tolist(), key=lambda i: (-scores[i], self.codes[i]))[:limit]
         names = list(KIND_WEIGHTS)
-        return [Hit(i, self.codes[i], float(scores[i]), names[int(kinds[i])]) for i in ranked]
+        hits = [Hit(i, self.codes[i], float(scores[i]), names[int(kinds[i])]) for i in ranked]
+        return hits, len(found)

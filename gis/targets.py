@@ -2,10 +2,11 @@
 
 The ``targets`` layer holds one row per target (id, year, labels, unit, value). Each
 known target id has a rule here that computes its progress as of a date from the
-parcels, the status history (:func:`gis.history.first_reached`) and the enterprises'
-figures; nothing is typed in. A target whose figure the store does not hold (e.g. the
-year's enterprise figures before they are reported) is reported as not computable,
-with the reason, instead of a number.
+parcels, the status history with the parcels' own status dates
+(:func:`gis.history.first_reached` with ``parcels=``) and the enterprises' figures;
+nothing is typed in. A target whose figure the store does not hold (e.g. the year's
+enterprise figures before they are reported) is reported as not computable, with the
+reason, instead of a number.
 
 Three kinds of target:
 
@@ -196,7 +197,11 @@ def _blocks_of_parcels(frames: Mapping[str, pd.DataFrame]) -> pd.Series:
 def _land_sold(frames, year: int, as_of: date) -> _Items:
     parcels = frames["parcels"]
     sold = history.first_reached(
-        frames["status_events"], vocabulary.SALE_FIELD, vocabulary.SOLD_SALE_CODES, as_of
+        frames["status_events"],
+        vocabulary.SALE_FIELD,
+        vocabulary.SOLD_SALE_CODES,
+        as_of,
+        parcels=parcels,  # a parcel's own 成交 date counts when no event tells it
     )
     industrial = parcels[parcels["land_use"].isin(INDUSTRIAL_USES)]
     mu = m2_to_mu(parcel_area_m2(industrial))
@@ -229,6 +234,7 @@ def _floor_area_started(frames, year: int, as_of: date) -> _Items:
         vocabulary.CONSTRUCTION_FIELD,
         vocabulary.STARTED_CONSTRUCTION_CODES,
         as_of,
+        parcels=parcels,
     )
     floor = pd.to_numeric(ours["floor_area_m2"], errors="coerce")
     items = pd.DataFrame(
@@ -350,7 +356,12 @@ def _no_report(reports: pd.DataFrame, year: int, as_of: date) -> _Items:
         _month_end(int(y), int(m)) if 1 <= m <= 12 else date.max
         for y, m in zip(reports["year"], reports["months"], strict=True)
     ]
-    have = reports[[end <= as_of for end in ends]].sort_values(["year", "months"])
+    # A boolean Series, not a list: an empty list would select no columns, not no rows.
+    reported = pd.Series([end <= as_of for end in ends], index=reports.index, dtype=bool)
+    have = reports[reported].sort_values(["year", "months"])
+    if not len(reports):
+        # Nothing reported at all: say which import brings the figures in.
+        return _Items(None, "target_note_no_figures", {"year": year}, computable=False)
     latest = (
         f"{int(have['year'].iloc[-1])}-{int(have['months'].iloc[-1]):02d}" if len(have) else "—"
     )

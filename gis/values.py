@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -18,3 +19,18 @@ def is_finite(value: object) -> bool:
         return math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
+
+
+def iso_day(value: object) -> str | None:
+    """``value`` as ``YYYY-MM-DD`` if it is a date (a date object, or text starting
+    ``YYYY-MM-DD``), else ``None``: stored cells that may be empty or written by hand."""
+    if is_missing(value) or value is pd.NaT:
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        return None

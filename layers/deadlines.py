@@ -68,7 +68,7 @@ def deadline_layer(parcels: gpd.GeoDataFrame, *, as_of: date, lang: str) -> Park
             [t("tip_code", lang), "c", None, ""],
             [t("warn_kind", lang), "k", "kinds", ""],
             [t("deadline_days", lang), "d", None, " " + t("unit_day", lang)],
-            [t("deadline_idle_fee", lang), "f", None, " 万元"],
+            [t("deadline_idle_fee", lang), "f", None, " " + t("unit_wan", lang)],
         ],
         "lookups": {"kinds": [t(k, lang) for k in KINDS]},
     }

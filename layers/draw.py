@@ -13,6 +13,7 @@ Every text is set with ``textContent``; the labels travel as JSON data (``js_jso
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from branca.element import MacroElement
@@ -280,3 +281,37 @@ class ViewSettings(RawScriptMixin, MacroElement):
                 "css": PRESENT_CSS if present else "",
             }
         )
+
+
+class ViewFit(RawScriptMixin, MacroElement):
+    """Fits the map to ``bounds`` (minx, miny, maxx, maxy in lon/lat) when it is drawn.
+
+    For a view without a centre of its own: the map shows the view's blocks. ``token``
+    is part of the script, so a new token makes streamlit-folium draw the map afresh (and
+    fit again) even when nothing else changed, e.g. when such a view is applied again
+    after a pan. The last fitted bounds are kept in ``window.parkViewFit`` for tests.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var cfg = {{ this.config_json }};
+  map.fitBounds(cfg.bounds);
+  window.parkViewFit = cfg;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, bounds: Sequence[float], *, token: int = 0) -> None:
+        super().__init__()
+        self._name = "ViewFit"
+        self._id = f"t{int(token)}"  # stable: the same fit renders the same script
+        minx, miny, maxx, maxy = (float(v) for v in bounds)
+        if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+            # A park with nothing drawn has no bounds: add no fit (the map keeps the
+            # place layers.parkmap.map_bounds opened it on), never NaN in the script.
+            raise ValueError(f"ViewFit needs finite bounds, got {tuple(bounds)!r}")
+        self.config_json = js_json({"bounds": [[miny, minx], [maxy, maxx]], "token": int(token)})

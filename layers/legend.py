@@ -1,9 +1,15 @@
-"""The map legend: a Leaflet control that is always visible (never collapses)."""
+"""The map legend: a Leaflet control that is always visible.
+
+On half-width maps (scenarios side by side) the full legend and the open layer control
+cover most of the map: :func:`compact_controls` folds the legend into a small button
+(the 示意数据 note stays visible) and collapses the layer control.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -40,11 +46,28 @@ class Legend(RawScriptMixin, MacroElement):
     var box = L.DomUtil.create("div", "park-legend");
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
+    var body = box;
+    if (data.compact) {
+      box.className += " park-legend-compact";
+      var toggle = L.DomUtil.create("button", "park-legend-toggle", box);
+      toggle.type = "button";
+      toggle.style.cssText = "border:none;background:none;font:inherit;font-weight:700;"
+        + "cursor:pointer;padding:0;";
+      body = L.DomUtil.create("div", "park-legend-body", box);
+      body.style.display = "none";
+      var show = function (open) {
+        body.style.display = open ? "" : "none";
+        toggle.textContent = (open ? "\u25be " : "\u25b8 ") + data.toggle;
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      };
+      show(false);
+      L.DomEvent.on(toggle, "click", function () { show(body.style.display === "none"); });
+    }
     data.sections.forEach(function (section) {
-      var title = L.DomUtil.create("div", "park-legend-title", box);
+      var title = L.DomUtil.create("div", "park-legend-title", body);
       title.textContent = section.title;
       section.items.forEach(function (item) {
-        var row = L.DomUtil.create("div", "park-legend-row", box);
+        var row = L.DomUtil.create("div", "park-legend-row", body);
         var swatch = L.DomUtil.create("span", "park-swatch park-swatch-" + item.shape, row);
         swatch.style.setProperty("--c", item.color);
         L.DomUtil.create("span", "park-legend-label", row).textContent = item.label;
@@ -61,10 +84,25 @@ class Legend(RawScriptMixin, MacroElement):
 """
     )
 
-    def __init__(self, sections: list[LegendSection], *, note: str | None = None) -> None:
+    def __init__(
+        self,
+        sections: list[LegendSection],
+        *,
+        note: str | None = None,
+        compact: bool = False,
+        toggle: str = "",
+    ) -> None:
         super().__init__()
         self._name = "Legend"
-        self.data_json = js_json(
+        self.sections = list(sections)
+        self.note = note
+        self.compact = compact
+        self.toggle = toggle
+
+    @property
+    def data_json(self) -> str:
+        sections = self.sections
+        return js_json(
             {
                 "sections": [
                     {
@@ -75,6 +113,19 @@ class Legend(RawScriptMixin, MacroElement):
                     }
                     for s in sections
                 ],
-                "note": note,
+                "note": self.note,
+                "compact": self.compact,
+                "toggle": self.toggle,
             }
         )
+
+
+def compact_controls(m: folium.Map, *, toggle: str) -> folium.Map:
+    """Fold ``m``'s legend behind a button labelled ``toggle`` (the note stays shown) and
+    collapse its layer control, for maps drawn at half width. Changes ``m`` in place."""
+    for child in m._children.values():
+        if isinstance(child, Legend):
+            child.compact, child.toggle = True, toggle
+        elif isinstance(child, folium.LayerControl):
+            child.options["collapsed"] = True
+    return m

@@ -26,12 +26,15 @@ def parcel_layer(parcels: gpd.GeoDataFrame, *, field: str, lang: str) -> ParkGeo
     status_index = {s.code: i for i, s in enumerate(statuses)}
     uses = vocabulary.LAND_USES
     use_index = {u.code: i for i, u in enumerate(uses)}
-    block_names = sorted(parcels["block_name"].unique())
+    # The block's English name in English (the Chinese one only when it has none).
+    block_column = "block_name" if lang == "zh" else "block_name_en"
+    blocks = parcels[block_column if block_column in parcels else "block_name"].astype(str)
+    block_names = sorted(blocks.unique())
     block_index = {name: i for i, name in enumerate(block_names)}
     props = pd.DataFrame(
         {
             "c": parcels["code"].astype(str),
-            "b": parcels["block_name"].map(block_index),
+            "b": blocks.map(block_index),
             "u": parcels["land_use"].map(use_index),
             "s": parcels[field].map(status_index),
             "a": parcels["area_mu"].round(1),

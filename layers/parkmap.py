@@ -27,6 +27,36 @@ from layers.parcels import focus_layer, parcel_layer, parcel_legend
 FOCUS_MARGIN_M = 150.0
 
 
+def _drawn(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The rows of ``gdf`` with a geometry to draw (not missing, not empty)."""
+    geoms = gdf.geometry
+    return gdf[geoms.notna() & ~geoms.is_empty]
+
+
+def map_bounds(
+    *,
+    focus: gpd.GeoDataFrame,
+    blocks: gpd.GeoDataFrame,
+    boundary: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+) -> tuple[float, float, float, float] | None:
+    """What the map opens on (lon/lat bounds), or None for :data:`layers.basemap.DEFAULT_CENTER`.
+
+    The first of these that has a geometry: the focused parcels with
+    :data:`FOCUS_MARGIN_M` around them, the shown blocks, the park boundary, the parcels.
+    A park with none of them (an empty store) opens on 莲都.
+    """
+    focus = _drawn(focus)
+    if len(focus):  # the parcel with its neighbours around it, not filling the screen
+        margin = focus.geometry.to_crs(AREA_CRS).buffer(FOCUS_MARGIN_M)
+        return tuple(float(v) for v in to_display(margin).total_bounds)
+    for frame in (blocks, boundary, parcels):
+        drawn = _drawn(frame)
+        if len(drawn):
+            return tuple(float(v) for v in to_display(drawn).total_bounds)
+    return None
+
+
 def build_park_map(
     frames: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
     *,
@@ -43,7 +73,8 @@ def build_park_map(
 
     ``block_ids`` limits parcels, buildings and enterprises to those blocks and fits
     the view to them; ``is_sample`` puts the 示意数据 mark in the legend.
-    ``focus_codes`` outlines those parcels and zooms to them. Features add their own
+    ``focus_codes`` outlines those parcels and zooms to them. Any layer may be empty: the
+    view is chosen by :func:`map_bounds`. Features add their own
     layers (deadline warnings, 亩均 classes, annotations, ...) through ``extra_layers``,
     drawn above the base layers, with their legend sections in ``extra_legend``.
     """
@@ -58,11 +89,10 @@ def build_park_map(
     enterprises = frames["enterprises"][frames["enterprises"]["parcel_code"].isin(codes)]
 
     focus = parcels[parcels["code"].isin(list(focus_codes))]
-    if len(focus):  # the parcel with its neighbours around it, not filling the screen
-        extent = focus.geometry.to_crs(AREA_CRS).buffer(FOCUS_MARGIN_M)
-    else:
-        extent = shown_blocks if len(shown_blocks) else frames["park_boundary"]
-    m = new_map(tuple(to_display(extent).total_bounds), assets=assets)
+    bounds = map_bounds(
+        focus=focus, blocks=shown_blocks, boundary=frames["park_boundary"], parcels=parcels
+    )
+    m = new_map(bounds, assets=assets, lang=lang)
     MapHelpers().add_to(m)
     # Drawing order, bottom to top: context, boundary, parcels, buildings, block outlines,
     # enterprises.

@@ -83,10 +83,7 @@ def serve_app(store_path: Path, workdir: Path) -> Iterator[AppServer]:
         proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
+                "scripts/serve.py",  # as run.sh: `streamlit run app.py`, see the script
                 "--server.port",
                 str(port),
                 "--server.headless",

@@ -49,3 +49,31 @@ def test_page_scripts_are_out_of_reach_of_the_legacy_pages_scan():
     # first run of a server, bypassing app.py's sidebar; page scripts live in pages/views/.
     assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == []
     assert (ROOT / "pages" / "views" / "map.py").is_file()
+
+
+def _download_calls(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "download_button"
+        ):
+            yield node
+
+
+def test_every_download_button_keeps_its_file_served():
+    # A download button reruns the page by default; the rerun drops the file the browser is
+    # about to fetch, and the download spins or is cancelled (#11, 6a). "ignore" keeps it.
+    scripts = [*(ROOT / "pages").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+    calls = [(p, node) for p in scripts for node in _download_calls(p)]
+    assert len(calls) >= 10
+    wrong = [
+        f"{p.relative_to(ROOT)}:{node.lineno}"
+        for p, node in calls
+        if not any(
+            k.arg == "on_click" and isinstance(k.value, ast.Constant) and k.value.value == "ignore"
+            for k in node.keywords
+        )
+    ]
+    assert wrong == []

@@ -7,7 +7,13 @@ pixels; one test also checks the pixels, so a map that is built but not painted 
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import re
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,12 +36,14 @@ from tests.browser_kit import (
     open_app,
     wait_legend,
 )
+from tests.conftest import _free_port, _health
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 
 SCREENSHOT = ROOT / "docs" / "screenshot-map.png"
+SHOTS = Path("/tmp/shots")  # screenshots of fixed states, for a person to look at
 
 PARCEL_COUNT_JS = "() => window.parkLayers.parcels.getLayers().length"
 LEGEND_TEXT_JS = (
@@ -215,7 +223,9 @@ def test_pan_does_not_rerun(page, served_app):
     page.mouse.up()
     page.wait_for_timeout(300)
     view_panned = frame.evaluate(VIEW_JS)
+    page.keyboard.down("Control")  # a plain wheel scrolls the page (see the wheel test)
     page.mouse.wheel(0, -200)
+    page.keyboard.up("Control")
     page.wait_for_timeout(2000)
     view_after = frame.evaluate(VIEW_JS)
 
@@ -268,5 +278,204 @@ def test_first_visit_to_map_url_after_start_has_the_sidebar(browser, fresh_app_s
         # scan, so even the first run goes through app.py's sidebar and navigation.
         assert sidebar.get_by_test_id("stSelectbox").count() == 1
         assert "示意数据" in sidebar.inner_text()
+        # /map is the default page, which Streamlit serves at /: a hidden page at /map
+        # hands over to it instead of Streamlit's "Page not found" dialog.
+        page.wait_for_url(fresh_app_server.url + "/")
+        assert_no_page_not_found(page)
     finally:
         context.close()
+
+
+def assert_no_page_not_found(page) -> None:
+    page.wait_for_timeout(1000)  # the dialog, if any, arrives with the first script run
+    dialogs = page.get_by_test_id("stDialog").all_inner_texts()
+    assert not dialogs, f"a dialog is open: {dialogs}"
+    assert "Page not found" not in page.inner_text("body")
+
+
+def test_first_deep_link_after_start_shows_no_page_not_found(browser, fresh_app_server):
+    # streamlit#8860: a server's first script run treated the app as a legacy pages-folder
+    # app (pages/ exists) and sent "Page not found" over the right page. scripts/serve.py
+    # (run.sh, serve_app) starts the server without that mode.
+    context, page = new_page(browser)
+    try:
+        page.goto(fresh_app_server.url + "/parcels?parcel=D07", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="D07 · 碧湖区块D07地块").wait_for()
+        map_frame(page, "() => !!(window.parkLayers && window.parkLayers.focus)")
+        assert_no_page_not_found(page)
+        assert "/parcels" in page.url and "parcel=D07" in page.url
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "shell-first-deep-link.png"))
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- the mouse wheel over the map
+MAIN_SCROLL_JS = "() => document.querySelector('[data-testid=stMain]').scrollTop"
+HINT_ON_JS = "() => !!document.querySelector('.park-wheel-hint.park-wheel-hint-on')"
+
+
+def test_wheel_scrolls_the_page_unless_ctrl_or_a_click(page, served_app):
+    frame = open_app(page, served_app)
+    frame.locator(".park-legend").wait_for(state="visible")
+    page.wait_for_timeout(1000)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4
+
+    # A plain wheel over the map: the map keeps its zoom, the page scrolls, a hint shows.
+    page.mouse.move(x, y)
+    zoom = frame.evaluate(VIEW_JS)[2]
+    scrolled = page.evaluate(MAIN_SCROLL_JS)
+    page.mouse.wheel(0, 240)
+    frame.wait_for_function(HINT_ON_JS, polling=50, timeout=5000)  # shown for 1.5 s
+    hint = frame.locator(".park-wheel-hint").inner_text()
+    assert hint == "按住 Ctrl 滚动缩放地图，或先点击地图"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(300)  # the hint fades in
+    page.screenshot(path=str(SHOTS / "shell-map-wheel-hint.png"))
+    page.wait_for_timeout(1000)
+    assert frame.evaluate(VIEW_JS)[2] == zoom, "a plain wheel zoomed the map"
+    assert page.evaluate(MAIN_SCROLL_JS) > scrolled, "the page did not scroll"
+    page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+
+    # Ctrl + wheel zooms the map in.
+    box = page.locator(MAP_IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4
+    page.mouse.move(x, y)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -240)
+    page.keyboard.up("Control")
+    page.wait_for_timeout(1200)
+    zoomed = frame.evaluate(VIEW_JS)[2]
+    assert zoomed > zoom, "Ctrl + wheel did not zoom the map"
+
+    # After a click on the map, a plain wheel zooms (out) ...
+    page.mouse.click(x, y)
+    page.mouse.wheel(0, 240)
+    page.wait_for_timeout(1200)
+    after_click = frame.evaluate(VIEW_JS)[2]
+    assert after_click < zoomed, "a wheel after a click did not zoom the map"
+
+    # ... until the mouse leaves the map.
+    page.mouse.move(5, 5)
+    page.mouse.move(x, y, steps=5)
+    page.mouse.wheel(0, 240)
+    page.wait_for_timeout(1200)
+    assert frame.evaluate(VIEW_JS)[2] == after_click
+
+
+# ---------------------------------------------------------------- Streamlit's own widget text
+def test_uploader_and_multiselect_speak_the_ui_language(page, served_app):
+    page.goto(served_app.url + "/data", wait_until="domcontentloaded")
+    zone = page.get_by_test_id("stFileUploaderDropzone").first
+    zone.wait_for()
+    after = "(e, sel) => getComputedStyle(e.querySelector(sel), '::after').content"
+    instructions = zone.evaluate(after, "[data-testid=stFileUploaderDropzoneInstructions] span")
+    button = zone.evaluate(after, "button [data-testid=stMarkdownContainer] p")
+    assert instructions == '"或拖放文件到此处 · 每个文件不超过 50 MB"'
+    assert button == '"选择文件"'
+    # The English originals are still in the DOM but drawn at size 0.
+    size = zone.evaluate(
+        "e => getComputedStyle(e.querySelector("
+        "'[data-testid=stFileUploaderDropzoneInstructions] span')).fontSize"
+    )
+    assert size == "0px"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    zone.screenshot(path=str(SHOTS / "shell-uploader.png"))
+
+    open_app(page, served_app)
+    box = page.get_by_test_id("stMultiSelect").filter(has_text="区块筛选")
+    box.get_by_role("combobox").click()
+    option = page.locator("[data-key=__select_all__] [data-item-hl]")
+    option.wait_for()
+    content = option.evaluate("e => getComputedStyle(e, '::after').content")
+    assert content == '"全选"'
+    page.screenshot(path=str(SHOTS / "shell-multiselect.png"))
+    page.keyboard.press("Escape")
+
+
+# ---------------------------------------------------------------- an uncaught error
+FAILING_SCRIPT = """
+import streamlit as st
+
+from ui.errors import incident_guard
+
+
+def fail_in_callback():
+    raise ValueError("callback broke at " + __file__)
+
+
+st.button("callback", on_click=fail_in_callback)
+with incident_guard(lambda: "zh"):
+    st.header("一张图")
+    raise RuntimeError("cannot open " + __file__)
+"""
+
+
+@contextlib.contextmanager
+def serve_script(script: Path, workdir: Path) -> Iterator[str]:
+    """``streamlit run script`` from the project folder (its config applies); yields the URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open(workdir / "stderr.log", "wb") as err:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while _health(url) != "ok":
+            assert proc.poll() is None and time.monotonic() < deadline, (
+                workdir / "stderr.log"
+            ).read_text(errors="replace")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_an_uncaught_error_shows_an_incident_number_not_a_traceback(browser, tmp_path):
+    script = tmp_path / "failing_page.py"
+    script.write_text(FAILING_SCRIPT, encoding="utf-8")
+    with serve_script(script, tmp_path) as url:
+        context, page = new_page(browser)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            notice = page.get_by_test_id("stAlertContentError")
+            notice.wait_for()
+            text = notice.inner_text()
+            incident = re.search(r"事件编号 ([0-9A-F]{8}) ", text)
+            assert incident, text
+            body = page.inner_text("body")
+            for leak in ("Traceback", "RuntimeError", str(tmp_path), "failing_page", ".py"):
+                assert leak not in body, f"{leak!r} reached the browser"
+            page.screenshot(path=str(SHOTS / "shell-incident.png"))
+            log = (tmp_path / "stderr.log").read_text(errors="replace")
+            assert f"incident {incident.group(1)}" in log and "Traceback" in log
+
+            # What escapes the guard (a widget callback) gets Streamlit's generic message.
+            page.get_by_role("button", name="callback").click()
+            page.get_by_test_id("stException").wait_for()
+            body = page.inner_text("body")
+            for leak in ("Traceback", "ValueError", str(tmp_path), "callback broke"):
+                assert leak not in body, f"{leak!r} reached the browser"
+        finally:
+            context.close()

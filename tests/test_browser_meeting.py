@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
 
 from gis import meeting
@@ -211,3 +212,196 @@ def test_meeting_flow_at_1920x1080(browser, meeting_app, tmp_path):
         assert not foreign, f"requests left the app's origin: {foreign}"
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- a planner's session (#11)
+SHOTS = Path("/tmp/shots")
+#: The map must show this share of a view's box on each side to contain it (Leaflet's
+#: pixel rounding may shave a hair off an exact fit).
+BOX_SLACK = 0.005
+
+
+def view_js(box) -> str:
+    """JS: the parcel layer's map, whether its bounds contain ``box`` (lon/lat, shrunk by
+    BOX_SLACK), how many parcels are drawn and how many of them lie in the viewport."""
+    minx, miny, maxx, maxy = (float(v) for v in box)
+    dx, dy = (maxx - minx) * BOX_SLACK, (maxy - miny) * BOX_SLACK
+    want = [[miny + dy, minx + dx], [maxy - dy, maxx - dx]]
+    return (
+        "() => { const p = window.parkLayers && window.parkLayers.parcels;"
+        " const m = p && p._map; if (!m) { return null; }"
+        f" const b = m.getBounds(); const want = L.latLngBounds({want});"
+        " const layers = p.getLayers();"
+        " return {contains: b.contains(want), drawn: layers.length,"
+        " inView: layers.filter(l => b.intersects(l.getBounds())).length,"
+        " zoom: m.getZoom(), legend: document.querySelector('.park-legend').textContent,"
+        " present: !!document.querySelector('.park-present'),"
+        " box: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]}; }"
+    )
+
+
+def wait_view(page, box, parcels: int, *, present: bool = False, timeout_s: float = TIMEOUT_S):
+    """The map frame once it shows ``box`` whole with exactly ``parcels`` parcels, all of them
+    in the viewport (not a blank map, not another block)."""
+    js = view_js(box)
+    ready = (
+        f"() => {{ const v = ({js})(); return !!(v && v.contains && v.drawn === {parcels}"
+        f" && v.inView === {parcels} && v.present === {str(present).lower()}); }}"
+    )
+    try:
+        frame = map_frame(page, ready, timeout_s)
+    except BaseException:
+        for f in page.frames:
+            if "streamlit_folium" in f.url and not f.is_detached():
+                print("map at failure:", f.evaluate(js), f.evaluate("() => window.parkViewFit"))
+        page.screenshot(path=str(SHOTS / "planner-debug-fail.png"))
+        raise
+    return frame, frame.evaluate(js)
+
+
+def test_planner_saves_views_across_block_filters_and_presents_them(
+    browser, sample_store_path, tmp_path
+):
+    """Issue #11, end to end at 1920×1080 in one page: filter 南山 and save view A, switch
+    to 长川 (the map fits it: parcels drawn in the viewport), save view B, save the whole
+    park as a third view, then present them: each slide's map contains its blocks."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "park.gpkg"
+    path.write_bytes(sample_store_path.read_bytes())
+    store = ParkStore(path)
+    blocks = store.read("blocks").to_crs("EPSG:4326").set_index("name")
+    parcels = store.read("parcels")
+    park_box = tuple(store.read("park_boundary").to_crs("EPSG:4326").total_bounds)
+
+    def block(name: str):
+        row = blocks.loc[name]
+        count = int((parcels["block_id"] == row["block_id"]).sum())
+        assert 0 < count < len(parcels)
+        return tuple(row.geometry.bounds), count
+
+    nanshan_box, nanshan_n = block("南山区块")
+    changchuan_box, changchuan_n = block("长川区块")
+
+    def save(name: str) -> None:
+        page.get_by_label("视图名称").fill(name)
+        page.get_by_role("button", name="保存为新视图").click()
+        page.get_by_text(f"已保存视图“{name}”。").wait_for()
+        page.get_by_text(f"会议 · 一张图 · {name}", exact=True).wait_for()
+        idle()
+
+    def idle() -> None:
+        """Until the rerun ends: no element of the previous run is left on the page."""
+        page.wait_for_timeout(300)
+        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
+
+    def blocks_box() -> object:
+        return page.get_by_test_id("stMultiSelect").filter(has_text="区块筛选")
+
+    def choose_block(name: str) -> None:
+        idle()
+        # A rerun (the map reporting where it is) may close the list: open it again.
+        for _ in range(5):
+            blocks_box().get_by_role("combobox").click()
+            option = page.get_by_role("option", name=name, exact=True)
+            try:
+                option.click(timeout=5000)
+                break
+            except PlaywrightTimeoutError:
+                page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        blocks_box().get_by_text(name, exact=True).wait_for()
+
+    def clear_blocks() -> None:
+        idle()
+        blocks_box().get_by_role("combobox").click()
+        page.keyboard.press("Backspace")  # drops the one block chosen
+        page.keyboard.press("Escape")
+
+    with serve_app(path, tmp_path) as server:
+        context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        try:  # the first run after a start is special (see test_browser.served_app)
+            first = context.new_page()
+            first.goto(server.url + "/", wait_until="domcontentloaded")
+            map_frame(first, browser_kit.MAP_READY_JS, 90)
+        finally:
+            context.close()
+        context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_S * 1000)
+        foreign = browser_kit.record_foreign_requests(page, server.url)
+        try:
+            page.goto(f"{server.url}/meeting", wait_until="domcontentloaded")
+            wait_view(page, park_box, len(parcels))
+            page.wait_for_timeout(1500)  # the map's first report reruns the page
+
+            # ---- filter 南山 and save view A
+            choose_block("南山区块")
+            wait_view(page, nanshan_box, nanshan_n)
+            page.wait_for_timeout(1000)  # the map reports where it is: let that rerun end
+            save("南山A")
+            frame, seen = wait_view(page, nanshan_box, nanshan_n)
+            page.screenshot(path=str(SHOTS / "planner-1-nanshan-saved.png"))
+
+            # ---- switch the filter to 长川: the map fits 长川, not 南山 at zoom 16
+            clear_blocks()
+            choose_block("长川区块")
+            frame, seen = wait_view(page, changchuan_box, changchuan_n)
+            modified = "会议 · 一张图 · 南山A（已修改，未保存）"
+            page.get_by_text(modified, exact=True).wait_for()
+            idle()
+            picker = page.get_by_role("combobox", name="视图", exact=True)
+            assert picker.input_value() == "1. 南山A（已修改，未保存）"  # as the heading says
+            page.wait_for_timeout(1000)
+            settle(page, frame)
+            page.get_by_text(modified, exact=True).scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "planner-2-changchuan-fitted.png"))
+            save("长川B")
+
+            # ---- the whole park as a third view
+            clear_blocks()
+            wait_view(page, park_box, len(parcels))
+            page.wait_for_timeout(1000)
+            save("全园")
+
+            views = meeting.list_views(store.read("saved_views"))
+            assert [v.name for v in views] == ["南山A", "长川B", "全园"]
+            boxes = [nanshan_box, changchuan_box, park_box]
+            counts = [nanshan_n, changchuan_n, len(parcels)]
+            for view, box in zip(views, boxes, strict=True):
+                centre = view.state.center  # where the map was, inside its own blocks
+                if centre is not None:
+                    assert box[0] < centre[1] < box[2] and box[1] < centre[0] < box[3], view
+
+            # ---- present them: each slide shows its blocks
+            page.get_by_text("演示模式", exact=True).click()
+            page.get_by_text("会议 · 一张图 · 全园", exact=True).wait_for()
+            for n, (view, box, count) in enumerate(zip(views, boxes, counts, strict=True), 1):
+                page.get_by_role("button", name="下一页 ▶").click()  # 全园 → 南山A → ...
+                page.get_by_text(f"会议 · 一张图 · {view.name}", exact=True).wait_for()
+                frame, seen = wait_view(page, box, count, present=True)
+                assert seen["contains"] and seen["inView"] == count
+                settle(page, frame)
+                page.screenshot(path=str(SHOTS / f"planner-slide-{n}.png"))
+
+            # ---- the same page in English: English units, whole counts, the toggle in full
+            page.get_by_text("演示模式", exact=True).click()
+            idle()
+            browser_kit.choose_selectbox(page, "语言 / Language", "English")
+            toggle = page.get_by_text("Presentation mode", exact=True)
+            toggle.wait_for()
+            idle()
+            page.get_by_text("Meeting · park map · 全园", exact=True).scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "planner-english.png"))
+            cut = toggle.evaluate(
+                "e => { for (let n = e, i = 0; n && i < 6; n = n.parentElement, i++) {"
+                " if (n.scrollWidth > n.clientWidth + 1) { return n.outerHTML.slice(0, 200); } }"
+                " return null; }"
+            )
+            assert cut is None, f"the toggle's label is cut off: {cut}"
+            strip = " ".join(page.get_by_test_id("stProgress").all_inner_texts())
+            assert "mu" in strip and "firms" in strip, strip
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in strip), strip
+            assert " / 40 firms" in strip and ".0 / 40 firms" not in strip, strip
+            assert not foreign, foreign
+        finally:
+            context.close()

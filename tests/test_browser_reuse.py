@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "screenshot-reuse.png"
+SHOTS = Path("/tmp/shots")
 TIMEOUT_S = 90
 REUSE_MAPS_JS = "() => !!(window.parkLayers && window.parkLayers.reuse)"
 ALL_JS = "() => window.parkLayers.reuse.getLayers().length"
@@ -108,5 +109,81 @@ def test_run_save_and_compare_in_the_browser(browser, reuse_server):
         page.screenshot(path=str(SCREENSHOT), full_page=True)
         foreign = foreign_requests(requests, reuse_server.url)
         assert not foreign, foreign
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def weights_server(sample_store_path, tmp_path):
+    """The baseline and S001, whose match score weighs tax twice as much."""
+    path = tmp_path / "park.gpkg"
+    shutil.copyfile(sample_store_path, path)
+    store = ParkStore(path)
+    frames = store.read_all()
+    scenarios.ensure_baseline(store, frames, author="test")
+    bihu = frames["vacant_spaces"]["parcel_code"].str.startswith("D")
+    run = reuse.run_scenario(
+        frames,
+        space_ids=list(frames["vacant_spaces"]["space_id"][bihu]),
+        config=reuse.ReuseConfig(w_tax=0.5),
+        seed=1,
+    )
+    scenarios.save_scenario(store, run, name="Bihu, tax first", author="test")
+    with serve_app(path, tmp_path) as server:
+        yield server
+
+
+FOLDED_JS = """() => {
+  const legend = document.querySelector('.park-legend');
+  const body = legend && legend.querySelector('.park-legend-body');
+  const layers = document.querySelector('.leaflet-control-layers');
+  return {
+    compact: !!(legend && legend.classList.contains('park-legend-compact')),
+    bodyHidden: !!body && getComputedStyle(body).display === 'none',
+    note: legend ? (legend.querySelector('.park-legend-note') || {}).textContent : null,
+    layersOpen: !!layers && layers.classList.contains('leaflet-control-layers-expanded'),
+    legendHeight: legend ? legend.getBoundingClientRect().height : null,
+  };
+}"""
+
+
+def test_compare_with_different_weights_in_english(browser, weights_server):
+    from tests.browser_kit import choose_selectbox
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1400}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_S * 1000)
+    try:
+        page.goto(weights_server.url + "/", wait_until="domcontentloaded")
+        page.get_by_test_id("stSidebar").wait_for()
+        choose_selectbox(page, "语言 / Language", "English")
+        page.get_by_role("heading", name="Park map").wait_for()
+        page.goto(weights_server.url + "/reuse", wait_until="domcontentloaded")
+        page.get_by_test_id("stSidebar").wait_for()
+        choose_selectbox(page, "语言 / Language", "English")
+        page.get_by_test_id("stRadio").locator("label").filter(has_text="Compare").click()
+        page.get_by_text("The scenarios use different weights").wait_for()
+        page.get_by_text("Difference S001−BASELINE").first.wait_for(state="attached")
+        reuse_counts(page, 2)
+        states = []
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url and not frame.is_detached():
+                states.append(frame.evaluate(FOLDED_JS))
+        assert len(states) == 2, states
+        for state in states:
+            # Folded legend (the 示意数据 note still shown), collapsed layer control.
+            assert state["compact"] and state["bodyHidden"] and not state["layersOpen"], state
+            assert state["note"] and "Illustrative" in state["note"]
+            assert state["legendHeight"] < 120, state
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.wait_for_timeout(1500)
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "exports-reuse-compare.png"), full_page=True)
+        page.get_by_role("button", name="Re-run and check").scroll_into_view_if_needed()
+        page.mouse.move(800, 700)
+        page.mouse.wheel(0, 500)
+        page.mouse.move(100, 1300)  # off the maps: no scroll-zoom hint over them
+        page.wait_for_timeout(2500)
+        page.screenshot(path=str(SHOTS / "exports-reuse-maps.png"))
     finally:
         context.close()

@@ -36,6 +36,13 @@ def open_page(lang: str = "zh") -> AppTest:
     return at
 
 
+def import_preview(at: AppTest, column: str = "地块编号"):
+    """The import tab's table of the rows to import (the page has other tables above it)."""
+    tables = [d.value for d in at.dataframe if column in d.value.columns]
+    assert tables, [list(d.value.columns) for d in at.dataframe]
+    return tables[0]
+
+
 def test_txt_upload_preview_and_import(store_copy):
     store = ParkStore(store_copy)
     version = store.data_version()
@@ -51,7 +58,7 @@ def test_txt_upload_preview_and_import(store_copy):
     # The mapping was suggested from the file's field names.
     assert at.selectbox(key="ex_map_parcels_code").value == "地块编号"
     assert at.selectbox(key="ex_map_parcels_area_m2_cert").value == "地块面积(公顷)"
-    preview = at.dataframe[0].value  # the first table of the import tab
+    preview = import_preview(at)
     assert list(preview["地块编号"]) == ["X07"]
     assert list(preview["地块名称"]) == ["碧湖区块X07地块"]
     assert float(preview["面积(亩)"].iloc[0]) == pytest.approx(45.0)
@@ -149,6 +156,20 @@ def test_export_tab_offers_a_download(store_copy):
     assert t("export_txt_polygons", "en") in texts(at.info)
 
 
+def test_export_tab_says_labels_or_codes_and_names_the_crs(store_copy):
+    at = open_page("en")
+    at.selectbox(key="ex_out_format").set_value("shp").run(timeout=RUN_TIMEOUT)
+    assert_no_exception(at)
+    captions = texts(at.caption)
+    assert t("export_values_labels", "en") in captions
+    assert t("export_shp_fields", "en", filename="parcels_fields.csv") in captions
+    assert "EPSG:4549 CGCS2000 3-degree GK CM 120E" in at.selectbox(key="ex_out_crs").options
+    at.selectbox(key="ex_out_format").set_value("gpkg").run(timeout=RUN_TIMEOUT)
+    captions = texts(at.caption)
+    assert t("export_values_codes", "en") in captions
+    assert t("export_values_labels", "en") not in captions
+
+
 def test_land_bureau_shapefile_gbk_without_cpg_or_prj(store_copy, tmp_path):
     """The land bureau's zip: GBK attributes, no .cpg, no .prj, zone-40 coordinates, parcels
     outside every block — the user is told to pick a block, then the import goes through."""
@@ -166,7 +187,7 @@ def test_land_bureau_shapefile_gbk_without_cpg_or_prj(store_copy, tmp_path):
     captions = texts(at.caption)
     assert any("GB18030" in c for c in captions), captions
     assert any("EPSG:4549" in c and "按坐标量级判断" in c for c in captions), captions
-    preview = at.dataframe[0].value
+    preview = import_preview(at)
     assert list(preview["地块名称"]) == NAMES
     assert list(preview["用地性质"]) == ["工业用地"] * 3
     errors = texts(at.error)

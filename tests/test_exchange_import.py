@@ -390,3 +390,119 @@ def test_missing_columns_and_empty_tables():
     prepared = prepared_from("a.csv", data, layer="parcels")
     assert prepared.geometry.dropped == [(0, "type:Point")]
     assert "import_nothing" in [p.key for p in prepared.problems]
+
+
+# ---------------------------------------------------------------- issue #12 item 6
+def _three_parcel_shapefile(tmp_path) -> dict[str, bytes]:
+    """The parts of a hand-built shapefile of three 200 m × 150 m parcels (EPSG:4549)."""
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    frame = gpd.GeoDataFrame(
+        {"DKBH": ["A1", "A2", "A3"]},
+        geometry=[
+            shapely.box(ORIGIN[0] + i * 300, ORIGIN[1], ORIGIN[0] + i * 300 + 200, ORIGIN[1] + 150)
+            for i in range(3)
+        ],
+        crs="EPSG:4549",
+    )
+    frame.to_file(folder / "dk.shp", engine="pyogrio")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_whole_shapefile_reads_all_three_parcels(tmp_path):
+    parts = _three_parcel_shapefile(tmp_path)
+    prepared = prepared_from("dk.zip", zip_of(parts))
+    assert not prepared.problems
+    assert list(prepared.features["code"]) == ["A1", "A2", "A3"]
+
+
+@pytest.mark.parametrize("keep_records", [0, 1, 2])
+def test_a_shapefile_cut_short_is_refused_as_damaged(tmp_path, store, keep_records):
+    # Each polygon record of a box is 8 (header) + 4 + 32 + 4 + 4 + 5 × 16 = 136 bytes after
+    # the 100-byte file header; cutting inside record keep_records + 1 leaves keep_records
+    # whole records. Before the check, GDAL read the rest as features without geometry,
+    # dropped as "empty", and the whole records were imported.
+    parts = _three_parcel_shapefile(tmp_path)
+    shp = parts["dk.shp"]
+    assert len(shp) == 100 + 3 * 136
+    parts["dk.shp"] = shp[: 100 + keep_records * 136 + 50]
+    before = digest(store.path)
+    with pytest.raises(ValidationError) as info:
+        readers.read_upload("dk.zip", zip_of(parts))
+    assert info.value.key == "exchange_shp_damaged"
+    assert info.value.params["broken"] == 3 - keep_records
+    assert info.value.params["total"] == 3
+    assert info.value.params["declared"] == len(shp)
+    text = error_text(info.value, "en")
+    assert f"{3 - keep_records} of 3 features" in text and "Nothing was imported" in text
+    assert "损坏" in error_text(info.value, "zh")
+    assert digest(store.path) == before
+
+
+def _parcels_geojson(column: str, values: list[float]) -> bytes:
+    """Three 200 m × 150 m parcels (30,000 m² = 45 亩 each) with an area column."""
+    frame = gpd.GeoDataFrame(
+        {"DKBH": ["A1", "A2", "A3"], column: values},
+        geometry=[
+            shapely.box(ORIGIN[0] + i * 300, ORIGIN[1], ORIGIN[0] + i * 300 + 200, ORIGIN[1] + 150)
+            for i in range(3)
+        ],
+        crs="EPSG:4549",
+    ).to_crs("EPSG:4326")
+    return frame.to_json().encode()
+
+
+@pytest.mark.parametrize("column", ["MJ", "面积"])
+def test_an_area_column_in_mu_taken_for_m2_is_pointed_out_in_the_preview(store, column):
+    # 45 亩 read as 45 m² is 45 / 30000 = 0.15 % of the drawn area; read as 亩 it fits.
+    prepared = prepared_from("dk.geojson", _parcels_geojson(column, [45.0, 45.0, 44.9]))
+    assert not prepared.problems
+    assert prepared.features["area_m2_cert"].tolist() == [45.0, 45.0, 44.9]
+    assert prepared.warnings == [
+        (
+            "import_area_unit_mismatch",
+            {
+                "column": "出让面积",
+                "source": column,
+                "assumed": "m²",
+                "likely": "亩 (mu)",
+                "renamed": f"{column}(亩)",
+                "ratio": "0.15%",
+            },
+        )
+    ]
+    # The data page shows the merge's notes in the preview, before anything is written.
+    before = digest(store.path)
+    merged = merge(store.read_all(), prepared, defaults={"block_id": "B1", "land_use": "M0"})
+    assert merged.notes[0] == prepared.warnings[0]
+    assert digest(store.path) == before
+    key, params = prepared.warnings[0]
+    assert "fit 亩 (mu) better" in MESSAGES[key][1].format(**params)
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "m2"),
+    [
+        ("MJ", [30_000.0, 30_000.0, 29_990.0], [30_000.0, 30_000.0, 29_990.0]),
+        ("面积(亩)", [45.0, 45.0, 45.0], [30_000.0, 30_000.0, 30_000.0]),  # 45 × 10000 / 15
+    ],
+)
+def test_an_area_column_in_its_unit_gives_no_warning(column, values, m2):
+    prepared = prepared_from("dk.geojson", _parcels_geojson(column, values))
+    assert not prepared.problems and prepared.warnings == []
+    assert prepared.features["area_m2_cert"].tolist() == pytest.approx(m2)
+
+
+def test_a_park_boundary_can_be_imported(tmp_path):
+    frames = {**tiny_park(), "park_boundary": tiny_park()["park_boundary"].iloc[:0]}
+    store = ParkStore.open(tmp_path / "park.gpkg", create=lambda: frames)
+    boundary = tiny_park()["park_boundary"].copy()
+    boundary["name"] = "新园区"
+    export = writers.export_layer(boundary, "park_boundary", "geojson")
+    prepared = prepared_from("boundary.geojson", export.data, layer="park_boundary")
+    assert not prepared.problems, prepared.problems
+    outcome = run_import(store, prepared)
+    assert outcome.added == ["新园区"]
+    stored = store.read("park_boundary")
+    assert list(stored["name"]) == ["新园区"]
+    assert stored.geometry.iloc[0].equals_exact(boundary.geometry.iloc[0], 1e-7)

@@ -45,6 +45,17 @@ from gis.exchange.mapping import (
             {"code": "code", "name": "name", "block_id": "block_id", "sale_status": "sale_status"},
         ),
         (["编号", "名称", "地块名称"], {"code": "编号", "name": "地块名称"}),
+        (
+            ["地块编号", "交地时间", "开工日期", "约定竣工日期", "竣工时间", "投产时间"],
+            {
+                "code": "地块编号",
+                "delivery_date": "交地时间",
+                "start_date": "开工日期",
+                "agreed_completion": "约定竣工日期",
+                "completion_date": "竣工时间",
+                "production_date": "投产时间",
+            },
+        ),
     ],
 )
 def test_parcel_suggestions(columns, expected):
@@ -137,3 +148,122 @@ def test_status_labels():
         status_code("sale_status", "卖掉了")
     with pytest.raises(ValueError):
         land_use_code("火星用地")
+
+
+# ---------------------------------------------------------------- area units vs the shapes
+def _boxes():
+    import geopandas as gpd
+    import shapely
+
+    # Two 200 m × 150 m boxes in EPSG:4549: 30,000 m² = 45 亩 = 3 公顷 each.
+    boxes = [
+        shapely.box(480_000 + i * 300, 3_136_000, 480_200 + i * 300, 3_136_150) for i in (0, 1)
+    ]
+    return gpd.GeoSeries(boxes, crs="EPSG:4549")
+
+
+@pytest.mark.parametrize(
+    ("values_m2", "assumed", "likely", "ratio"),
+    [
+        ([30_000.0, 30_300.0], "m²", None, 1.005),  # fine: median of 1.0 and 1.01
+        ([45.0, 45.0], "m²", "亩 (mu)", 45 / 30_000),  # 亩 figures read as m²
+        ([3.0, 3.0], "m²", "公顷 (ha)", 3 / 30_000),  # 公顷 figures read as m²
+        # m² figures in a column taken for 亩: read as 亩, 30000 亩 = 2e7 m².
+        ([30_000.0 * 10_000 / 15] * 2, "亩 (mu)", "m²", 10_000 / 15),
+        ([7.0, 7.0], "m²", None, 7 / 30_000),  # no unit fits: nothing to suggest
+    ],
+)
+def test_area_unit_fit_against_the_drawn_area(values_m2, assumed, likely, ratio):
+    from gis.exchange.geometry import area_unit_fit
+
+    fit = area_unit_fit(values_m2, _boxes(), assumed=assumed)
+    assert fit.likely == likely
+    assert fit.ratio == pytest.approx(ratio, rel=1e-6)
+    assert fit.rows == 2
+
+
+def test_area_unit_fit_without_values_is_none():
+    from gis.exchange.geometry import area_unit_fit
+
+    assert area_unit_fit([None, 0.0], _boxes()) is None
+
+
+# ---------------------------------------------------------------- replace a whole layer
+def _replace_store(tmp_path):
+    from gis.store import ParkStore
+    from tests.tiny_park import tiny_park
+
+    return ParkStore.open(tmp_path / "park.gpkg", create=tiny_park)
+
+
+def _file_of(store, layer: str, codes: list[str]):
+    """``prepared`` for a GeoJSON of ``layer`` holding the rows ``codes`` of the store."""
+    from gis.exchange import writers
+    from tests.test_exchange_import import prepared_from
+
+    frame = store.read(layer)
+    key = schema.layer_spec(layer).key
+    rows = frame[frame[key].isin(codes)]
+    export = writers.export_layer(rows, layer, "geojson")
+    return prepared_from(f"{layer}.geojson", export.data, layer=layer)
+
+
+def test_replace_removes_the_rows_the_file_lacks_after_a_backup(tmp_path):
+    from gis.exchange.mapping import merge, run_import
+
+    store = _replace_store(tmp_path)
+    # P3 has no buildings, firms or history: the file without it replaces the layer.
+    prepared = _file_of(store, "parcels", ["P1", "P2", "P4"])
+    merged = merge(store.read_all(), prepared, mode="replace")
+    assert merged.removed == ["P3"] and merged.added == []
+    assert sorted(merged.updated) == ["P1", "P2", "P4"]
+    assert merged.overlaps.empty
+    outcome = run_import(store, prepared, mode="replace")
+    assert outcome.removed == ["P3"] and outcome.version == 2
+    assert outcome.backup in store.backups()
+    assert sorted(store.read("parcels")["code"]) == ["P1", "P2", "P4"]
+    assert list(store.read("status_events")["parcel_code"]) == ["P2"]  # history kept
+    assert len(store.read("buildings")) == 2
+
+
+def test_replace_refuses_to_remove_a_parcel_with_history_naming_it(tmp_path):
+    from gis._errors import ValidationError
+    from gis.exchange.mapping import run_import
+
+    store = _replace_store(tmp_path)
+    version = store.data_version()
+    # P2 has a status event, P4 has buildings, a vacant space and two firms.
+    prepared = _file_of(store, "parcels", ["P1", "P3"])
+    with pytest.raises(ValidationError) as info:
+        run_import(store, prepared, mode="replace")
+    assert info.value.key == "import_replace_history"
+    assert info.value.params["values"] == "P2" and info.value.params["count"] == 1
+    assert store.data_version() == version  # nothing written (the backup is made first)
+    assert sorted(store.read("parcels")["code"]) == ["P1", "P2", "P3", "P4"]
+
+
+def test_replace_refuses_to_remove_codes_other_layers_use(tmp_path):
+    from gis._errors import ValidationError
+    from gis.exchange.mapping import merge
+
+    store = _replace_store(tmp_path)
+    frames = store.read_all()
+    with pytest.raises(ValidationError) as info:
+        merge(frames, _file_of(store, "parcels", ["P1", "P2", "P3"]), mode="replace")
+    assert info.value.key == "import_replace_referenced"
+    assert info.value.params["values"] == "P4" and info.value.params["ref_layer"] == "建筑"
+    # Blocks: B2 still holds P3 and P4.
+    with pytest.raises(ValidationError) as info:
+        merge(frames, _file_of(store, "blocks", ["B1"]), mode="replace")
+    assert info.value.key == "import_replace_referenced"
+    assert info.value.params["values"] == "B2" and info.value.params["count"] == 1
+    # The references are satisfied when the file keeps the codes they use.
+    merged = merge(frames, _file_of(store, "blocks", ["B1", "B2"]), mode="replace")
+    assert merged.removed == [] and sorted(merged.updated) == ["B1", "B2"]
+    # A building with a vacant space in it (BLD1 holds S1) cannot go either.
+    with pytest.raises(ValidationError) as info:
+        merge(frames, _file_of(store, "buildings", ["BLD2"]), mode="replace")
+    assert info.value.params["values"] == "BLD1"
+    merged = merge(frames, _file_of(store, "buildings", ["BLD1"]), mode="replace")
+    assert merged.removed == ["BLD2"]
+    assert list(merged.frames["buildings"]["building_id"]) == ["BLD1"]

@@ -28,10 +28,16 @@ def read_back(export: writers.ExportFile, layer: str, **read_options):
     return source, placed, prepared
 
 
+BLOCK_NAMES = {"B1": "一号区块", "B2": "二号<区块>"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("fmt", ROUND_TRIP_FORMATS)
-def test_parcels_round_trip(fmt):
+def test_parcels_round_trip(fmt, lang):
+    # Shapefile, KML and Excel carry labels (交地 / Delivered) and the block name: the
+    # importer still reads them back to the store's codes.
     parcels = tiny_park()["parcels"]
-    export = writers.export_layer(parcels, "parcels", fmt)
+    export = writers.export_layer(parcels, "parcels", fmt, lang=lang, block_names=BLOCK_NAMES)
     assert export.filename == f"parcels.{SUFFIX.get(fmt, fmt)}"
     _source, placed, prepared = read_back(export, "parcels")
     got = prepared.features.set_index("code").sort_index()
@@ -61,7 +67,7 @@ def test_parcels_round_trip(fmt):
 def test_other_layers_round_trip(fmt, layer):
     frame = tiny_park()[layer]
     spec = schema.layer_spec(layer)
-    export = writers.export_layer(frame, layer, fmt)
+    export = writers.export_layer(frame, layer, fmt, lang="en")
     _, _placed, prepared = read_back(export, layer)
     got = prepared.features.set_index(spec.key).sort_index()
     want = frame.set_index(spec.key).sort_index()
@@ -73,6 +79,9 @@ def test_other_layers_round_trip(fmt, layer):
         np.testing.assert_allclose(area_m2(got.geometry), area_m2(want.geometry), atol=0.05)
     if fmt != "dxf" and "name" in spec.column_names:
         assert list(got["name"].fillna("")) == list(want["name"].fillna(""))
+    bools = [c.name for c in spec.columns if c.dtype == "bool"]
+    if fmt != "dxf" and bools:  # written as Yes/No in Shapefile, KML and Excel
+        assert got[bools].astype(bool).to_dict() == want[bools].astype(bool).to_dict()
 
 
 @pytest.mark.parametrize("encoding", ["UTF-8", "GBK"])
@@ -81,7 +90,10 @@ def test_shapefile_export_encoding_cpg_and_short_field_names(encoding):
     export = writers.export_layer(parcels, "parcels", "shp", encoding=encoding)
     with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
         names = sorted(archive.namelist())
-        assert names == [f"parcels.{e}" for e in ("cpg", "dbf", "prj", "shp", "shx")]
+        assert names == [
+            *(f"parcels.{e}" for e in ("cpg", "dbf", "prj", "shp", "shx")),
+            "parcels_fields.csv",
+        ]
         assert archive.read("parcels.cpg").decode() == encoding
         dbf = archive.read("parcels.dbf")
     fields = []

@@ -53,7 +53,11 @@ def events():
 def test_statuses_as_of_replays_history(events):
     parcels = tiny_park()["parcels"]
     on = history.statuses_as_of(parcels, events, date(2019, 2, 2)).set_index("code")
-    assert list(on.index) == ["P1"], "P2 was not yet planned, P3/P4 have no events here"
+    # P2 was not yet planned (its event says 2020); P3/P4 have no events: their own dates
+    # tell their history (P3 banked 2018-06-01, P4 in production since 2018-09-01).
+    assert list(on.index) == ["P1", "P3", "P4"]
+    assert on.loc["P3", "sale_status"] == "BANKED"
+    assert on.loc["P4", "construction_status"] == "IN_PRODUCTION"
     assert on.loc["P1", "sale_status"] == "LISTED", "the superseded sale of 02-01 does not count"
     assert on.loc["P1", "construction_status"] == "NOT_STARTED"
     later = history.statuses_as_of(parcels, events, date(2020, 12, 31)).set_index("code")

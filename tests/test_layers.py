@@ -151,3 +151,175 @@ def test_each_layer_is_added_once(frames):
     html = build_park_map(frames, assets=ASSETS).get_root().render()
     shown = re.findall(r"(park_geo_json_\w+)\.addTo\(", html)
     assert len(shown) == len(set(shown)) == 5, "every shown layer added once; firms start hidden"
+
+
+# ---------------------------------------------------------------- English tooltips (#11)
+def tooltip_rows(layer, code: str) -> dict[str, str]:
+    """The tooltip of parcel ``code`` as the browser builds it: label → shown text."""
+    spec = json.loads(layer.spec_json)
+    props = next(f["properties"] for f in features(layer) if f["properties"]["c"] == code)
+    rows = {}
+    for label, key, lookup, suffix in spec["tooltip"]:
+        value = props[key]
+        if lookup is not None:
+            value = spec["lookups"][lookup][value]
+        rows[label] = f"{value}{suffix}"
+    return rows
+
+
+def test_parcel_tooltip_in_english_shows_the_english_block_name(parcels):
+    rows = tooltip_rows(parcel_layer(parcels, field="sale_status", lang="en"), "P1")
+    assert rows["Block"] == "Block One"  # not 一号区块
+    assert rows["Status"] == "Delivered"
+    assert rows["Land use"] == "Industrial"
+    assert rows["Area"] == "45.0 mu"
+    zh = tooltip_rows(parcel_layer(parcels, field="sale_status", lang="zh"), "P3")
+    assert zh["区块"] == "二号<区块>"
+
+
+def test_parcel_tooltip_falls_back_to_the_chinese_name_without_an_english_one(frames):
+    blocks = frames["blocks"].copy()
+    blocks.loc[blocks["block_id"] == "B2", "name_en"] = None
+    parcels = enrich_parcels(frames["parcels"], blocks, frames["enterprises"])
+    layer = parcel_layer(parcels, field="sale_status", lang="en")
+    assert tooltip_rows(layer, "P3")["Block"] == "二号<区块>"
+    assert tooltip_rows(layer, "P1")["Block"] == "Block One"
+
+
+def test_deadline_tooltip_unit_is_english():
+    from datetime import date
+
+    from gis.i18n import t
+    from layers.deadlines import deadline_layer
+
+    parcels = tiny_park()["parcels"]
+    spec = json.loads(deadline_layer(parcels, as_of=date(2030, 1, 1), lang="en").spec_json)
+    suffixes = [row[3] for row in spec["tooltip"]]
+    assert " " + t("unit_wan", "en") in suffixes and " 10k yuan" in suffixes
+    assert not any("万" in s for s in suffixes)
+
+
+# ---------------------------------------------------------------- empty and partial parks
+#: Where a park with nothing to draw opens (issue #12): 莲都, about lon 119.92, lat 28.45.
+LIANDU_LAT, LIANDU_LON = 28.45, 119.92
+FIT_BOUNDS_RE = re.compile(
+    r"\.fitBounds\(\s*\[\[([-\d.e]+),\s*([-\d.e]+)\],\s*\[([-\d.e]+),\s*([-\d.e]+)\]\]"
+)
+
+
+def empty_park() -> dict:
+    from gis import schema
+
+    return {spec.name: schema.empty_frame(spec) for spec in schema.LAYERS}
+
+
+def fitted_bounds(m) -> tuple[float, float, float, float] | None:
+    """The (minx, miny, maxx, maxy) the rendered map fits, None if it fits nothing."""
+    found = FIT_BOUNDS_RE.findall(m.get_root().render())
+    assert len(found) <= 1, found
+    if not found:
+        return None
+    miny, minx, maxy, maxx = (float(v) for v in found[0])
+    return minx, miny, maxx, maxy
+
+
+def display_bounds(gdf) -> tuple[float, float, float, float]:
+    from gis.crs import to_display
+
+    return tuple(float(v) for v in to_display(gdf).total_bounds)
+
+
+def test_empty_park_map_opens_on_liandu():
+    # Before: folium raised "Location values cannot contain NaNs" on an empty store.
+    for options in ({}, {"block_ids": ["B1"], "focus_codes": ["P1"]}):
+        m = build_park_map(empty_park(), assets=ASSETS, **options)
+        assert m.location == [LIANDU_LAT, LIANDU_LON]
+        assert fitted_bounds(m) is None
+        html = m.get_root().render()
+        assert "park-legend" in html  # the legend and layer control are still there
+        assert "Location values cannot contain NaNs" not in html
+
+
+def test_empty_store_read_back_draws_a_map(tmp_path):
+    from gis.store import ParkStore
+
+    store = ParkStore.open(tmp_path / "empty.gpkg", create=empty_park)
+    frames = store.read_all()
+    assert all(len(frames[name]) == 0 for name in ("parcels", "blocks", "park_boundary"))
+    m = build_park_map(frames, assets=ASSETS, lang="en")
+    assert m.location == [LIANDU_LAT, LIANDU_LON]
+
+
+@pytest.mark.parametrize(
+    ("kept", "fits"),
+    [
+        (("park_boundary",), "park_boundary"),  # boundary only: the boundary
+        (("blocks",), "blocks"),  # blocks only: the blocks
+        (("park_boundary", "blocks"), "blocks"),  # blocks win over the boundary
+    ],
+)
+def test_partial_park_map_fits_what_there_is(frames, kept, fits):
+    park = {**empty_park(), **{name: frames[name] for name in kept}}
+    m = build_park_map(park, assets=ASSETS)
+    expected = display_bounds(frames[fits])
+    got = fitted_bounds(m)
+    assert got is not None
+    assert got == pytest.approx(expected, abs=1e-9)
+
+
+def test_map_bounds_order_focus_blocks_boundary_parcels(frames):
+    from layers.parkmap import FOCUS_MARGIN_M, map_bounds
+
+    empty = empty_park()
+    parcels, blocks, boundary = frames["parcels"], frames["blocks"], frames["park_boundary"]
+    none = empty["parcels"]
+    # Parcels without blocks or boundary (imported first): the parcels.
+    got = map_bounds(
+        focus=none, blocks=empty["blocks"], boundary=empty["park_boundary"], parcels=parcels
+    )
+    assert got == pytest.approx(display_bounds(parcels), abs=1e-9)
+    got = map_bounds(focus=none, blocks=empty["blocks"], boundary=boundary, parcels=parcels)
+    assert got == pytest.approx(display_bounds(boundary), abs=1e-9)
+    got = map_bounds(focus=none, blocks=blocks, boundary=boundary, parcels=parcels)
+    assert got == pytest.approx(display_bounds(blocks), abs=1e-9)
+    # A focused parcel: its bounds grown by the margin (P2 is a 100 m square, in metres).
+    p2 = parcels[parcels["code"] == "P2"]
+    got = map_bounds(focus=p2, blocks=blocks, boundary=boundary, parcels=parcels)
+    from gis.crs import AREA_CRS
+
+    minx, miny, maxx, maxy = p2.to_crs(AREA_CRS).total_bounds
+    assert (maxx - minx, maxy - miny) == pytest.approx((100.0, 100.0), abs=0.01)
+    lo, hi = display_bounds(p2)[:2], display_bounds(p2)[2:]
+    assert got[0] < lo[0] and got[1] < lo[1] and got[2] > hi[0] and got[3] > hi[1]
+    assert FOCUS_MARGIN_M == 150.0
+    assert (
+        map_bounds(
+            focus=none, blocks=empty["blocks"], boundary=empty["park_boundary"], parcels=none
+        )
+        is None
+    )
+
+
+def test_rows_without_geometry_are_not_fitted(frames):
+    blocks = frames["blocks"].copy()
+    blocks.loc[blocks.index[0], "geometry"] = None
+    park = {**empty_park(), "blocks": blocks}
+    expected = display_bounds(blocks.iloc[1:])
+    assert fitted_bounds(build_park_map(park, assets=ASSETS)) == pytest.approx(expected, abs=1e-9)
+    nothing = {**empty_park(), "blocks": blocks.iloc[:1]}
+    assert build_park_map(nothing, assets=ASSETS).location == [LIANDU_LAT, LIANDU_LON]
+
+
+def test_compact_controls_fold_the_legend_and_collapse_the_layer_control(frames):
+    from layers.legend import compact_controls
+
+    full = build_park_map(frames, assets=ASSETS, lang="en", is_sample=True)
+    html = full.get_root().render()
+    assert '"compact":false' in html and '"collapsed": false' in html
+    m = compact_controls(
+        build_park_map(frames, assets=ASSETS, lang="en", is_sample=True), toggle="Legend"
+    )
+    html = m.get_root().render()
+    assert '"compact":true' in html and '"toggle":"Legend"' in html
+    assert '"collapsed": true' in html
+    assert '"note":"' in html  # the 示意数据 mark is still drawn, outside the fold

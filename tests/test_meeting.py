@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
 import pandas as pd
 import pytest
 import shapely
+from openpyxl import load_workbook
+from pyproj import Transformer
 
-from gis import meeting, schema
+from gis import meeting, report, schema
 from gis._errors import ValidationError
 from gis.i18n import t
 from gis.store import ParkStore
 from layers.annotations import annotation_layer
-from layers.draw import DrawControl, ViewSettings
+from layers.draw import DrawControl, ViewFit, ViewSettings
+from tests.partial_parks import partial_frames
 from tests.tiny_park import tiny_park
 
 AS_OF = date(2021, 6, 30)
@@ -314,7 +318,8 @@ def test_pack_tables_have_chinese_titles_and_columns(store):
     assert list(tables["逾期与闲置地块"]["地块编号"]) == ["P1"]
     assert list(tables["逾期与闲置地块"]["情况"]) == ["闲置满一年"]
     assert list(tables["会议决定记录"]["决定事项"]) == ["甲"]
-    assert list(tables["关键指标"]["数值"]) == ["2 宗", "1 宗", "1 宗", "1 宗"]
+    assert list(tables["关键指标"]["数值"]) == [2, 1, 1, 1]
+    assert list(tables["关键指标"]["单位"]) == ["宗"] * 4
     english = meeting.pack_tables(store.read_all(), as_of=AS_OF, lang="en")
     assert list(english) == [
         "Key figures",
@@ -342,3 +347,194 @@ def test_annotation_layer_and_draw_control_keep_text_as_text(store):
     assert config["labels"]["need_more"] == "至少需要 {n} 个点"
     settings = ViewSettings(visible=("parcels",), known=meeting.LAYER_KEYS, present=True)
     assert '"visible":["parcels"]' in settings.config_json
+
+
+# ---------------------------------------------------------------- what a view shows (#11)
+def _lonlat_box(minx: float, miny: float, w: float, h: float) -> tuple[float, ...]:
+    """The lon/lat bounds of a rectangle given in EPSG:4549 metres from tiny_park's origin,
+    from its four corners transformed one by one (pyproj, not geopandas)."""
+    to_lonlat = Transformer.from_crs("EPSG:4549", "EPSG:4326", always_xy=True)
+    x0, y0 = 480_000.0 + minx, 3_136_000.0 + miny
+    corners = [to_lonlat.transform(x, y) for x in (x0, x0 + w) for y in (y0, y0 + h)]
+    lons, lats = [c[0] for c in corners], [c[1] for c in corners]
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+B1_BOX = _lonlat_box(-10, -10, 400, 200)  # tiny_park's block B1
+B2_BOX = _lonlat_box(-10, 390, 560, 150)  # and B2, north of it
+PARK_BOX = _lonlat_box(-50, -50, 650, 650)
+
+
+def _report(box, zoom=17) -> dict:
+    """The map component's answer for a screen showing ``box`` (lon/lat)."""
+    minx, miny, maxx, maxy = box
+    return {
+        "center": {"lat": (miny + maxy) / 2, "lng": (minx + maxx) / 2},
+        "zoom": zoom,
+        "bounds": {
+            "_southWest": {"lat": miny, "lng": minx},
+            "_northEast": {"lat": maxy, "lng": maxx},
+        },
+    }
+
+
+def test_view_bounds_are_the_blocks_of_the_view_or_the_park():
+    frames = tiny_park()
+    b1 = meeting.view_bounds(frames, meeting.ViewState(block_ids=("B1",)))
+    assert b1 == pytest.approx(B1_BOX, abs=1e-9)
+    both = meeting.view_bounds(frames, meeting.ViewState(block_ids=("B1", "B2")))
+    union = (
+        *(min(a, b) for a, b in zip(B1_BOX[:2], B2_BOX[:2], strict=True)),
+        *(max(a, b) for a, b in zip(B1_BOX[2:], B2_BOX[2:], strict=True)),
+    )
+    assert both == pytest.approx(union, abs=1e-9)
+    park = meeting.view_bounds(frames, meeting.ViewState())
+    assert park == pytest.approx(PARK_BOX, abs=1e-9)
+    # A block that no longer exists: the whole park.
+    gone = meeting.view_bounds(frames, meeting.ViewState(block_ids=("B9",)))
+    assert gone == pytest.approx(PARK_BOX, abs=1e-9)
+
+
+def test_a_park_with_nothing_drawn_has_no_view_bounds_and_no_fit():
+    """The empty store (issue #12): no boundary, block or parcel, so no bounds — never NaN,
+    which ViewFit could not encode — and a reported map position is kept as it is."""
+    empty = partial_frames("empty")
+    assert meeting.view_bounds(empty, meeting.ViewState()) is None
+    assert meeting.view_bounds(empty, meeting.ViewState(block_ids=("B1",))) is None
+    state = meeting.ViewState()
+    seen = meeting.seen_view(state, _report(PARK_BOX, zoom=12), empty)
+    assert seen.zoom == 12 and seen.center is not None
+    with pytest.raises(ValueError, match="finite"):
+        ViewFit((float("nan"),) * 4)
+    # Parcels only (no boundary, no block): the view fits the parcels.
+    frames = dict(tiny_park())
+    frames["park_boundary"] = frames["park_boundary"].iloc[:0]
+    frames["blocks"] = frames["blocks"].iloc[:0]
+    bounds = meeting.view_bounds(frames, meeting.ViewState())
+    expected = tuple(frames["parcels"].to_crs(4326).total_bounds)
+    assert bounds == pytest.approx(expected, abs=1e-9)
+
+
+def test_switching_blocks_after_saving_a_view_does_not_keep_its_position():
+    """Filter B1, save view A where the map is; switch to B2: view B must not hold B1's
+    centre (issue #11: views saved this way all held the first block's centre)."""
+    frames = tiny_park()
+    state = meeting.change_view(meeting.ViewState(), block_ids=("B1",))
+    assert (state.center, state.zoom) == (None, None)  # the map fits B1
+    view_a = meeting.seen_view(state, _report(B1_BOX), frames)
+    b1_centre = ((B1_BOX[1] + B1_BOX[3]) / 2, (B1_BOX[0] + B1_BOX[2]) / 2)
+    assert view_a.center == pytest.approx(b1_centre) and view_a.zoom == 17
+
+    switched = meeting.change_view(view_a, block_ids=("B2",))
+    assert switched.block_ids == ("B2",)
+    assert (switched.center, switched.zoom) == (None, None)  # fitted to B2, not left on B1
+    assert meeting.view_bounds(frames, switched) == pytest.approx(B2_BOX, abs=1e-9)
+    # Saved before the map reported again, or from B1's stale report: no B1 position.
+    assert meeting.seen_view(switched, None, frames) == switched
+    assert meeting.seen_view(switched, {"zoom": 14}, frames) == switched  # a default answer
+    assert meeting.seen_view(switched, _report(B1_BOX), frames) == switched
+    # Once the map shows B2, view B stores B2's centre.
+    view_b = meeting.seen_view(switched, _report(B2_BOX, zoom=16), frames)
+    b2_centre = ((B2_BOX[1] + B2_BOX[3]) / 2, (B2_BOX[0] + B2_BOX[2]) / 2)
+    assert view_b.center == pytest.approx(b2_centre) and view_b.zoom == 16
+    assert view_b.block_ids == ("B2",)
+
+    # Clearing the filter shows the park, not B2 at zoom 16.
+    whole = meeting.change_view(view_b, block_ids=())
+    assert (whole.center, whole.zoom) == (None, None)
+    assert meeting.view_bounds(frames, whole) == pytest.approx(PARK_BOX, abs=1e-9)
+
+
+def test_other_changes_keep_the_map_where_it_is():
+    state = meeting.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",))
+    coloured = meeting.change_view(state, field="construction_status")
+    assert (coloured.center, coloured.zoom, coloured.field) == (
+        (28.34, 119.8),
+        16,
+        "construction_status",
+    )
+    same = meeting.change_view(state, block_ids=("B1",), layers=("parcels",))
+    assert (same.center, same.zoom, same.layers) == ((28.34, 119.8), 16, ("parcels",))
+
+
+def test_a_view_changed_on_screen_is_marked_modified():
+    saved = meeting.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",), as_of=AS_OF)
+    assert not meeting.is_modified(saved, saved)
+    assert not meeting.is_modified(saved, meeting.with_view(saved, center=(28.3, 119.7), zoom=12))
+    assert meeting.is_modified(saved, meeting.change_view(saved, block_ids=("B2",)))
+    assert meeting.is_modified(saved, meeting.change_view(saved, field="construction_status"))
+    assert meeting.is_modified(saved, meeting.change_view(saved, as_of=date(2021, 3, 31)))
+
+
+# ---------------------------------------------------------------- numbers and units (#11)
+def test_one_number_format_per_quantity_and_units_in_the_language():
+    assert meeting.format_amount(23.0, "家") == "23"
+    assert meeting.format_amount(40, "家") == "40"
+    assert meeting.format_amount(1234.56, "亩") == "1,234.6"
+    assert meeting.format_amount(0.25, "万m²") == "0.2"  # round half to even
+    assert meeting.format_amount(float("nan"), "家") == "—"
+    assert meeting.format_amount(None, "亩") == "—"
+    assert [meeting.unit_label(u, "en") for u in ("亩", "万m²", "家", "宗", "亿元", "%")] == [
+        "mu",
+        "10,000 m²",
+        "firms",
+        "parcels",
+        "100 million yuan",
+        "%",
+    ]
+    assert [meeting.unit_label(u, "zh") for u in ("亩", "家")] == ["亩", "家"]
+    assert meeting.unit_label("吨", "en") == "吨"  # a unit nobody translated stays as written
+
+
+def _progress_table(frames, as_of) -> pd.DataFrame:
+    """Target progress as gis.targets computes it (floats), one count and one area."""
+    return pd.DataFrame(
+        {
+            "target_id": ["FIRMS_IN_PRODUCTION", "LAND_SOLD_MU"],
+            "label_zh": ["累计投产企业", "工业用地出让"],
+            "label_en": ["Firms in production", "Land sold"],
+            "unit": ["家", "亩"],
+            "target": [40.0, 100.0],
+            "actual": [23.0, 45.04],
+            "progress_pct": [57.5, 45.04],
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pack_workbook_stores_numbers_with_a_unit_column(store, lang, monkeypatch):
+    frames = store.read_all()
+    data = report.meeting_pack_xlsx(frames, report.PackOptions(as_of=AS_OF, lang=lang))
+    book = load_workbook(io.BytesIO(data))
+    figures = book[t("mtg_pack_key_figures", lang)]
+    rows = list(figures.iter_rows(values_only=True))
+    assert rows[0] == (
+        t("mtg_pack_figure", lang),
+        t("mtg_pack_value", lang),
+        t("mtg_col_unit", lang),
+    )
+    expected = meeting.key_figures(frames, AS_OF)
+    assert [r[1] for r in rows[1:]] == [2, 1, 1, 1]  # P1 and P4 sold; P4 started/producing
+    assert [r[1] for r in rows[1:]] == [
+        expected.sold,
+        expected.started,
+        expected.in_production,
+        expected.idle,
+    ]
+    assert all(type(r[1]) is int for r in rows[1:])  # numbers, not "2 宗"
+    assert {r[2] for r in rows[1:]} == {"宗" if lang == "zh" else "parcels"}
+
+    monkeypatch.setattr(meeting, "targets_progress", _progress_table)
+    data = report.meeting_pack_xlsx(frames, report.PackOptions(as_of=AS_OF, lang=lang))
+    book = load_workbook(io.BytesIO(data))
+
+    sheet = book[t("mtg_pack_targets", lang)]
+    header, *body = list(sheet.iter_rows(values_only=True))
+    by_unit = {r[header.index(t("mtg_col_unit", lang))]: r for r in body}
+    firms = by_unit["家" if lang == "zh" else "firms"]
+    actual = firms[header.index(t("mtg_col_actual", lang))]
+    assert type(actual) is int and actual == 23  # a count: 23 firms, not 23.0
+    target = firms[header.index(t("mtg_col_target_value", lang))]
+    assert type(target) is int and target == 40
+    land = by_unit["亩" if lang == "zh" else "mu"]
+    assert land[header.index(t("mtg_col_actual", lang))] == pytest.approx(45.04)

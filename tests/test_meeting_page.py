@@ -189,3 +189,70 @@ def test_english(store):
     assert_clean(at)
     assert [m.label for m in at.metric] == ["Parcels sold", "Started", "In production", "Idle land"]
     assert any("Meeting" in h.value for h in at.subheader)
+
+
+def _picked(at: AppTest):
+    """The view picker (its key changes with each applied view) and the text it shows."""
+    (box,) = [s for s in at.selectbox if str(s.key).startswith("mtg_pick_")]
+    return box.value, (box.options[box.index] if box.index is not None else None)
+
+
+def test_switching_blocks_after_a_view_fits_them_and_heading_and_picker_agree(store):
+    """Issue #11: open view A (南山, at its centre, zoom 16), switch the filter to 长川: the
+    map must fit 长川 (no 南山 centre kept), the heading and the picker both say A was
+    changed, and view B saved now holds no 南山 position; then both show B."""
+    blocks = store.read("blocks").to_crs("EPSG:4326").set_index("name")
+    nanshan = blocks.loc["南山区块"]
+    ns_centre = (round(nanshan.geometry.centroid.y, 5), round(nanshan.geometry.centroid.x, 5))
+    state_a = meeting.ViewState(
+        center=ns_centre, zoom=16, block_ids=(nanshan.block_id,), as_of=AS_OF
+    )
+    view_a = meeting.save_view(store, name="南山A", state=state_a)
+    at = open_page(view=view_a)
+    assert [h.value for h in at.subheader] == ["会议 · 一张图 · 南山A"]
+    assert _picked(at) == (view_a, "1. 南山A")
+    gen = at.session_state["mtg_gen"]
+
+    changchuan = blocks.loc["长川区块", "block_id"]
+    at.multiselect(key=f"mtg_blocks_{gen}").set_value([changchuan]).run(timeout=RUN_TIMEOUT)
+    assert_clean(at)
+    shown = at.session_state["mtg_state"]
+    assert shown.block_ids == (changchuan,)
+    assert (shown.center, shown.zoom) == (None, None)  # the map fits 长川, not 南山 at 16
+    # The heading and the picker say the same thing: view A, changed and not saved.
+    changed = t("mtg_view_modified", "zh", name="南山A")
+    assert [h.value for h in at.subheader] == [f"会议 · 一张图 · {changed}"]
+    assert _picked(at) == (view_a, f"1. {changed}")
+
+    at.text_input(key="mtg_view_name").input("长川B")
+    at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
+    at.run(timeout=RUN_TIMEOUT)
+    assert_clean(at)
+    saved = {v.name: v for v in meeting.list_views(store.read("saved_views"))}
+    view_b = saved["长川B"]
+    assert view_b.state.block_ids == (changchuan,)
+    assert view_b.state.center != ns_centre and view_b.state.zoom != 16
+    assert (view_b.state.center, view_b.state.zoom) == (None, None)  # fits 长川 when shown
+    assert saved["南山A"].state == state_a  # A untouched
+    assert [h.value for h in at.subheader] == ["会议 · 一张图 · 长川B"]
+    assert _picked(at) == (view_b.view_id, "2. 长川B")
+
+
+def test_english_strip_has_english_units_and_whole_counts(store):
+    at = open_page()
+    at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
+    assert_clean(at)
+    figures = meeting.key_figures(store.read_all(), AS_OF)
+    assert [m.value for m in at.metric] == [
+        f"{n} parcels" for n in (figures.sold, figures.started, figures.in_production, figures.idle)
+    ]
+    texts = [p.proto.text for p in at.get("progress")]
+    assert texts, "no target progress shown"
+    shown = figures.targets.dropna(subset=["actual"]).head(3)
+    assert len(texts) == len(shown)
+    for text, row in zip(texts, shown.itertuples(index=False), strict=True):
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text  # no Chinese left
+        unit = meeting.unit_label(row.unit, "en")
+        assert unit and f"{unit} (" in text
+        if row.unit in ("家", "宗"):  # counts are whole numbers: "23 / 40 firms"
+            assert f"{int(row.actual)} / {int(row.target)} firms" in text, text

@@ -177,3 +177,15 @@ def test_as_of_link_parameter_seeds_the_sidebar_date(store_copy, param, expected
     at.run()
     assert not at.exception
     assert at.date_input(key="as_of").value.isoformat() == expected
+
+
+# ---------------------------------------------------------------- partial parks (issue #12)
+@pytest.mark.parametrize("stage", ["empty", "boundary_blocks"])
+def test_map_page_runs_on_a_partial_park(tmp_path, monkeypatch, stage):
+    from tests.partial_parks import build_partial_store
+
+    path = build_partial_store(stage, tmp_path / "park.gpkg")
+    monkeypatch.setenv("PARK_DB", str(path))
+    at = run_app()  # the map page: before, an empty park raised "cannot contain NaNs"
+    assert_clean(at)
+    assert "园区一张图" in texts(at.header)

@@ -442,3 +442,38 @@ def test_reuse_layer_marks_matched_spaces():
         selected=[],
     )
     assert '"k":2' in empty.data
+
+
+# ---------------------------------------------------------------- issue #12: no figures yet
+def test_without_yearly_figures_the_engine_runs_and_grades_nothing():
+    frames = tiny_park()
+    with_figures = reuse.parcel_figures(frames)
+    assert with_figures.loc["P4", "tax_wan"] == 150.0  # E1's 2020 tax; E2 has none
+    frames["enterprise_years"] = frames["enterprise_years"].iloc[:0]
+    assert reuse.figures_year(frames["enterprise_years"]) is None
+    with pytest.raises(ValidationError) as info:
+        reuse.evaluation_year(frames["enterprise_years"])
+    assert info.value.key == "reuse_no_figures"
+    figures = reuse.parcel_figures(frames)
+    assert figures.loc["P4", ["tax_wan", "revenue_wan", "firms"]].tolist() == [0.0, 0.0, 2]
+    assert reuse.prepare_spaces(frames)["parcel_tax_wan"].tolist() == [0.0]
+    placements = pd.DataFrame(
+        {"candidate_id": ["K1"], "space_id": ["S1"], "parcel_code": ["P4"], "area_m2": [500.0]}
+    )
+    grades = reuse.predict_parcels(frames, placements, frames["candidates"])
+    assert grades["parcel_code"].tolist() == ["P4"]
+    assert grades[["class_before", "class_after"]].isna().all(axis=None)
+    assert grades[["ks_before", "ks_after", "ks_cleared"]].iloc[0].tolist() == ["", "", ""]
+    run = reuse.run_scenario(frames)
+    assert run.inputs["year"] is None
+    assert run.totals["park_tax_wan"] == pytest.approx(
+        float(
+            pd.to_numeric(
+                frames["candidates"]
+                .set_index("candidate_id")
+                .loc[run.matching.placements["candidate_id"], "expected_tax_wan"]
+            )
+            .fillna(0)
+            .sum()
+        )
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -104,3 +105,49 @@ def test_block_filter_limits_the_spaces(store_copy):
     placements = at.dataframe[1].value
     assert len(placements) > 0
     assert all(str(code).startswith("D") for code in placements.iloc[:, 2])  # 碧湖 parcels
+
+
+def test_compare_scores_only_under_the_same_weights(store_copy):
+    """Issue #11: 匹配总分 was coloured +1.003 between scenarios with different weights."""
+    at = open_page()
+    at.selectbox(key="lang").set_value("en").run()
+    spaces = list(ParkStore(store_copy).read("vacant_spaces")["space_id"])
+    saved = []
+    for n, picked in enumerate((spaces[:10], spaces[10:20]), start=1):
+        at.multiselect(key="reuse_spaces").set_value(picked).run()
+        at.number_input(key="reuse_w_tax").set_value(0.5).run()
+        at.button(key="reuse_run").click().run()
+        at.text_input(key="reuse_name").input(f"plan {n}")
+        at.text_input(key="reuse_author").input("Zhang Min")
+        at.button[-1].click().run()
+        assert_clean(at)
+        saved.append(f"S00{n}")
+    at.radio(key="reuse_section").set_value("compare").run()
+
+    # The baseline (default weights) against S001 (tax weighted 0.5): not comparable.
+    at.multiselect(key="reuse_compare").set_value(["BASELINE", "S001"]).run()
+    assert_clean(at)
+    warnings = [w for w in texts(at.warning) if "weights" in w]
+    assert len(warnings) == 1 and "different weights" in warnings[0]
+    assert "S001: Industry fit 0.35 · Area fit 0.25 · Tax per mu after entry 0.5" in warnings[0]
+    table = at.dataframe[0].value.set_index("Metric")
+    score = table.loc[t("reuse_m_total_score", "en")]
+    assert score["Difference S001−BASELINE"] == "not comparable"
+    assert score["Change % S001/BASELINE"] == "not comparable"
+    assert table.loc[t("reuse_m_firms_placed", "en"), "Difference S001−BASELINE"].startswith("+")
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    row = list(table.index).index(t("reuse_m_total_score", "en"))
+    firms = list(table.index).index(t("reuse_m_firms_placed", "en"))
+    assert f"row{firms}_col3" in styles and "#1b5e20" in styles  # firms placed: coloured ...
+    assert f"row{row}_col3" not in styles and f"row{row}_col4" not in styles  # ... not the score
+
+    # S001 against S002: the same weights, so the score difference is shown.
+    at.multiselect(key="reuse_compare").set_value(saved).run()
+    assert_clean(at)
+    assert not [w for w in texts(at.warning) if "weights" in w]
+    table = at.dataframe[0].value.set_index("Metric")
+    rows = ParkStore(store_copy).read("scenarios").set_index("scenario_id")["results_json"]
+    score = {i: json.loads(rows[i])["totals"]["total_score"] for i in saved}
+    assert score["S001"] > 0 and score["S002"] > 0
+    shown = table.loc[t("reuse_m_total_score", "en"), "Difference S002−S001"]
+    assert shown == f"{score['S002'] - score['S001']:+,.3f}"

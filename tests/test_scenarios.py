@@ -112,3 +112,32 @@ def test_baseline_is_locked_and_bad_saves_write_nothing(store):
     new = scenarios.save_scenario(store, run, name="空方案", author="y")
     scenarios.delete_scenario(store, new)
     assert list(store.read("scenarios")["scenario_id"]) == ["BASELINE"]
+
+
+def test_scores_under_different_weights_are_not_compared():
+    def fake(sid: str, score: float, **w: float) -> scenarios.Scenario:
+        config = reuse.ReuseConfig(**w).to_dict()
+        totals = {"firms_placed": 3.0, "total_score": score}
+        return scenarios.Scenario(
+            sid, sid, None, False, "x", "2021-06-30T00:00:00Z", 0, {"config": config},
+            {"totals": totals},
+        )  # fmt: skip
+
+    default = fake("A", 2.0)
+    heavier_tax = fake("B", 3.003, w_tax=0.5)
+    doubled = fake("C", 2.5, w_industry=0.7, w_area=0.5, w_tax=0.5, w_jobs=0.3)
+    assert scenarios.weights(heavier_tax)["w_tax"] == 0.5
+    assert not scenarios.same_weights([default, heavier_tax])
+    assert scenarios.same_weights([default, doubled])  # same proportions, same score scale
+
+    table = scenarios.compare([default, heavier_tax]).set_index("metric")
+    assert not table.at["total_score", "comparable"]
+    assert np.isnan(table.at["total_score", "diff:B"]) and np.isnan(
+        table.at["total_score", "pct:B"]
+    )
+    assert table.at["total_score", "value:B"] == 3.003  # the values themselves are still shown
+    assert table.at["firms_placed", "comparable"] and table.at["firms_placed", "diff:B"] == 0
+
+    same = scenarios.compare([default, doubled]).set_index("metric")
+    assert same.at["total_score", "comparable"]
+    assert same.at["total_score", "diff:C"] == 0.5 and same.at["total_score", "pct:C"] == 25.0

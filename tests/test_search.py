@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gis.parcels import enrich_parcels
-from gis.search import ParcelIndex, normalise, pinyin_keys, tokens
+from gis.search import ParcelIndex, normalise, pinyin_keys, strip_zeros, tokens
 from gis.store import ParkStore
 
 
@@ -102,3 +102,54 @@ def test_html_in_names_is_just_text():
     assert codes(index, "<script>") == ["X1"]
     assert codes(index, ".*") == ["X2"]  # regular-expression characters are literal
     assert codes(index, "(集团)") == ["X2"]
+
+
+def test_strip_zeros():
+    assert [strip_zeros(c) for c in ("d07", "01a", "d100", "d0", "a3", "3号", "c007b")] == [
+        "d7",
+        "1a",
+        "d100",
+        "d0",
+        "a3",
+        "3号",
+        "c7b",
+    ]
+
+
+@pytest.mark.parametrize("query", ["d7", "D7", "Ｄ７", "d007", "bh d7", "bhd7", "碧湖 d7"])
+def test_codes_match_whatever_their_leading_zeros(sample, query):
+    index, _, _ = sample
+    assert codes(index, query)[0] == "D07"
+
+
+def test_leading_zeros_only_where_the_number_is_the_same():
+    import geopandas as gpd
+    import shapely
+
+    made = ["D07", "D7", "D70", "D700", "01A", "1B"]
+    parcels = gpd.GeoDataFrame(
+        {"code": made, "name": [f"{c}地块" for c in made]},
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(len(made))],
+        crs="EPSG:4490",
+    )
+    index = ParcelIndex(parcels)
+    # The code as typed first, then the same number with zeros, then longer numbers.
+    assert codes(index, "d7")[:2] == ["D7", "D07"]
+    assert codes(index, "d07")[:2] == ["D07", "D7"]
+    assert "D700" not in codes(index, "d07")  # d07 is 7, not the start of 700
+    assert codes(index, "1a")[0] == "01A"
+    assert codes(index, "01b")[0] == "1B"
+
+
+def test_total_count_beyond_the_limit(sample):
+    index, parcels, _ = sample
+    # Every parcel of the 碧湖 block carries the block's name; no other key says 碧湖.
+    keys = parcels["name"] + parcels["block_name"] + parcels["enterprise_names"]
+    expected = int(keys.str.contains("碧湖").sum())
+    assert expected == int((parcels["block_name"] == "碧湖区块").sum()) > 12
+    hits, total = index.search_counted("碧湖", limit=12)
+    assert len(hits) == 12 and total == expected
+    assert index.search_counted("zzzz", limit=12) == ([], 0)
+    assert index.search_counted("  ", limit=12) == ([], 0)
+    hits, total = index.search_counted("d07", limit=12)
+    assert hits[0].code == "D07" and total == len(index.search("d07", limit=1000))

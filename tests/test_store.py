@@ -1,6 +1,10 @@
 import hashlib
+import shutil
 import sqlite3
 import threading
+import time
+from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -8,9 +12,17 @@ import pyogrio
 import pytest
 import shapely
 
-from gis import schema
+from gis import history, schema
 from gis._errors import StoreError
-from gis.store import ParkStore, store_path
+from gis.i18n import t
+from gis.store import (
+    ParkStore,
+    create_empty_store,
+    open_park_store,
+    problem_text,
+    store_path,
+    validate_frames,
+)
 from tests.tiny_park import tiny_park
 
 
@@ -314,3 +326,245 @@ def test_restore_refuses_a_foreign_file(store, tmp_path):
     with pytest.raises(StoreError, match="store_corrupt"):
         store.restore(foreign)
     assert digest(store.path) == before
+
+
+# ------------------------------------------------------------- issue #12: your own park
+def sample_copy(sample_store_path, tmp_path) -> ParkStore:
+    path = tmp_path / "park.gpkg"
+    shutil.copyfile(sample_store_path, path)
+    return ParkStore.open(path)
+
+
+def user_parcel(parcels: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
+    """A parcel of the user's own, shaped like the first one, moved 0.05° east."""
+    row = parcels.iloc[[0]].copy()
+    row["code"] = code
+    row["name"] = f"{code}地块"
+    row["geometry"] = row.geometry.translate(0.05, 0)
+    return row
+
+
+def user_event(event_id: int, code: str) -> dict:
+    return dict(
+        event_id=event_id,
+        parcel_code=code,
+        field="sale_status",
+        old_status=None,
+        new_status="PLANNED",
+        effective_date="2024-03-01",
+        recorded_at="2024-03-02T09:00:00",
+        author="用户",
+        note="",
+        supersedes=None,
+    )
+
+
+def test_new_empty_store_has_every_layer_and_no_rows(tmp_path):
+    store = create_empty_store(tmp_path / "own.gpkg", name="我的园区")
+    again = ParkStore.open(tmp_path / "own.gpkg")
+    assert set(again.row_counts()) == set(schema.LAYERS_BY_NAME)
+    assert set(again.row_counts().values()) == {0}
+    assert not again.is_sample() and again.sample_rows() == {}
+    assert again.park_name() == "我的园区"
+    assert again.read("parcels").crs.to_epsg() == 4490
+    before = digest(store.path)
+    with pytest.raises(StoreError) as info:
+        create_empty_store(store.path)
+    assert info.value.key == "store_exists"
+    assert digest(store.path) == before
+
+
+def test_remove_sample_keeps_exactly_the_users_rows(sample_store_path, tmp_path):
+    store = sample_copy(sample_store_path, tmp_path)
+    assert store.is_sample()
+    parcels, events = store.read("parcels"), store.read("status_events")
+    sample_parcel = parcels["code"].iloc[3]
+    next_id = int(events["event_id"].max()) + 1
+    mine = user_parcel(parcels, "U1")
+    store.write(
+        {
+            "parcels": pd.concat([parcels, mine], ignore_index=True),
+            "status_events": pd.concat(
+                [
+                    events,
+                    # one on the user's own parcel, one recorded on a sample parcel
+                    pd.DataFrame(
+                        [user_event(next_id, "U1"), user_event(next_id + 1, sample_parcel)]
+                    ),
+                ],
+                ignore_index=True,
+            ),
+        }
+    )
+    assert store.sample_rows()["parcels"] == len(parcels), "the user's parcel is not sample"
+    result = store.remove_sample()
+    assert result.backup is not None and result.backup.exists()
+    assert ParkStore(result.backup).sample_rows()["parcels"] == len(parcels)
+    assert list(store.read("parcels")["code"]) == ["U1"]
+    kept = store.read("status_events")
+    assert list(kept["event_id"]) == [next_id]
+    assert list(kept["parcel_code"]) == ["U1"]
+    assert not store.is_sample() and store.sample_rows() == {}
+    counts = store.row_counts()
+    assert counts["parcels"] == 1 and counts["status_events"] == 1
+    assert {n for name, n in counts.items() if name not in ("parcels", "status_events")} == {0}
+    assert result.removed["parcels"] == len(parcels)
+    assert result.removed["status_events"] == len(events) + 1
+    assert "reference_date" not in store.meta() and "sample" not in store.meta()
+    assert store.remove_sample().backup is None, "nothing left to remove: nothing done"
+
+
+def test_remove_sample_is_all_or_nothing(store, monkeypatch):
+    # The tiny park, created as a sample: every row is a sample row.
+    assert store.sample_rows()["parcels"] == 4
+    before = digest(store.path)
+
+    def broken(*args, **kwargs):
+        raise StoreError("store_read_failed", path="x", layer="parcels", reason="disk full")
+
+    monkeypatch.setattr("gis.store._write_frames", broken)
+    with pytest.raises(StoreError):
+        store.remove_sample()
+    assert digest(store.path) == before
+    assert store.sample_rows()["parcels"] == 4
+    assert store.backups(), "the backup was made first"
+
+
+def test_sample_store_from_before_row_marks_is_recognised(sample_store_path, tmp_path):
+    store = sample_copy(sample_store_path, tmp_path)
+    expected = store.sample_rows()
+    con = sqlite3.connect(store.path)
+    con.execute("DROP TABLE park_sample_rows")
+    con.execute("DELETE FROM gpkg_contents WHERE table_name = 'park_sample_rows'")
+    con.commit()
+    con.close()
+    assert ParkStore(store.path).sample_rows() == {}
+    assert ParkStore.open(store.path).sample_rows() == expected
+
+
+def test_explicit_park_db_that_is_missing_is_not_filled_with_the_sample(tmp_path, monkeypatch):
+    target = tmp_path / "typo.gpkg"
+    monkeypatch.setenv("PARK_DB", str(target))
+    with pytest.raises(StoreError) as info:
+        open_park_store()
+    assert info.value.key == "store_missing_new"
+    assert "python -m gis new" in t("store_missing_new", "zh", **info.value.params)
+    assert not target.exists()
+
+
+def test_default_path_that_is_missing_is_created_from_the_sample(tmp_path, monkeypatch):
+    monkeypatch.delenv("PARK_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    store = open_park_store()
+    assert store.path == Path("data/park.gpkg") and store.is_sample()
+
+
+def test_parcel_appended_by_another_gdal_client_shows_and_changes_the_version(store):
+    version = store.data_version()
+    stamp = store._stamp()
+    parcels = store.read("parcels")
+    pyogrio.write_dataframe(user_parcel(parcels, "Q1"), store.path, layer="parcels", append=True)
+    assert store.data_version() > version
+    assert store._stamp() != stamp
+    assert "Q1" in set(store.read("parcels")["code"])
+    assert "Q1" in set(store.read_all()["parcels"]["code"])
+
+
+def test_changes_and_deletes_by_sql_clients_change_the_version(store):
+    # (Plain sqlite3 cannot UPDATE a spatial layer: GDAL's R-tree triggers need its ST_
+    # functions. QGIS goes through GDAL, as the append test above does.)
+    version = store.data_version()
+    con = sqlite3.connect(store.path)
+    con.execute("UPDATE status_events SET note = 'QGIS' WHERE event_id = 1")
+    con.commit()
+    assert store.data_version() == version + 1
+    con.execute("DELETE FROM parcels WHERE code = 'P2'")
+    con.commit()
+    con.close()
+    assert store.data_version() == version + 2
+    assert set(store.read("parcels")["code"]) == {"P1", "P3", "P4"}
+    # and a write based on the version before the outside edit is refused as stale
+    with pytest.raises(StoreError, match="store_stale"):
+        store.write({"parcels": store.read("parcels")}, expected_version=version)
+
+
+def test_shell_frames_cache_key_follows_outside_edits(store, monkeypatch):
+    from ui import shell
+
+    monkeypatch.setattr(shell, "store", lambda: store)
+    first = shell.frames()
+    pyogrio.write_dataframe(
+        user_parcel(store.read("parcels"), "Q2"), store.path, layer="parcels", append=True
+    )
+    assert "Q2" in set(shell.frames()["parcels"]["code"])
+    assert "Q2" not in set(first["parcels"]["code"])
+
+
+def test_data_version_is_cheap_when_nothing_changed(store):
+    store.data_version()
+    start = time.perf_counter()
+    for _ in range(200):
+        store.data_version()
+        store.is_sample()
+    per_call_ms = (time.perf_counter() - start) * 1000 / 200
+    assert per_call_ms < 2.0, per_call_ms
+
+
+def test_bad_values_written_outside_get_warnings_naming_the_parcel(store):
+    # Written by another GDAL client (the layer rewritten, as ogr2ogr -overwrite does).
+    parcels = store.read("parcels")
+    parcels.loc[parcels["code"] == "P2", "sale_status"] = "SOLDD"
+    parcels.loc[parcels["code"] == "P1", "deal_date"] = "2019/13/45"
+    parcels.loc[parcels["code"] == "P3", "construction_status"] = None
+    version = store.data_version()
+    pyogrio.write_dataframe(parcels, store.path, layer="parcels", driver="GPKG")
+    assert store.data_version() > version, "a layer replaced from outside is seen too"
+    assert store._watched(), "and watched again"
+    con = sqlite3.connect(store.path)
+    con.execute("UPDATE status_events SET new_status = 'XX' WHERE event_id = 1")
+    con.commit()
+    con.close()
+    frames = store.read_all()  # never raises on such rows
+    problems = validate_frames(frames)
+    found = {(p.parcel, p.key) for p in problems}
+    assert ("P2", "problem_status_unknown") in found
+    assert ("P1", "problem_date_invalid") in found
+    assert ("P3", "problem_value_missing") in found
+    assert ("P2", "problem_event_status_unknown") in found
+    text = [problem_text(p, "zh") for p in problems if p.parcel == "P2"]
+    assert any("P2" in s and "SOLDD" in s and "出让状态" in s for s in text), text
+    en = [problem_text(p, "en") for p in problems if p.key == "problem_status_unknown"]
+    assert en == [
+        "Parcel P2: Land-sale status 'SOLDD' is not a known status code; the map shows it grey."
+    ]
+    on = history.statuses_as_of(frames["parcels"], frames["status_events"], date(2021, 6, 30))
+    assert len(on) == 4, "no parcel silently dropped"
+
+
+def test_missing_code_and_invalid_geometry_are_named(store):
+    parcels = store.read("parcels")
+    bow = shapely.Polygon([(119.80, 28.34), (119.81, 28.35), (119.81, 28.34), (119.80, 28.35)])
+    parcels.loc[parcels["code"] == "P4", "geometry"] = bow
+    parcels.loc[parcels["code"] == "P3", "code"] = None
+    problems = validate_frames({"parcels": parcels})
+    keys = {(p.parcel, p.key) for p in problems}
+    assert ("P4", "problem_geometry_invalid") in keys
+    assert (None, "problem_code_missing") in keys
+    missing = next(p for p in problems if p.key == "problem_code_missing")
+    assert missing.row == 3
+    assert "第 3 行" in problem_text(missing, "zh")
+
+
+def test_status_changed_outside_without_an_event_is_named(store):
+    # P2 has a recorded PLANNED event; QGIS sets it to BANKED with a date, no event.
+    parcels = store.read("parcels")
+    parcels.loc[parcels["code"] == "P2", ["sale_status", "banked_date"]] = ["BANKED", "2020-01-01"]
+    problems = validate_frames({"parcels": parcels, "status_events": store.read("status_events")})
+    [differs] = [p for p in problems if p.key == "problem_status_differs"]
+    assert differs.parcel == "P2" and differs.params["history"] == "PLANNED"
+    assert "P2" in problem_text(differs, "en") and "BANKED" in problem_text(differs, "en")
+
+
+def test_app_rows_have_no_problems(store, sample_store_path):
+    assert validate_frames(store.read_all()) == []
+    assert validate_frames(ParkStore(sample_store_path).read_all()) == []

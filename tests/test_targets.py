@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -174,6 +175,29 @@ def test_land_sold_this_year():
     assert not land["on_track"]  # 45 < 49.59
     year_end = row(targets.progress(park(), year=2021, as_of=date(2021, 12, 31)), "LAND_SOLD_MU")
     assert year_end["value"] == pytest.approx(45.0 + 18.0)  # P4 sold on 15 July
+
+
+def test_a_parcel_without_events_counts_by_its_own_deal_date():
+    """A parcel added in QGIS with a 成交 date and no status event (issue #12): its own
+    date counts towards the land sold this year, as an event would."""
+    frames = park()
+    p2 = frames["parcels"][frames["parcels"]["code"] == "P2"].iloc[0]
+    extra = []
+    for code, deal in (("P5", "2021-04-01"), ("P6", "2020-12-31"), ("P7", "2021-08-01")):
+        new = p2.copy()
+        new["code"], new["block_id"], new["area_m2_cert"] = code, "B2", 20_000.0  # 30 mu
+        new["sale_status"], new["plan_date"], new["deal_date"] = "SOLD", "2020-01-01", deal
+        extra.append(new)
+    crs = frames["parcels"].crs
+    added = gpd.GeoDataFrame(extra, geometry="geometry", crs=crs)
+    frames["parcels"] = pd.concat([frames["parcels"], added], ignore_index=True)
+    assert not frames["status_events"]["parcel_code"].isin(["P5", "P6", "P7"]).any()
+    land = row(targets.progress(frames, year=2021, as_of=AS_OF), "LAND_SOLD_MU")
+    # P1's 45 mu (its event) + P5's 30 mu (its deal date, 1 April 2021); P6 was sold in
+    # 2020 and P7 after 30 June.
+    assert land["value"] == pytest.approx(45.0 + 30.0)
+    year_end = row(targets.progress(frames, year=2021, as_of=date(2021, 12, 31)), "LAND_SOLD_MU")
+    assert year_end["value"] == pytest.approx(45.0 + 30.0 + 18.0 + 30.0)  # + P4, P7
 
 
 def test_wanyang_floor_area_and_firms_are_stock_targets():
@@ -403,3 +427,48 @@ def test_sample_park_targets(sample_store_path):
     h1 = periods[(periods["year"] == 2021) & (periods["months"] == 6)]
     invest = row(prog, "EFFECTIVE_INVESTMENT_YI")["value"]
     assert invest == pytest.approx(h1["investment_wan"].sum() / 10_000)
+
+
+# ---------------------------------------------------------------- issue #12: no figures yet
+def _with_tax_target(frames: dict) -> dict:
+    extra = pd.DataFrame(
+        [
+            dict(
+                target_id="TAX_GROWTH_PCT",
+                year=2021,
+                label_zh="税费增长",
+                label_en="Tax and fee growth",
+                unit="%",
+                target_value=8.0,
+                source="test",
+            )
+        ]
+    )
+    return {**frames, "targets": pd.concat([frames["targets"], extra], ignore_index=True)}
+
+
+def test_a_reported_target_without_any_figures_names_the_figures_import():
+    # Before the fix: KeyError 'year' in _no_report (an empty list picked no columns).
+    frames = _with_tax_target(tiny_park())
+    frames["enterprise_years"] = frames["enterprise_years"].iloc[:0]
+    day = date(2021, 6, 30)
+    progress = targets.progress(frames, year=2021, as_of=day).set_index("target_id")
+    tax = progress.loc["TAX_GROWTH_PCT"]
+    assert not tax["computable"] and math.isnan(tax["value"])
+    assert (tax["note_key"], tax["note_params"]) == ("target_note_no_figures", {"year": 2021})
+    # Dated targets still count from the history, figures or not: it holds only P2's
+    # planning, so no land was sold in 2021.
+    assert progress.loc["LAND_SOLD_MU", "value"] == 0.0
+    assert (
+        targets.progress_by_block(frames, year=2021, as_of=day)["target_id"].tolist()
+        == ["LAND_SOLD_MU"] * 2
+    )
+    assert targets.monthly(frames, "TAX_GROWTH_PCT", year=2021, as_of=day) is None
+
+
+def test_a_reported_target_with_only_older_figures_says_the_latest():
+    frames = _with_tax_target(tiny_park())  # E1's 2020 figures only
+    progress = targets.progress(frames, year=2021, as_of=date(2021, 6, 30))
+    tax = progress.set_index("target_id").loc["TAX_GROWTH_PCT"]
+    assert tax["note_key"] == "target_note_no_report"
+    assert tax["note_params"] == {"year": 2021, "date": "2021-06-30", "latest": "2020-12"}

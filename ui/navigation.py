@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import streamlit as st
+
+from gis.i18n import t
+
 
 @dataclass(frozen=True)
 class PageEntry:
@@ -24,3 +28,33 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("data", "page_data", ":material/folder_open:"),
     PageEntry("meeting", "page_meeting", ":material/co_present:"),
 )
+
+#: Internal name of the default page. Streamlit serves the default page at ``/`` only and
+#: names pages by their url_path, so the first page's own name is kept free for the alias.
+HOME_KEY = "home"
+
+
+def streamlit_pages(lang: str) -> list:
+    """The ``st.Page`` list for ``st.navigation``: every page, the first one the default.
+
+    The default page lives at ``/``; a bookmark of ``/map`` (its name) would show
+    Streamlit's "Page not found" dialog, so a hidden page at ``/map`` hands over to ``/``
+    with the link's query parameters.
+    """
+    pages = [
+        st.Page(
+            p.script,
+            title=t(p.title_key, lang),
+            icon=p.icon,
+            url_path=HOME_KEY if i == 0 else p.name,
+            default=i == 0,
+        )
+        for i, p in enumerate(PAGES)
+    ]
+    home = pages[0]
+
+    def to_home() -> None:
+        st.switch_page(home, query_params=st.query_params.to_dict())
+
+    alias = st.Page(to_home, title=home.title, url_path=PAGES[0].name, visibility="hidden")
+    return [*pages, alias]

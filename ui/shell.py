@@ -11,6 +11,7 @@ from gis._errors import ParkError
 from gis.i18n import DEFAULT_LANGUAGE, error_text, t
 from gis.store import ParkStore, open_park_store
 from layers.assets import AssetUrls, asset_urls, install_assets
+from ui import dates
 
 APP_DIR = Path(__file__).resolve().parent.parent
 LANG_KEY = "ui_lang"  # the chosen language, kept apart from the widget (see _language_switch)
@@ -111,9 +112,15 @@ def _linked_as_of() -> date | None:
     return linked if linked and linked <= max(date.today(), default_as_of()) else None
 
 
+def latest_as_of() -> date:
+    """The latest as-of date: today, or the sample's reference date if that is later."""
+    return max(date.today(), default_as_of())
+
+
 def as_of() -> date:
-    """The as-of date chosen in the sidebar: every page shows the park as on that day."""
-    return st.session_state.get(AS_OF_KEY) or default_as_of()
+    """The as-of date chosen in the sidebar: every page shows the park as on that day
+    (never after :func:`latest_as_of`; the sidebar says so when a later date is typed)."""
+    return min(st.session_state.get(AS_OF_KEY) or default_as_of(), latest_as_of())
 
 
 def show_flash(key: str) -> None:
@@ -123,9 +130,52 @@ def show_flash(key: str) -> None:
         st.success(message)
 
 
+#: Streamlit 1.67 writes some widget text in English, with no parameter for it: the file
+#: uploader's "Upload" button and "50MB per file • XLSX" line, and the multiselect's "Select
+#: all" / "Select N matches" options. CSS hides that text and shows ours instead (the
+#: uploader's accepted file types, which its line also listed, are named in our labels).
+_WIDGET_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
+  font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: $BUTTON; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: $LIMIT; font-size: 0.875rem; }
+[data-key="__select_all__"] [data-item-hl], [data-key="__select_matches__"] [data-item-hl] {
+  font-size: 0; }
+[data-key="__select_all__"] [data-item-hl]::after { content: $ALL; font-size: 0.875rem; }
+[data-key="__select_matches__"] [data-item-hl]::after { content: $MATCHES; font-size: 0.875rem; }
+</style>"""
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: anything but letters, digits and spaces escaped.
+
+    An escape is ``\\`` + hex code + one space, which CSS reads as the end of the escape.
+    """
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def localise_streamlit_widgets() -> None:
+    """Put the UI language on the parts of Streamlit's widgets that have no parameter."""
+    limit_mb = int(st.get_option("server.maxUploadSize"))
+    texts = {
+        "$BUTTON": t("uploader_button", lang()),
+        "$LIMIT": t("uploader_limit", lang(), mb=limit_mb),
+        "$ALL": t("multiselect_all", lang()),
+        "$MATCHES": t("multiselect_matches", lang()),
+    }
+    css = _WIDGET_CSS
+    for placeholder, text in texts.items():
+        css = css.replace(placeholder, _css_string(text))
+    st.html(css)  # style only: Streamlit puts it in its event container, taking no space
+
+
 def sidebar() -> None:
     """Language switch, data source and the 示意数据 notice; stops the run on a store error."""
     _install_assets()
+    localise_streamlit_widgets()
     with st.sidebar:
         _language_switch()
         try:
@@ -138,12 +188,12 @@ def sidebar() -> None:
             # Seed the widget through session state, not `value=`: pages (saved views) set
             # this key too, and a widget given both a default and a state value warns.
             st.session_state[AS_OF_KEY] = _linked_as_of() or default_as_of()
-        st.date_input(
-            t("as_of", lang()),
-            max_value=max(date.today(), default_as_of()),
-            key=AS_OF_KEY,
-            help=t("as_of_help", lang()),
-        )
+        # Any typed date reaches the server (a range in the browser would drop it silently
+        # and keep the old date); one after today is refused here, visibly (#11, 2).
+        chosen = dates.date_input(t("as_of", lang()), key=AS_OF_KEY, help=t("as_of_help", lang()))
+        if chosen is not None and chosen > latest_as_of():
+            latest = latest_as_of().isoformat()
+            st.error(t("as_of_future", lang(), date=chosen.isoformat(), latest=latest))
         if s.is_sample():
             st.warning(t("sample_badge", lang()), icon="⚠️")
         st.caption(t("data_source", lang(), path=str(s.path)))

@@ -6,6 +6,7 @@ before anything is written.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -13,13 +14,19 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis.crs import AREA_CRS
+from gis.crs import AREA_CRS, M2_PER_HECTARE, M2_PER_MU
 
 #: Overlaps smaller than this (m²) are digitising noise, not a conflict.
 OVERLAP_MIN_M2 = 1.0
 #: Stated vs computed area: the larger of 0.5 % and 1 m² (domain.md §4.6).
 AREA_REL_TOL = 0.005
 AREA_ABS_TOL_M2 = 1.0
+#: Units a land-area column may be given in, in m² each, with the name people know them by.
+AREA_UNITS: dict[str, float] = {"m²": 1.0, "亩 (mu)": M2_PER_MU, "公顷 (ha)": M2_PER_HECTARE}
+#: A column read in one unit is plausible when its median stated / drawn area is in this range;
+#: another unit fits better when it brings that ratio into the (narrower) second range.
+UNIT_PLAUSIBLE = (0.5, 2.0)
+UNIT_FITS = (2 / 3, 1.5)
 
 
 @dataclass
@@ -160,3 +167,46 @@ def area_mismatches(frame: gpd.GeoDataFrame, stated_m2: pd.Series, *, key: str) 
             "difference_m2": np.round(computed[off] - stated[off], 1),
         }
     )
+
+
+@dataclass(frozen=True)
+class UnitFit:
+    """How a land-area column's values compare with the areas computed from the shapes."""
+
+    assumed: str  # the unit the values were read in (a key of AREA_UNITS)
+    likely: str | None  # the unit that fits the shapes better, None when ``assumed`` is fine
+    ratio: float  # median of value read in ``assumed`` / computed area
+    rows: int  # features compared
+
+
+def area_unit_fit(
+    values_m2: pd.Series | np.ndarray, geometry: gpd.GeoSeries, *, assumed: str = "m²"
+) -> UnitFit | None:
+    """Whether stated land areas fit the drawn shapes in the unit they were read in.
+
+    ``values_m2`` are the stated areas as read (converted to m² from ``assumed``);
+    ``geometry`` the features (any CRS), measured in EPSG:4549. When the median ratio of
+    stated to drawn area is outside :data:`UNIT_PLAUSIBLE` and reading the same numbers
+    in another unit of :data:`AREA_UNITS` brings it within :data:`UNIT_FITS`, that unit is
+    ``likely`` (e.g. 亩 figures in a column taken for m² are about 0.15 % of the drawn
+    area). None when no feature has both a positive value and a positive area.
+    """
+    stated = pd.to_numeric(pd.Series(np.asarray(values_m2, dtype=object)), errors="coerce")
+    computed = pd.Series(np.asarray(geometry.to_crs(AREA_CRS).area, dtype=float))
+    usable = (stated > 0) & (computed > 0)
+    if not usable.any():
+        return None
+    ratio = float((stated[usable].astype(float) / computed[usable]).median())
+    low, high = UNIT_PLAUSIBLE
+    if low <= ratio <= high:
+        return UnitFit(assumed, None, ratio, int(usable.sum()))
+    per_assumed = AREA_UNITS[assumed]
+    best, best_error = None, math.inf
+    for unit, m2 in AREA_UNITS.items():
+        if unit == assumed:
+            continue
+        candidate = ratio * m2 / per_assumed
+        error = abs(math.log(candidate))
+        if UNIT_FITS[0] <= candidate <= UNIT_FITS[1] and error < best_error:
+            best, best_error = unit, error
+    return UnitFit(assumed, best, ratio, int(usable.sum()))

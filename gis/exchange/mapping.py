@@ -40,12 +40,29 @@ import shapely
 from gis import schema, vocabulary
 from gis._errors import ValidationError
 from gis.crs import M2_PER_HECTARE, M2_PER_MU, m2_to_mu
-from gis.exchange.geometry import GeometryReport, area_mismatches, clean, overlaps
+from gis.exchange import shp_fields
+from gis.exchange.geometry import (
+    AREA_UNITS,
+    GeometryReport,
+    area_mismatches,
+    area_unit_fit,
+    clean,
+    overlaps,
+)
 from gis.store import Frame, ParkStore
 
 #: Layers that can be imported, in the order the UI offers them.
-IMPORT_LAYERS: tuple[str, ...] = ("parcels", "blocks", "buildings", "vacant_spaces", "enterprises")
-MODES: tuple[str, ...] = ("add", "update")
+IMPORT_LAYERS: tuple[str, ...] = (
+    "parcels",
+    "blocks",
+    "buildings",
+    "vacant_spaces",
+    "enterprises",
+    "park_boundary",
+)
+#: ``add`` refuses codes that exist; ``update`` updates them and adds the rest; ``replace``
+#: does as ``update`` and removes every row of the layer the file does not hold.
+MODES: tuple[str, ...] = ("add", "update", "replace")
 
 #: Shapefile field names (≤ 10 bytes): the 国土 pinyin codes planners know (domain §4.4),
 #: others shortened. Used by the writer and recognised by the suggestions.
@@ -79,7 +96,11 @@ def shapefile_names(spec: schema.LayerSpec) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for column in spec.columns:
-        name = SHORT_NAMES.get(column.name) or column.name[:10]
+        name = (
+            shp_fields.field_name(spec.name, column.name)
+            or SHORT_NAMES.get(column.name)
+            or column.name[:10]
+        )
         base, n = name, 1
         while name.upper() in used:
             suffix = str(n)
@@ -130,6 +151,15 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "deal_price_wan": ("成交价", "成交价格", "成交金额"),
         "deal_date": ("成交时间", "成交日期", "cjrq"),
         "notice_date": ("公告时间", "公告日期"),
+        # The bureaus' usual names for the life-cycle dates (the labels are matched too).
+        "plan_date": ("规划时间",),
+        "delivery_date": ("交地时间", "交付日期", "交付时间"),
+        "agreed_start": ("约定开工日期", "约定开工时间", "合同约定开工"),
+        "start_date": ("开工日期", "开工时间", "实际开工日期", "实际开工时间"),
+        "agreed_completion": ("约定竣工日期", "约定竣工时间", "合同约定竣工"),
+        "completion_date": ("竣工时间", "实际竣工", "实际竣工日期"),
+        "production_date": ("投产时间",),
+        "capacity_date": ("达产时间",),
         "far_max": ("容积率", "rjl"),
         "density_min": ("建筑密度",),
         "green_max": ("绿地率",),
@@ -152,6 +182,9 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "parcel_code": ("所在地块", "地块编号", "dkbh"),
         "building_id": ("所在建筑", "建筑编号", "jzbh"),
         "gfa_m2": ("闲置面积", "面积", "mj"),
+    },
+    "park_boundary": {
+        "name": ("园区名称", "名称", "mc", "name", "标注"),
     },
     "enterprises": {
         "enterprise_id": ("企业编号", "qybh", "编号", "标注"),
@@ -185,8 +218,11 @@ _REFERENCE_LAYERS = {
     "vacant_spaces": ("parcels", "buildings"),
     "enterprises": ("parcels",),
     "blocks": (),
+    "park_boundary": (),
 }
 _STATUS_COLUMNS = vocabulary.STATUS_FIELDS
+#: Land-area columns checked against the area computed from the imported shapes.
+LAND_AREA_COLUMNS: dict[str, str] = {"parcels": "area_m2_cert", "blocks": "planned_area_mu"}
 _NUMBER_CLEAN = re.compile(r"[,，\s]")
 _UNIT = re.compile(r"[(（][^)）]*[)）]")
 
@@ -366,7 +402,9 @@ class Prepared:
 
     ``features`` holds the mapped columns (converted) and the geometry in EPSG:4490;
     ``problems`` are the errors found (the import is refused while there are any);
-    ``stated_area_m2`` the area the file states per kept feature (TXT), if any.
+    ``stated_area_m2`` the area the file states per kept feature (TXT), if any;
+    ``warnings`` (message key, params) what the preview should point out before anything is
+    written but that does not block the import (e.g. an area column in another unit).
     """
 
     layer: str
@@ -376,6 +414,7 @@ class Prepared:
     geometry: GeometryReport = field(default_factory=GeometryReport)
     stated_area_m2: pd.Series | None = None
     source_rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    warnings: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def prepare(
@@ -435,7 +474,49 @@ def prepare(
         )
     if features.empty:
         problems.append(ValidationError("import_nothing"))
-    return Prepared(layer, features, mapped, problems, report, stated, rows)
+    warnings = _unit_warnings(layer, mapping, data, features)
+    return Prepared(layer, features, mapped, problems, report, stated, rows, warnings)
+
+
+#: What to write in a column's name for :func:`unit_factor` to read it in each unit.
+_UNIT_TAGS = {"m²": "m²", "亩 (mu)": "亩", "公顷 (ha)": "公顷"}
+
+
+def _unit_warnings(
+    layer: str, mapping: Mapping[str, str | None], data: Mapping[str, list], features
+) -> list[tuple[str, dict]]:
+    """A warning when the land-area column's values fit another unit than the one assumed.
+
+    The unit is taken from the source column's name (:func:`unit_factor`); a 面积 or MJ
+    column of 亩 figures would be read as m². Comparing the values with the area of the
+    shapes tells which unit they are in.
+    """
+    name = LAND_AREA_COLUMNS.get(layer)
+    if name is None or name not in data or features.empty:
+        return []
+    column = schema.layer_spec(layer).column(name)
+    source = str(mapping[name])
+    ours = 1.0 if column.unit == "m²" else M2_PER_MU  # m² per unit of our column
+    by_factor = {round(m2, 6): unit for unit, m2 in AREA_UNITS.items()}
+    assumed = by_factor.get(round(unit_factor(source, column) * ours, 6), "m²")
+    values_m2 = [None if v is None else float(v) * ours for v in data[name]]
+    fit = area_unit_fit(values_m2, features.geometry, assumed=assumed)
+    if fit is None or fit.likely is None:
+        return []
+    return [
+        (
+            "import_area_unit_mismatch",
+            {
+                "column": column.label_zh,
+                "source": source,
+                "assumed": assumed,
+                "likely": fit.likely,
+                # The column name that makes unit_factor read the values in that unit.
+                "renamed": f"{_UNIT.sub('', source).strip()}({_UNIT_TAGS[fit.likely]})",
+                "ratio": f"{fit.ratio:.2%}" if fit.ratio < 0.1 else f"{fit.ratio:.3g}×",
+            },
+        )
+    ]
 
 
 def _convert_cell(layer: str, column: schema.Column, raw: object) -> object:
@@ -458,12 +539,73 @@ class MergeResult:
     overlaps: pd.DataFrame
     area_mismatches: pd.DataFrame
     notes: list[tuple[str, dict]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # codes removed (mode ``replace``)
 
 
-def layers_needed(layer: str) -> list[str]:
-    """The store layers :func:`merge` reads for an import into ``layer``."""
+#: Per layer, the rows of other layers that refer to its codes: (layer, column, the
+#: referring row's id column, and for ``period_figures`` the ``subject_kind`` it needs).
+#: A ``replace`` import may not remove a code one of these still uses.
+REFERRED_BY: dict[str, tuple[tuple[str, str, str, str | None], ...]] = {
+    "blocks": (("parcels", "block_id", "code", None),),
+    "parcels": (
+        ("status_events", "parcel_code", "event_id", None),
+        ("buildings", "parcel_code", "building_id", None),
+        ("vacant_spaces", "parcel_code", "space_id", None),
+        ("enterprises", "parcel_code", "enterprise_id", None),
+        ("period_figures", "subject_id", "subject_id", "project"),
+        ("annotations", "parcel_code", "annotation_id", None),
+    ),
+    "buildings": (("vacant_spaces", "building_id", "space_id", None),),
+    "enterprises": (
+        ("enterprise_years", "enterprise_id", "enterprise_id", None),
+        ("evaluation_adjustments", "enterprise_id", "enterprise_id", None),
+        ("period_figures", "subject_id", "subject_id", "enterprise"),
+    ),
+    "vacant_spaces": (),
+    "park_boundary": (),
+}
+
+
+def layers_needed(layer: str, mode: str = "add") -> list[str]:
+    """The store layers :func:`merge` reads for an import into ``layer`` in ``mode``."""
     extra = ["status_events"] if layer == "parcels" else []
-    return [layer, *extra, *_REFERENCE_LAYERS[layer]]
+    if mode == "replace":
+        extra += [ref for ref, *_ in REFERRED_BY[layer]]
+    return list(dict.fromkeys([layer, *extra, *_REFERENCE_LAYERS[layer]]))
+
+
+def _check_removable(current: Mapping[str, Frame], layer: str, removed: list[str]) -> None:
+    """Refuse a ``replace`` that removes codes other layers still refer to, naming them.
+
+    A parcel with a recorded status history is never removed silently: its history is the
+    park's record (domain §5), so the import is refused and names the parcels.
+    """
+    if not removed:
+        return
+    gone = set(removed)
+    for ref_layer, column, _, kind in REFERRED_BY[layer]:
+        frame = current.get(ref_layer)
+        if frame is None or frame.empty or column not in frame.columns:
+            continue
+        rows = frame
+        if kind is not None and "subject_kind" in frame.columns:
+            rows = frame[frame["subject_kind"].astype(str) == kind]
+        values = rows[column].dropna().astype(str)
+        used = sorted(set(values[values.isin(gone)]))
+        if not used:
+            continue
+        if layer == "parcels" and ref_layer == "status_events":
+            raise ValidationError(
+                "import_replace_history", values="、".join(used[:12]), count=len(used)
+            )
+        raise ValidationError(
+            "import_replace_referenced",
+            layer=schema.layer_spec(layer).label_zh,
+            ref_layer=schema.layer_spec(ref_layer).label_zh,
+            column=schema.layer_spec(ref_layer).column(column).label_zh,
+            values="、".join(used[:12]),
+            count=len(used),
+        )
 
 
 def merge(
@@ -479,8 +621,11 @@ def merge(
 ) -> MergeResult:
     """The frames to write for ``prepared`` merged into ``current`` (not modified).
 
-    ``mode`` ``add`` refuses codes that exist; ``update`` updates them and adds the rest.
-    Raises :class:`ValidationError` on the first blocking problem.
+    ``mode`` ``add`` refuses codes that exist; ``update`` updates them and adds the rest;
+    ``replace`` does as ``update`` and removes every row of the layer whose code is not in
+    the file (``removed``), refused when another layer still refers to a removed code (a
+    parcel's status history, its buildings or enterprises, a block's parcels ...): see
+    :data:`REFERRED_BY`. Raises :class:`ValidationError` on the first blocking problem.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
@@ -517,12 +662,19 @@ def merge(
             values="、".join(map(str, clash[:8])),
             count=len(clash),
         )
-    notes: list[tuple[str, dict]] = []
+    notes: list[tuple[str, dict]] = list(prepared.warnings)
     new = _complete_new_rows(incoming[is_new.to_numpy()], current, prepared, defaults, spec)
     updated_frame, updated = _apply_updates(existing, incoming[~is_new.to_numpy()], prepared, spec)
     if layer == "parcels" and set(prepared.mapped) & set(_STATUS_COLUMNS) and updated:
         notes.append(("import_status_ignored", {"count": len(updated)}))
     _check_references(new, current, layer)
+    removed: list[str] = []
+    if mode == "replace":
+        incoming_codes = set(codes.astype(str))
+        gone = ~updated_frame[key].astype(str).isin(incoming_codes).to_numpy()
+        removed = updated_frame.loc[gone, key].astype(str).tolist()
+        _check_removable(current, layer, removed)
+        updated_frame = updated_frame.loc[~gone]
     frames: dict[str, Frame] = {}
     if layer == "parcels":
         new = _set_status_dates(new, effective)
@@ -531,8 +683,10 @@ def merge(
         )
     combined = _concat(updated_frame, new, spec)
     frames[layer] = combined
+    # With ``replace`` the rows it removes overlap nothing any more.
+    kept = existing[~existing[key].astype(str).isin(removed)] if removed else existing
     over = (
-        overlaps(incoming, existing, key=key)
+        overlaps(incoming, kept, key=key)
         if spec.geometry_type == "Polygon"
         else pd.DataFrame(columns=["new", "existing", "overlap_m2"])
     )
@@ -541,7 +695,7 @@ def merge(
         if prepared.stated_area_m2 is not None
         else pd.DataFrame(columns=["code", "stated_m2", "computed_m2", "difference_m2"])
     )
-    return MergeResult(frames, new[key].tolist(), updated, over, mismatch, notes)
+    return MergeResult(frames, new[key].tolist(), updated, over, mismatch, notes, removed)
 
 
 def _complete_new_rows(rows, current, prepared, defaults, spec) -> gpd.GeoDataFrame:
@@ -745,6 +899,7 @@ class ImportOutcome:
     backup: Path
     added: list[str]
     updated: list[str]
+    removed: list[str] = field(default_factory=list)
 
 
 def run_import(
@@ -758,7 +913,10 @@ def run_import(
     note: str = "",
     expected_version: int | None = None,
 ) -> ImportOutcome:
-    """Back the store up, then merge ``prepared`` in one transaction (all or nothing)."""
+    """Back the store up, then merge ``prepared`` in one transaction (all or nothing).
+
+    ``mode`` as :func:`merge`; with ``replace`` the check of references to removed codes
+    runs inside the transaction, on the data as it is then."""
     if prepared.problems:
         raise prepared.problems[0]
     backup = store.backup(reason=f"before-import-{prepared.layer}")
@@ -778,7 +936,7 @@ def run_import(
         return merged.frames
 
     version = store.transaction(
-        layers_needed(prepared.layer), change, expected_version=expected_version
+        layers_needed(prepared.layer, mode), change, expected_version=expected_version
     )
     merged = result["merge"]
-    return ImportOutcome(version, backup, merged.added, merged.updated)
+    return ImportOutcome(version, backup, merged.added, merged.updated, merged.removed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import stat
+import struct
 import tempfile
 import warnings
 import zipfile
@@ -241,6 +242,7 @@ def _read_shp_zip(name, data, work, *, encoding, layer, limits) -> Source:
     for needed in (".dbf", ".shx"):
         if needed not in sidecars:
             raise ValidationError("exchange_shp_part_missing", part=needed, layer=chosen)
+    check_shp_intact(sidecars[".shp"], sidecars[".shx"], layer=chosen)
     cpg = sidecars[".cpg"].read_bytes().decode("ascii", "replace") if ".cpg" in sidecars else None
     if encoding is not None:
         guess = EncodingGuess(encoding, "user")
@@ -249,6 +251,44 @@ def _read_shp_zip(name, data, work, *, encoding, layer, limits) -> Source:
     frame = _read_gdal(shp, encoding=guess.encoding)
     declared = _declared(frame) if ".prj" in sidecars else None
     return Source(name, "shp", frame, declared, guess, tuple(stems), chosen)
+
+
+_SHP_FILE_CODE = 9994  # the first word of every .shp and .shx header
+_SHP_HEADER = 100  # bytes of the .shp and .shx headers
+
+
+def check_shp_intact(shp: Path, shx: Path, *, layer: str) -> None:
+    """Refuse a ``.shp`` that is cut short (``exchange_shp_damaged``).
+
+    GDAL reads the records of a truncated ``.shp`` that lie past its end as features
+    without geometry, which an import would then drop as "empty" and keep the rest. The
+    header states the file's length (in 16-bit words) and the ``.shx`` index each
+    record's offset and length, so a missing tail is found before anything is read.
+    """
+    actual = shp.stat().st_size
+    with open(shp, "rb") as fh:
+        header = fh.read(_SHP_HEADER)
+    index = shx.read_bytes()
+    total = max(0, (len(index) - _SHP_HEADER) // 8)
+    broken = 0
+    for i in range(total):
+        offset, length = struct.unpack_from(">ii", index, _SHP_HEADER + 8 * i)
+        if offset * 2 + 8 + length * 2 > actual:
+            broken += 1
+    declared = (
+        struct.unpack_from(">i", header, 24)[0] * 2
+        if len(header) == _SHP_HEADER and struct.unpack_from(">i", header, 0)[0] == _SHP_FILE_CODE
+        else None
+    )
+    if declared is None or declared > actual or broken:
+        raise ValidationError(
+            "exchange_shp_damaged",
+            layer=layer,
+            declared=declared if declared is not None else "—",
+            actual=actual,
+            broken=broken if declared is not None else total,
+            total=total,
+        )
 
 
 def safe_extract(data: bytes, target: Path, *, limits: Limits = DEFAULT_LIMITS) -> list[Path]:

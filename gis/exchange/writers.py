@@ -1,10 +1,24 @@
 """Exporting a layer, filtered as on screen, in the formats planners exchange.
 
 GeoPackage, GeoJSON (lon/lat), zipped Shapefile (UTF-8 with ``.cpg``, or GBK for
-ArcGIS 10.x; field names ≤ 10 bytes, see :data:`gis.exchange.mapping.SHORT_NAMES`), KML,
+ArcGIS 10.x; field names ≤ 10 bytes, all pinyin initials, see
+:mod:`gis.exchange.shp_fields`, with a field dictionary in the zip), KML,
 DXF (closed polylines plus a text label with the code, via ezdxf), XLSX (Chinese headers
 and a WKT column, via :mod:`gis.excel`) and 界址点 TXT (polygon layers). Every format
 that is also imported reads back to the same features (``tests/test_exchange_roundtrip``).
+
+Codes or labels (decided in issue #11):
+
+- Files for people — Shapefile, KML and Excel (:data:`LABELLED_FORMATS`) — carry labels in
+  the export language where the store keeps codes: 交地 not ``DELIVERED``, 工业用地 not
+  ``INDUSTRIAL``, 是/否 not ``True``/``False``, and parcels get the block's name
+  (万洋区块) beside its id (``WY``). The labels come from the same labeller as 地块查询's
+  export (:func:`gis.lifecycle.parcel_export`). They still import back into the app: the
+  importer reads Chinese and English status and land-use labels and 是/否 / Yes/No
+  (:mod:`gis.exchange.mapping`), and ignores the added block-name column.
+- GeoPackage and GeoJSON (:data:`CODED_FORMATS`) are the data-exchange formats: they keep
+  the store's codes and column names, exactly as the store holds them.
+- DXF carries only the code as a label; 界址点 TXT has its own fixed Chinese format.
 """
 
 from __future__ import annotations
@@ -12,7 +26,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,12 +36,14 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from gis import schema, vocabulary
+from gis import i18n, schema, vocabulary
 from gis.crs import STORAGE_CRS, area_m2, m2_to_hectares
 from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.exchange import boundary_txt
 from gis.exchange.mapping import conform, shapefile_names
 from gis.exchange.readers import DXF_LABEL_COLUMN
+from gis.exchange.shp_fields import field_name
+from gis.lifecycle import parcel_export
 
 EXPORT_FORMATS: tuple[str, ...] = ("gpkg", "geojson", "shp", "kml", "dxf", "xlsx", "txt")
 EXPORT_LAYERS: tuple[str, ...] = (
@@ -56,6 +72,14 @@ CRS_OPTIONS = {
     "dxf": ("EPSG:4549", "EPSG:4528"),
 }
 SHP_ENCODINGS = ("UTF-8", "GBK")
+#: Formats written for people: labels instead of codes (see the module docstring).
+LABELLED_FORMATS: tuple[str, ...] = ("shp", "kml", "xlsx")
+#: Formats written for data exchange and re-import: the store's codes as they are.
+CODED_FORMATS: tuple[str, ...] = ("gpkg", "geojson")
+#: The column with the block's name added to labelled parcel exports (after ``block_id``).
+BLOCK_NAME_COLUMN = "block_name"
+#: Message key naming each CRS offered (``crs_name_<EPSG code>`` in gis.messages.exchange).
+CRS_NAME_KEY = "crs_name_{code}"
 WKT_COLUMN = "WKT"
 _MIME = {
     "gpkg": "application/geopackage+sqlite3",
@@ -72,6 +96,11 @@ _EXT = {"shp": "zip"}
 def export_filename(layer: str, fmt: str) -> str:
     """The file name :func:`export_layer` gives ``layer`` in format ``fmt``."""
     return f"{layer}.{_EXT.get(fmt, fmt)}"
+
+
+def field_dictionary_filename(layer: str) -> str:
+    """The name of the field dictionary inside a Shapefile zip of ``layer``."""
+    return f"{layer}_fields.csv"
 
 
 def export_mime(fmt: str) -> str:
@@ -117,8 +146,13 @@ def export_layer(
     encoding: str = "UTF-8",
     lang: str = "zh",
     produced_by: str = "",
+    block_names: Mapping[str, str] | None = None,
 ) -> ExportFile:
-    """``frame`` (a layer of the store, EPSG:4490) as a file of format ``fmt``."""
+    """``frame`` (a layer of the store, EPSG:4490) as a file of format ``fmt``.
+
+    In :data:`LABELLED_FORMATS` the values are labels in ``lang``, and parcels get a
+    block-name column from ``block_names`` (block id → name) when it is given.
+    """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")
     spec = schema.layer_spec(layer)
@@ -126,6 +160,8 @@ def export_layer(
         raise ValueError(f"{layer!r} is a table, not a map layer")
     crs = crs or DEFAULT_CRS[fmt]
     frame = conform(frame, spec)[[*spec.column_names, "geometry"]].reset_index(drop=True)
+    if fmt in LABELLED_FORMATS:
+        frame = labelled_values(frame, spec, lang=lang, block_names=block_names)
     writer = {
         "gpkg": _gpkg,
         "geojson": _geojson,
@@ -137,6 +173,83 @@ def export_layer(
     }[fmt]
     data = writer(frame.to_crs(crs), spec, encoding=encoding, lang=lang, produced_by=produced_by)
     return ExportFile(export_filename(layer, fmt), data, export_mime(fmt))
+
+
+def labelled_values(
+    frame: gpd.GeoDataFrame,
+    spec: schema.LayerSpec,
+    *,
+    lang: str,
+    block_names: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:
+    """``frame`` with labels for people where the store keeps codes (same columns).
+
+    Parcels go through :func:`gis.lifecycle.parcel_export` (statuses, land use, 是/否);
+    other layers' yes/no columns get the same 是/否 words. Parcels also get
+    :data:`BLOCK_NAME_COLUMN` after ``block_id`` when ``block_names`` is given.
+    """
+    if spec.name == "parcels":
+        table = parcel_export(frame, lang)
+        if block_names is not None:
+            names = table["block_id"].map(lambda b: block_names.get(b, b))
+            table.insert(table.columns.get_loc("block_id") + 1, BLOCK_NAME_COLUMN, names)
+    else:
+        table = pd.DataFrame(frame.drop(columns="geometry")).copy()
+        yes, no = i18n.t("parcel_yes", lang), i18n.t("parcel_no", lang)
+        for column in spec.columns:
+            if column.dtype == "bool":
+                table[column.name] = table[column.name].map(
+                    lambda v: None if pd.isna(v) else yes if v else no
+                )
+    return gpd.GeoDataFrame(table, geometry=frame.geometry.values, crs=frame.crs)
+
+
+def crs_name(code: str, lang: str) -> str:
+    """A CRS choice as people recognise it: ``EPSG:4549 CGCS2000 3度带 CM120E``."""
+    key = CRS_NAME_KEY.format(code=code.split(":")[-1])
+    return f"{code} {i18n.t(key, lang)}" if key in i18n.MESSAGES else code
+
+
+def shapefile_fields(spec: schema.LayerSpec, columns: Iterable[str]) -> dict[str, str]:
+    """Our column → shapefile field name for ``columns`` (the schema's and added ones)."""
+    names = shapefile_names(spec)
+    return {c: names.get(c) or field_name(spec.name, c) or c[:10] for c in columns}
+
+
+def field_dictionary(spec: schema.LayerSpec, columns: Iterable[str]) -> bytes:
+    """The field dictionary shipped in the Shapefile zip: a CSV (UTF-8 with BOM, so
+    Excel opens it) with each field's name, Chinese and English label, unit and type
+    (``str`` for the labelled columns)."""
+    fields = shapefile_fields(spec, columns)
+    rows = []
+    for column, field in fields.items():
+        if column == BLOCK_NAME_COLUMN:
+            col = schema.BLOCKS.column("name")
+            dtype = "str"
+        else:
+            col = spec.column(column)
+            dtype = "str" if column in _LABELLED_COLUMNS else col.dtype
+        rows.append(
+            {
+                "field": field,
+                "label_zh": col.label_zh,
+                "label_en": col.label_en,
+                "unit": col.unit,
+                "type": dtype,
+                "column": column,
+            }
+        )
+    table = pd.DataFrame(rows, columns=["field", "label_zh", "label_en", "unit", "type", "column"])
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+_LABELLED_COLUMNS = frozenset(
+    (
+        *vocabulary.STATUS_FIELDS,
+        "land_use",
+        *(c.name for spec in schema.LAYERS for c in spec.columns if c.dtype == "bool"),
+    )
+)
 
 
 def _tempdir():
@@ -173,11 +286,13 @@ def _geojson(frame, spec, **_) -> bytes:
 def _shp(frame, spec, *, encoding: str, **_) -> bytes:
     if encoding not in SHP_ENCODINGS:
         raise ValueError(f"unknown shapefile encoding {encoding!r}; expected {SHP_ENCODINGS}")
-    renamed = frame.rename(columns=shapefile_names(spec))
+    columns = [c for c in frame.columns if c != "geometry"]
+    renamed = frame.rename(columns=shapefile_fields(spec, columns))
     with _tempdir() as tmp:
         folder = Path(tmp)
         _gdal(renamed, spec, folder / f"{spec.name}.shp", "ESRI Shapefile", encoding=encoding)
         (folder / f"{spec.name}.cpg").write_text(encoding, encoding="ascii")
+        (folder / field_dictionary_filename(spec.name)).write_bytes(field_dictionary(spec, columns))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(folder.iterdir()):
@@ -194,6 +309,7 @@ def _kml(frame, spec, **_) -> bytes:
 
 def _xlsx(frame, spec, *, lang: str, **_) -> bytes:
     table = labelled_columns(pd.DataFrame(frame.drop(columns="geometry")), spec, lang)
+    table = table.rename(columns={BLOCK_NAME_COLUMN: schema.BLOCKS.column("name").label(lang)})
     table[WKT_COLUMN] = shapely.to_wkt(frame.geometry.to_numpy(), rounding_precision=9)
     return to_xlsx({spec.label_zh if lang == "zh" else spec.label_en: table})
 

@@ -55,6 +55,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tip_vacant": ("闲置面积", "Vacant floor area"),
     "tip_gfa": ("建筑面积", "Floor area"),
     "unit_mu": ("亩", "mu"),
+    "unit_wan": ("万元", "10k yuan"),
+    "legend_toggle": ("图例", "Legend"),
     "unit_m2": ("m²", "m²"),
     "none": ("—", "—"),
     # --- errors from the domain core (gis._errors)
@@ -64,6 +66,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown; set its CRS first.",
     ),
     "store_missing": ("找不到数据文件：{path}", "Data file not found: {path}"),
+    "store_missing_new": (
+        "找不到环境变量 PARK_DB 指定的数据文件：{path}。如要在此新建一个空白园区，请运行 "
+        "python -m gis new {path}；或将 PARK_DB 指向已有的数据文件。",
+        "The data file named by PARK_DB was not found: {path}. To start an empty park there, "
+        "run python -m gis new {path}; or point PARK_DB at an existing data file.",
+    ),
+    "store_exists": (
+        "文件 {path} 已存在，不会覆盖它；请换一个路径。",
+        "The file {path} already exists and will not be overwritten; choose another path.",
+    ),
     "store_unreadable": (
         "无法读取数据文件 {path}：{reason}",
         "Cannot read the data file {path}: {reason}",

@@ -75,6 +75,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "按编号更新已有要素(新编号则添加)",
         "Update existing features by code (add new codes)",
     ),
+    "mode_replace": (
+        "替换整个图层(按编号更新，文件中没有的要素将被删除)",
+        "Replace the whole layer (update by code; features not in the file are removed)",
+    ),
+    "import_replace_caption": (
+        "将新增 {added} 个、更新 {updated} 个、删除 {removed} 个{layer}(替换整个图层)。",
+        "{added} {layer} will be added, {updated} updated and {removed} removed (the whole "
+        "layer is replaced).",
+    ),
+    "import_replace_removed": (
+        "以下 {count} 个要素不在文件中，导入后将被删除：{codes}",
+        "These {count} features are not in the file and will be removed by the import: {codes}",
+    ),
+    "import_replace_history": (
+        "不能替换：{count} 个将被删除的地块已有状态变更记录({values})。替换导入不会删除地块的"
+        "状态历史；请在文件中保留这些地块，或改用“按编号更新”。",
+        "Cannot replace: {count} parcels that would be removed have a recorded status history "
+        "({values}). A replace import never deletes a parcel's history: keep these parcels in "
+        "the file, or use 'Update existing features by code'.",
+    ),
+    "import_replace_referenced": (
+        "不能替换：“{ref_layer}”的“{column}”仍引用 {count} 个将被删除的{layer}编号({values})。"
+        "请在文件中保留它们，或先修改引用它们的数据。",
+        "Cannot replace: '{column}' of '{ref_layer}' still refers to {count} codes of "
+        "'{layer}' that would be removed ({values}). Keep them in the file, or change the "
+        "rows that refer to them first.",
+    ),
+    "import_done_replace": (
+        "导入完成：新增 {added} 个，更新 {updated} 个，删除 {removed} 个。导入前的数据已备份为 "
+        "{backup}。",
+        "Import done: {added} added, {updated} updated, {removed} removed. The data before the "
+        "import was backed up as {backup}.",
+    ),
     "import_defaults": ("缺省值", "Defaults"),
     "import_default_block": ("未落在任何区块内时所属区块", "Block for parcels outside every block"),
     "import_default_land_use": ("未给出用途时的用地性质", "Land use when none is given"),
@@ -135,6 +168,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "UTF-8 写出 .cpg，新版 ArcGIS/QGIS 可直接读取；ArcGIS 10.x 等旧软件请选 GBK。",
         "UTF-8 with a .cpg suits QGIS and current ArcGIS; choose GBK for ArcGIS 10.x and "
         "other older software.",
+    ),
+    "export_values_labels": (
+        "属性值写为中文名称(如 交地、工业用地、是/否)，地块另附区块名称；本系统可再导入此文件"
+        "(导入时识别中英文名称)。",
+        "Attribute values are written as English labels (e.g. Delivered, Industrial, Yes/No) "
+        "and parcels also carry the block name; the app can import the file back (it reads "
+        "Chinese and English labels).",
+    ),
+    "export_values_codes": (
+        "GeoPackage / GeoJSON 用于数据交换和再导入：保留系统代码(如 DELIVERED、INDUSTRIAL)"
+        "和字段名，与数据库一致。需要给人看的表请选 Excel 或 Shapefile。",
+        "GeoPackage / GeoJSON are for data exchange and re-import: they keep the app's codes "
+        "(e.g. DELIVERED, INDUSTRIAL) and column names, as the store holds them. For a table "
+        "people read, choose Excel or Shapefile.",
+    ),
+    "export_shp_fields": (
+        "字段名统一用拼音首字母(如 DKBH 地块编号、CRZT 出让状态)，压缩包内附字段说明 {filename}"
+        "(字段名、中英文名称、单位)。",
+        "Field names are all pinyin initials (e.g. DKBH parcel code, CRZT land-sale status); "
+        "the zip includes the field dictionary {filename} (field, Chinese and English label, "
+        "unit).",
+    ),
+    "crs_name_4490": ("CGCS2000 经纬度", "CGCS2000 geographic (lon/lat)"),
+    "crs_name_4326": ("WGS 84 经纬度", "WGS 84 geographic (lon/lat)"),
+    "crs_name_4549": ("CGCS2000 3度带 CM120E", "CGCS2000 3-degree GK CM 120E"),
+    "crs_name_4528": (
+        "CGCS2000 3度带 第40带(坐标带带号)",
+        "CGCS2000 3-degree GK zone 40 (with zone prefix)",
     ),
     "export_count": ("{count} 个要素", "{count} features"),
     "export_download": ("下载 {filename}", "Download {filename}"),

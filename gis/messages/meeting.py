@@ -15,6 +15,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mtg_kf_in_production": ("已投产", "In production"),
     "mtg_kf_idle": ("闲置土地", "Idle land"),
     "mtg_kf_unit_parcels": ("宗", "parcels"),
+    # the targets' units (the data writes them in Chinese: gis.meeting.UNIT_KEYS)
+    "mtg_unit_mu": ("亩", "mu"),
+    "mtg_unit_wan_m2": ("万m²", "10,000 m²"),
+    "mtg_unit_firms": ("家", "firms"),
+    "mtg_unit_yi_yuan": ("亿元", "100 million yuan"),
+    "mtg_unit_wan_yuan": ("万元", "10,000 yuan"),
+    "mtg_unit_pct": ("%", "%"),
     "mtg_kf_targets": ("年度目标进度", "Targets progress"),
     "mtg_kf_target_value": ("{actual} / {target} {unit}", "{actual} / {target} {unit}"),
     "mtg_kf_progress": ("完成 {pct}%", "{pct}% done"),
@@ -22,6 +29,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- saved views
     "mtg_views_heading": ("保存的视图", "Saved views"),
     "mtg_view_none": ("(当前视图，未保存)", "(current view, not saved)"),
+    "mtg_view_modified": ("{name}（已修改，未保存）", "{name} (changed, not saved)"),
     "mtg_view_pick": ("视图", "View"),
     "mtg_view_prev": ("◀ 上一页", "◀ Previous"),
     "mtg_view_next": ("下一页 ▶", "Next ▶"),
@@ -189,6 +197,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mtg_situation_idle_1y": ("闲置满一年", "Idle ≥ 1 year"),
     "mtg_situation_idle_2y": ("闲置满两年", "Idle ≥ 2 years"),
     "mtg_situation_late_completion": ("逾期未竣工", "Completion overdue"),
-    "mtg_yes": ("是", "mtg_yes"),
-    "mtg_no": ("否", "mtg_no"),
+    "mtg_yes": ("是", "yes"),
+    "mtg_no": ("否", "no"),
 }

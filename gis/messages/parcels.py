@@ -11,10 +11,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "search_none": ("没有找到与“{query}”匹配的地块。", "No parcel matches '{query}'."),
     "search_count": ("找到 {count} 个地块", "{count} parcels found"),
-    "search_more": (
-        "仅显示前 {limit} 个结果，请输入更多字词。",
-        "Showing the first {limit}; type more.",
-    ),
+    "search_more": ("显示前 {limit} 个", "showing the first {limit}"),
     "deep_link_unknown": (
         "链接中的地块编号“{code}”不存在，请检查链接或在上方搜索。",
         "The link names parcel '{code}', which does not exist; check the link or search above.",
@@ -55,6 +52,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "timeline_mark": ("标记", "Mark"),
     "timeline_superseded": ("已被更正", "Corrected"),
     "timeline_correction": ("更正 #{event}", "Corrects #{event}"),
+    "timeline_derived": ("据地块记录", "from the parcel record"),
     # --- editing
     "edit_heading": ("更新状态", "Update a status"),
     "edit_action": ("操作", "Action"),

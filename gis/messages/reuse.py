@@ -102,6 +102,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reuse_col_kind": ("类别", "Kind"),
     "reuse_col_reason": ("原因", "Reason"),
     "reuse_col_value": ("数值", "Value"),
+    "reuse_not_comparable": ("不可比", "not comparable"),
+    "reuse_weights_differ": (
+        "所选方案的评分权重不同，匹配总分不可比，不计算差值：{weights}",
+        "The scenarios use different weights, so their total scores are not comparable and "
+        "no difference is shown: {weights}",
+    ),
+    "reuse_weights_of": ("{id}：{weights}", "{id}: {weights}"),
     "reuse_col_diff": ("差值", "Difference"),
     "reuse_col_pct": ("变化%", "Change %"),
     "reuse_target": ("年度目标", "Target"),

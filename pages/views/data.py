@@ -7,7 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gis import schema, vocabulary
+from gis import lifecycle, schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import area_mu
 from gis.excel import XLSX_MIME, labelled_columns
@@ -18,7 +18,7 @@ from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_impor
 from gis.i18n import error_text, t
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
-from ui import mapview, shell
+from ui import dates, mapview, onboarding, shell
 from ui.text import error_md, message_md
 
 FEEDBACK = "ex_feedback"  # a success message shown once after a rerun
@@ -159,6 +159,11 @@ def geometry_report_lines(prepared) -> list[str]:
 
 
 def import_tab() -> None:
+    # The target layer comes first: the onboarding's 去导入 buttons preselect it (#12).
+    target = st.selectbox(
+        t("import_target", lang), list(IMPORT_LAYERS), key="ex_target", format_func=layer_label
+    )
+    onboarding.opened_hint(lang, target)
     round_ = st.session_state.get(UPLOADS, 0)
     uploaded = st.file_uploader(
         t("import_upload", lang),
@@ -205,9 +210,6 @@ def import_tab() -> None:
         with st.expander(t("import_text_preview", lang)):
             st.code(source.text_preview, language=None)
 
-    target = st.selectbox(
-        t("import_target", lang), list(IMPORT_LAYERS), key="ex_target", format_func=layer_label
-    )
     left, middle, right = st.columns(3)
     crs_choice = left.selectbox(
         t("import_crs", lang),
@@ -275,8 +277,9 @@ def import_tab() -> None:
         )
         defaults = {"block_id": block or None, "land_use": land_use}
     author = grid[2].text_input(t("import_author", lang), value="导入", key="ex_author")
-    effective = grid[3].date_input(
-        t("import_effective", lang), value=shell.as_of(), key="ex_effective"
+    # Any typed date reaches the server; one after today is refused below (#11, 2).
+    effective = dates.date_input(
+        t("import_effective", lang), value=shell.as_of(), key="ex_effective", container=grid[3]
     )
 
     st.subheader(t("import_preview", lang))
@@ -285,7 +288,11 @@ def import_tab() -> None:
     )
     for line in geometry_report_lines(prepared):
         st.caption(line)
+    for key, params in prepared.warnings:  # shown even when the import is blocked
+        st.warning(message_md(key, lang, params))
     problems: list[ParkError] = list(prepared.problems)
+    if (late := lifecycle.future_date_error(effective)) is not None:  # the effective date
+        problems.append(late)
     merged = None
     if not problems:
         try:
@@ -319,17 +326,21 @@ def import_tab() -> None:
             labelled_columns(table.head(PREVIEW_ROWS), spec, lang), hide_index=True, key="ex_table"
         )
     if merged is not None:
-        st.caption(
-            t(
-                "import_preview_caption",
-                lang,
-                added=len(merged.added),
-                updated=len(merged.updated),
-                layer=layer_label(target),
+        counts = {"added": len(merged.added), "updated": len(merged.updated)}
+        if mode == "replace":
+            counts["removed"] = len(merged.removed)
+        caption = "import_replace_caption" if mode == "replace" else "import_preview_caption"
+        st.caption(t(caption, lang, layer=layer_label(target), **counts))
+        if merged.removed:
+            codes = "、".join(merged.removed) if lang == "zh" else ", ".join(merged.removed)
+            st.warning(
+                message_md(
+                    "import_replace_removed", lang, {"count": len(merged.removed), "codes": codes}
+                )
             )
-        )
         for key, params in merged.notes:
-            st.info(t(key, lang, **params))
+            if (key, params) not in prepared.warnings:  # those are shown above
+                st.info(t(key, lang, **params))
         if not merged.overlaps.empty:
             st.warning(t("import_overlaps", lang))
             st.dataframe(
@@ -378,12 +389,14 @@ def import_tab() -> None:
         except ParkError as exc:
             show_error(exc)
             return
+        counts = {"added": len(outcome.added), "updated": len(outcome.updated)}
+        if mode == "replace":
+            counts["removed"] = len(outcome.removed)
         st.session_state[FEEDBACK] = t(
-            "import_done",
+            "import_done_replace" if mode == "replace" else "import_done",
             lang,
-            added=len(outcome.added),
-            updated=len(outcome.updated),
             backup=outcome.backup.name,
+            **counts,
         )
         st.session_state[UPLOADS] = round_ + 1
         st.rerun()
@@ -457,6 +470,7 @@ def figures_tab() -> None:
     layer = left.selectbox(
         t("fig_layer", lang), list(figures.FIGURE_LAYERS), key="fig_layer", format_func=layer_label
     )
+    onboarding.opened_hint(lang, layer)
     filename = f"{layer_label(layer)}{'导入模板' if lang == 'zh' else ' template'}.xlsx"
     right.download_button(
         t("fig_template", lang),
@@ -464,6 +478,7 @@ def figures_tab() -> None:
         file_name=filename,
         mime=XLSX_MIME,
         key="fig_template",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
     round_ = st.session_state.get(FIG_UPLOADS, 0)
     uploaded = st.file_uploader(
@@ -644,7 +659,10 @@ def export_tab() -> None:
     options = st.columns(3)
     if fmt in writers.CRS_OPTIONS:
         crs = options[0].selectbox(
-            t("export_crs", lang), list(writers.CRS_OPTIONS[fmt]), key="ex_out_crs"
+            t("export_crs", lang),
+            list(writers.CRS_OPTIONS[fmt]),
+            key="ex_out_crs",
+            format_func=lambda c: writers.crs_name(c, lang),
         )
     encoding = "UTF-8"
     if fmt in ("shp", "txt"):
@@ -655,21 +673,38 @@ def export_tab() -> None:
             horizontal=True,
             help=t("export_encoding_help", lang),
         )
+    if fmt in writers.LABELLED_FORMATS:
+        st.caption(t("export_values_labels", lang))
+    elif fmt in writers.CODED_FORMATS:
+        st.caption(t("export_values_codes", lang))
+    if fmt == "shp":
+        st.caption(t("export_shp_fields", lang, filename=writers.field_dictionary_filename(layer)))
     selection = writers.filter_for_export(frames, layer, block_ids=block_ids)
     st.caption(t("export_count", lang, count=len(selection)))
     if selection.empty:
         st.info(t("export_empty", lang))
         return
     filename = writers.export_filename(layer, fmt)
+    shown = blocks["name"] if lang == "zh" else blocks["name_en"].fillna(blocks["name"])
+    block_names = dict(zip(blocks["block_id"], shown, strict=True))
     st.download_button(
         t("export_download", lang, filename=filename),
         # Built when clicked: writing a DXF or a Shapefile on every rerun of the page is slow.
         data=lambda: (
-            writers.export_layer(selection, layer, fmt, crs=crs, encoding=encoding, lang=lang).data
+            writers.export_layer(
+                selection,
+                layer,
+                fmt,
+                crs=crs,
+                encoding=encoding,
+                lang=lang,
+                block_names=block_names,
+            ).data
         ),
         file_name=filename,
         mime=writers.export_mime(fmt),
         key="ex_download",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
 
 
@@ -696,10 +731,17 @@ def backup_tab() -> None:
 
 st.header(t("data_heading", lang))
 shell.show_flash(FEEDBACK)
+onboarding.overview(store, shell.frames(), lang, shell.as_of().year)
 # The tabs track which one is open (one state per language: the state is the label), so the
 # figures tab runs only when opened: its uploader then never sits beside the import tab's.
-tab_import, tab_figures, tab_export, tab_backup = st.tabs(
-    [t("tab_import", lang), t("tab_figures", lang), t("tab_export", lang), t("tab_backup", lang)],
+tab_import, tab_figures, tab_export, tab_backup, tab_park = st.tabs(
+    [
+        t("tab_import", lang),
+        t("tab_figures", lang),
+        t("tab_export", lang),
+        t("tab_backup", lang),
+        t("tab_park", lang),
+    ],
     key=f"{TABS_KEY}_{lang}",
     on_change="rerun",
 )
@@ -712,3 +754,6 @@ with tab_export:
     export_tab()
 with tab_backup:
     backup_tab()
+with tab_park:
+    if tab_park.open:
+        onboarding.park_tab(store, lang)

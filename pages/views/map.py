@@ -6,15 +6,20 @@ import streamlit as st
 from gis import vocabulary
 from gis.i18n import t
 from gis.parcels import enrich_parcels, filter_blocks, status_summary
-from ui import mapview, shell
+from ui import mapview, missing, shell
 
 if "parcel" in st.query_params:  # a deep link (/?parcel=D07) opens that parcel's card
     st.switch_page("pages/views/parcels.py", query_params={"parcel": st.query_params["parcel"]})
+
+MU_DECIMALS, HA_DECIMALS = 1, 2
 
 lang = shell.lang()
 as_of = shell.as_of()
 frames = mapview.frames_as_of(shell.frames(), as_of)
 st.header(t("map_heading", lang))
+missing.show_missing("map")
+missing.show_as_of_gaps(as_of)
+missing.show_problems()
 
 blocks = frames["blocks"]
 block_names = dict(
@@ -52,14 +57,26 @@ else:
         summary["area_ha"].sum(),
     ]
     labels = {s.code: s.label(lang) for s in vocabulary.statuses(field)}
+    count, mu, ha = t("summary_count", lang), t("summary_area_mu", lang), t("summary_area_ha", lang)
     table = pd.DataFrame(
         {
             t("summary_status", lang): [
                 labels.get(c, t("summary_total", lang)) for c in summary["code"]
             ],
-            t("summary_count", lang): summary["count"],
-            t("summary_area_mu", lang): summary["area_mu"].round(1),
-            t("summary_area_ha", lang): summary["area_ha"].round(2),
+            count: summary["count"].astype(int),
+            mu: summary["area_mu"].round(MU_DECIMALS),
+            ha: summary["area_ha"].round(HA_DECIMALS),
         }
     )
-    st.dataframe(table, hide_index=True, width="content")
+    # One fixed format per quantity, every row alike (12.0, never 12 beside 12.35): counts
+    # whole, 亩 to 0.1 as in the map tooltip, 公顷 to 0.01.
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="content",
+        column_config={
+            count: st.column_config.NumberColumn(format="%d"),
+            mu: st.column_config.NumberColumn(format=f"%.{MU_DECIMALS}f"),
+            ha: st.column_config.NumberColumn(format=f"%.{HA_DECIMALS}f"),
+        },
+    )

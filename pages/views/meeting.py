@@ -17,8 +17,8 @@ from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.i18n import error_text, t
 from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
-from layers.draw import DrawControl, ViewSettings
-from ui import mapview, shell
+from layers.draw import DrawControl, ViewFit, ViewSettings
+from ui import dates, mapview, missing, shell
 from ui.text import md
 
 STATE = "mtg_state"  # the ViewState on screen
@@ -31,6 +31,7 @@ EDIT_BASE = "mtg_edit_base"  # (annotation_id, version) the edit form is based o
 FEEDBACK = "mtg_feedback"
 PACK = "mtg_pack"
 PRESENT = "mtg_present"
+SEEN = "mtg_seen"  # the map's last report of what it shows (centre, zoom, bounds), or None
 MAP_HEIGHT = {True: 740, False: 600}
 
 PRESENT_CSS = """
@@ -93,11 +94,36 @@ def _pick() -> None:
         _apply(target)
 
 
-def _changed(name: str, key: str) -> None:
-    value = ss[key]
-    if isinstance(value, list):
-        value = tuple(value)
-    ss[STATE] = meeting.with_view(ss[STATE], **{name: value})
+def _sync_state_widgets() -> None:
+    """Take the colouring, blocks and layers chosen under the map into the view state.
+
+    Read from the widgets' values at the start of every run rather than in on_change
+    callbacks: a callback can be lost when a map report's rerun and a widget change
+    cross, leaving the widget showing one block and the map another.
+    """
+    gen = ss[GEN]
+    # Right after a language switch a widget may briefly hold an old label instead of a
+    # code: only codes are taken.
+    allowed = {
+        "field": set(vocabulary.STATUS_FIELDS),
+        "block_ids": set(now_frames["blocks"]["block_id"].astype(str)),
+        "layers": set(meeting.LAYER_KEYS),
+    }
+    for name, widget in (("field", "field"), ("block_ids", "blocks"), ("layers", "layers")):
+        key = f"mtg_{widget}_{gen}"
+        if key not in ss:
+            continue  # not drawn yet with this generation: it starts from the state
+        value = ss[key]
+        value = tuple(value) if isinstance(value, list) else value
+        codes = value if isinstance(value, tuple) else (value,)
+        if getattr(ss[STATE], name) == value or not set(codes) <= allowed[name]:
+            continue
+        # Keep the map where the user has it; other blocks drop the position (fit them).
+        shown = meeting.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+        new = meeting.change_view(shown, **{name: value})
+        if new.center is None:
+            ss[NONCE] += 1  # a fresh map, fitted to the view's blocks
+        ss[STATE] = new
 
 
 link = st.query_params.get("view")
@@ -109,6 +135,8 @@ if link and ss.get(LINK_SEEN) != link:
     else:
         _apply(linked, in_callback=False)
 
+_sync_state_widgets()
+
 if st.query_params.get("present") == "1" and not ss.get("mtg_present_seen"):
     ss["mtg_present_seen"] = True
     ss[PRESENT] = True  # ?view=<id>&present=1 opens straight into presentation mode
@@ -118,7 +146,8 @@ if ss.get(SIDEBAR_SEEN) is None:
     ss[SIDEBAR_SEEN] = sidebar_as_of
 elif ss[SIDEBAR_SEEN] != sidebar_as_of:  # the user changed the sidebar date: it wins
     ss[SIDEBAR_SEEN] = sidebar_as_of
-    ss[STATE] = meeting.with_view(ss[STATE], as_of=sidebar_as_of)
+    shown = meeting.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+    ss[STATE] = meeting.change_view(shown, as_of=sidebar_as_of)
 state: meeting.ViewState = ss[STATE]
 as_of = state.as_of or sidebar_as_of
 present = st.session_state.get(PRESENT, False)
@@ -126,8 +155,18 @@ present = st.session_state.get(PRESENT, False)
 # ---------------------------------------------------------------- header and navigation
 st.markdown(PRESENT_CSS if present else STRIP_CSS, unsafe_allow_html=True)
 current = meeting.find_view(views, ss[CURRENT])
-title_col, nav_col, toggle_col = st.columns([5, 6, 2], vertical_alignment="center")
-heading = t("mtg_heading", lang) + (f" · {current.name}" if current else "")
+# The heading and the picker say the same: the view on screen, marked when it was changed.
+modified = current is not None and meeting.is_modified(current.state, state)
+
+
+def _view_name(view: meeting.SavedView) -> str:
+    if modified and current is not None and view.view_id == current.view_id:
+        return t("mtg_view_modified", lang, name=view.name)
+    return view.name
+
+
+title_col, nav_col, toggle_col = st.columns([5, 6, 3], vertical_alignment="center")
+heading = t("mtg_heading", lang) + (f" · {_view_name(current)}" if current else "")
 title_col.subheader(heading)
 toggle_col.toggle(t("mtg_present", lang), key=PRESENT, help=t("mtg_present_help", lang))
 if views:
@@ -139,7 +178,7 @@ if views:
         t("mtg_view_next", lang), key="mtg_next", on_click=_step, args=(1,), width="stretch"
     )
     ids = [v.view_id for v in views]
-    names = {v.view_id: f"{n}. {v.name}" for n, v in enumerate(views, 1)}
+    names = {v.view_id: f"{n}. {_view_name(v)}" for n, v in enumerate(views, 1)}
     pick_col.selectbox(
         t("mtg_view_pick", lang),
         ids,
@@ -152,6 +191,8 @@ if views:
     )
 else:
     nav_col.caption(t("mtg_no_views", lang))
+if not present:  # the big screen shows the park, not the committee's to-do list
+    missing.show_missing("meeting", frames=now_frames, year=as_of.year)
 
 
 # ---------------------------------------------------------------- key figures strip
@@ -178,13 +219,13 @@ with cells[4]:
         pct = row.progress_pct if row.progress_pct == row.progress_pct else 0.0
         st.progress(
             min(max(pct / 100, 0.0), 1.0),
-            text=f"{label}: "
+            text=md(f"{label}: ")
             + t(
                 "mtg_kf_target_value",
                 lang,
-                actual=f"{row.actual:,.1f}",
-                target=f"{row.target:,.0f}",
-                unit=row.unit,
+                actual=meeting.format_amount(row.actual, row.unit),
+                target=meeting.format_amount(row.target, row.unit),
+                unit=md(meeting.unit_label(row.unit, lang)),
             )
             + f" ({pct:.0f}%)",
         )
@@ -211,7 +252,13 @@ center = None
 if state.center is not None:
     # A tiny, changing offset makes the component re-centre when a view is re-applied.
     center = (state.center[0] + ss[NONCE] * 1e-9, state.center[1])
-returned = ["all_drawings"] if present else ["all_drawings", "center", "zoom"]
+# The map fits the view's blocks (the whole park without any); a view with a position of
+# its own then moves there. Without one, each new NONCE draws the map afresh, fitted.
+fit_token = ss[NONCE] if state.center is None else -1
+fit_bounds = meeting.view_bounds(now_frames, state)
+if fit_bounds is not None:  # an empty park has nothing to fit: the map opens on 莲都
+    ViewFit(fit_bounds, token=fit_token).add_to(m)
+returned = ["all_drawings"] if present else ["all_drawings", "center", "zoom", "bounds"]
 out = (
     mapview.show(
         m,
@@ -223,6 +270,8 @@ out = (
     )
     or {}
 )
+# What the map shows now (the browser reports it after every pan and when first drawn).
+ss[SEEN] = {k: out.get(k) for k in ("center", "zoom", "bounds")} if out.get("center") else None
 drawings = out.get("all_drawings") or []
 sketch = None
 sketch_error = None
@@ -262,7 +311,7 @@ with st.container(border=True):
             note = st.text_area(t("mtg_ann_note", lang), key="mtg_new_note", height=90)
             a, b, c = st.columns(3)
             with a:
-                meeting_day = st.date_input(
+                meeting_day = dates.date_input(  # any date, never dropped by the browser
                     t("mtg_ann_meeting_date", lang), value=date.today(), key="mtg_new_date"
                 )
             with b:
@@ -300,8 +349,6 @@ def _views_tab() -> None:
         list(vocabulary.STATUS_FIELDS),
         index=list(vocabulary.STATUS_FIELDS).index(state.field),
         key=f"mtg_field_{gen}",
-        on_change=_changed,
-        args=("field", f"mtg_field_{gen}"),
         format_func=lambda f: vocabulary.field_label(f, lang),
     )
     b.multiselect(
@@ -309,8 +356,6 @@ def _views_tab() -> None:
         list(block_names),
         default=[b for b in state.block_ids if b in block_names],
         key=f"mtg_blocks_{gen}",
-        on_change=_changed,
-        args=("block_ids", f"mtg_blocks_{gen}"),
         format_func=block_names.__getitem__,
         placeholder=t("all_blocks", lang),
     )
@@ -319,18 +364,10 @@ def _views_tab() -> None:
         list(meeting.LAYER_KEYS),
         default=list(state.layers),
         key=f"mtg_layers_{gen}",
-        on_change=_changed,
-        args=("layers", f"mtg_layers_{gen}"),
         format_func=lambda k: t(meeting.LAYER_LABEL_KEYS[k], lang),
     )
     # What the map shows right now (the browser reports centre and zoom after a pan).
-    seen = out.get("center") or {}
-    now_state = meeting.with_view(
-        state,
-        center=(seen["lat"], seen["lng"]) if "lat" in seen else state.center,
-        zoom=out.get("zoom") or state.zoom,
-        as_of=as_of,
-    )
+    now_state = meeting.with_view(meeting.seen_view(state, ss[SEEN], now_frames), as_of=as_of)
     with st.form("mtg_view_form", border=False):
         n, au = st.columns([3, 2])
         name = n.text_input(t("mtg_view_name", lang), key="mtg_view_name")
@@ -356,6 +393,7 @@ def _views_tab() -> None:
         else:
             ss[CURRENT] = view_id
             ss[STATE] = now_state
+            ss[GEN] += 1  # the picker (keyed by GEN) is drawn anew on the saved view
             ss[LINK_SEEN] = view_id
             st.query_params["view"] = view_id
             ss[FEEDBACK] = t("mtg_view_saved", lang, name=name or view_id)
@@ -371,6 +409,7 @@ def _views_tab() -> None:
         if delete.button(t("mtg_view_delete", lang), key="mtg_view_delete"):
             meeting.delete_view(store, current.view_id)
             ss[CURRENT] = None
+            ss[GEN] += 1
             st.query_params.pop("view", None)
             ss[FEEDBACK] = t("mtg_view_deleted", lang)
             st.rerun()
@@ -407,6 +446,7 @@ def _log_tab() -> None:
         file_name=f"decisions-{day or 'all'}.xlsx",
         mime=XLSX_MIME,
         key="mtg_log_xlsx",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
     g.download_button(
         t("mtg_export_geojson", lang),
@@ -414,6 +454,7 @@ def _log_tab() -> None:
         file_name=f"decisions-{day or 'all'}.geojson",
         mime="application/geo+json",
         key="mtg_log_geojson",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
     _edit_annotation(log)
 
@@ -438,7 +479,7 @@ def _edit_annotation(log) -> None:
         note = st.text_area(t("mtg_ann_note", lang), value=row["note"], key=f"mtg_edit_note_{pick}")
         a, b, c = st.columns(3)
         with a:
-            day = st.date_input(
+            day = dates.date_input(  # any date, never dropped by the browser
                 t("mtg_ann_meeting_date", lang),
                 value=date.fromisoformat(row["meeting_date"]),
                 key=f"mtg_edit_date_{pick}",
@@ -547,6 +588,7 @@ def _pack_section() -> None:
             mime="application/pdf",
             key="mtg_pack_pdf",
             type="primary",
+            on_click="ignore",  # no rerun: the file stays served (#11, 6a)
         )
         x.download_button(
             t("mtg_pack_xlsx", lang),
@@ -554,6 +596,7 @@ def _pack_section() -> None:
             file_name=f"meeting-pack-{day}.xlsx",
             mime=XLSX_MIME,
             key="mtg_pack_xlsx",
+            on_click="ignore",  # no rerun: the file stays served (#11, 6a)
         )
 
 

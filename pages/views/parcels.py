@@ -19,13 +19,14 @@ from gis.i18n import t
 from gis.parcels import enrich_parcels
 from gis.search import ParcelIndex, normalise
 from layers.deadlines import deadline_extras
-from ui import mapview, shell
+from ui import dates, mapview, missing, shell
 from ui.text import md
 
 SELECTED = "parcel_code"  # the parcel whose card is open
 LINK_SEEN = "parcel_link_seen"  # the ?parcel= value already acted on
 LAST_CLICK = "parcel_last_click"
 BASE = "parcel_base_versions"  # code -> the parcel version the editor's form is based on
+CHOSEN = "parcel_chosen_actions"  # "code@base version" -> the action chosen in that form
 FEEDBACK = "parcel_feedback"
 MAX_HITS = 12
 
@@ -103,6 +104,9 @@ if link and link != st.session_state.get(LINK_SEEN):
         link_unknown = link
 
 st.header(t("parcels_heading", lang))
+missing.show_missing("parcels")
+missing.show_as_of_gaps(as_of)
+missing.show_problems()
 if link_unknown:
     st.warning(t("deep_link_unknown", lang, code=link_unknown))
 
@@ -115,17 +119,17 @@ st.text_input(
 )
 query = st.session_state.get("parcel_query", "")
 if query.strip():
-    hits = index.search(query, limit=MAX_HITS + 1)
+    hits, total = index.search_counted(query, limit=MAX_HITS)
     if not hits:
         st.info(t("search_none", lang, query=query))
     else:
         st.caption(
-            t("search_count", lang, count=len(hits[:MAX_HITS]))
-            + (" · " + t("search_more", lang, limit=MAX_HITS) if len(hits) > MAX_HITS else "")
+            t("search_count", lang, count=total)
+            + (" · " + t("search_more", lang, limit=MAX_HITS) if total > MAX_HITS else "")
         )
         by_code = parcels_now.set_index("code")
         cols = st.columns(4)
-        for i, hit in enumerate(hits[:MAX_HITS]):
+        for i, hit in enumerate(hits):
             row = by_code.loc[hit.code]
             firms, buyer = row["enterprise_names"], row["buyer"]
             extra = firms or ("" if pd.isna(buyer) else str(buyer))
@@ -180,10 +184,12 @@ with right:
 
 
 # ------------------------------------------------------------------ the card (left)
-def _save() -> None:
-    """Form callback: record the change in one transaction; keep the input on refusal."""
-    code = st.session_state[SELECTED]
-    action = st.session_state["edit_action"]
+def _save(code: str, action: str, keys: dict[str, str]) -> None:
+    """Form callback: record the change in one transaction; keep the input on refusal.
+
+    ``code``, ``action`` and the widgets' ``keys`` are those of the form the user saw
+    (passed as arguments, never re-read from a widget whose label may have changed).
+    """
     kind, _, arg = action.partition(":")
     if kind == "correct":
         event = now_frames["status_events"]
@@ -191,13 +197,17 @@ def _save() -> None:
         fld, supersedes = str(target["field"]), int(arg)
     else:
         fld, supersedes = arg, None
+    day = st.session_state.get(keys["date"])
+    if not isinstance(day, date):  # a cleared field: refused, never replaced by a default
+        st.session_state[FEEDBACK] = ("error", t("status_date_missing", lang))
+        return
     change = lifecycle.StatusChange(
         code=code,
         field=fld,
-        new_status=st.session_state[f"edit_status_{action}"],
-        effective_date=st.session_state["edit_date"],
-        author=st.session_state.get("edit_author", ""),
-        note=st.session_state.get("edit_note", ""),
+        new_status=st.session_state[keys["status"]],
+        effective_date=day,
+        author=st.session_state.get(keys["author"], ""),
+        note=st.session_state.get(keys["note"], ""),
         supersedes=supersedes,
     )
     base = st.session_state.get(BASE, {}).get(code)
@@ -276,7 +286,7 @@ def _card(code: str) -> None:
             (t("deadline_start_overdue", lang), f"{info['start_overdue_days']} {day}"),
             (t("deadline_completion_overdue", lang), f"{info['completion_overdue_days']} {day}"),
             (t("deadline_idle", lang), idle),
-            (t("deadline_idle_fee", lang), f"{info['idle_fee_wan']:,.2f} 万元"),
+            (t("deadline_idle_fee", lang), f"{info['idle_fee_wan']:,.2f} {t('unit_wan', lang)}"),
         ]
         # Computed values only (dates, numbers, labels): safe as Markdown.
         st.markdown(
@@ -331,9 +341,17 @@ def _card(code: str) -> None:
         shown = own.drop(columns=["parcel_code"])
         st.dataframe(excel.labelled_columns(shown, spec, lang), hide_index=True)
 
-    # The timeline: every event, corrected ones struck through, never hidden.
+    _edit_form(code, row)
+
+
+def _timeline(code: str) -> None:
+    """The parcel's dated history, full width: every event, corrected ones struck through,
+    never hidden; the steps told only by the parcel's own dates (a parcel added in QGIS,
+    the steps before an import's first event) marked as from the parcel record."""
     st.markdown(f"**{t('timeline_heading', lang)}**")
-    events = history.timeline(now_frames["status_events"], code)
+    events = history.timeline(now_frames["status_events"], code, parcels=now_frames["parcels"])
+    events = events.reset_index(drop=True)
+    derived = events["derived"].eq(True)  # told only by the parcel record
     if events.empty:
         st.caption(t("timeline_empty", lang))
     else:
@@ -343,9 +361,17 @@ def _card(code: str) -> None:
             if not pd.isna(s)
         }
         spec = schema.STATUS_EVENTS
+        date_label = {c.name: c.label(lang) for c in schema.PARCELS.columns}
         table = pd.DataFrame(
             {
-                "#": events["event_id"].astype(int),
+                # A derived step has no id of its own: it is not a recorded event.
+                "#": pd.array(
+                    [
+                        None if d else int(e)
+                        for e, d in zip(events["event_id"], derived, strict=True)
+                    ],
+                    dtype="Int64",
+                ),
                 spec.column("effective_date").label(lang): events["effective_date"],
                 spec.column("field").label(lang): [
                     vocabulary.field_label(f, lang) for f in events["field"]
@@ -359,24 +385,38 @@ def _card(code: str) -> None:
                     for f, s in zip(events["field"], events["new_status"], strict=True)
                 ],
                 spec.column("author").label(lang): events["author"],
-                spec.column("recorded_at").label(lang): events["recorded_at"].str.replace("T", " "),
-                spec.column("note").label(lang): events["note"].fillna(""),
+                spec.column("recorded_at").label(lang): events["recorded_at"]
+                .fillna("")
+                .astype(str)
+                .str.replace("T", " "),
+                # A derived step's note is the date column it comes from: named by its label.
+                spec.column("note").label(lang): [
+                    date_label.get(str(n), str(n)) if d else ("" if pd.isna(n) else str(n))
+                    for n, d in zip(events["note"], derived, strict=True)
+                ],
                 t("timeline_mark", lang): [
-                    t("timeline_superseded", lang) + f" → #{corrected_by[int(e)]}"
+                    t("timeline_derived", lang)
+                    if d
+                    else t("timeline_superseded", lang) + f" → #{corrected_by[int(e)]}"
                     if sup
                     else t("timeline_correction", lang, event=int(s))
                     if not pd.isna(s)
                     else ""
-                    for e, sup, s in zip(
-                        events["event_id"], events["superseded"], events["supersedes"], strict=True
+                    for e, sup, s, d in zip(
+                        events["event_id"],
+                        events["superseded"],
+                        events["supersedes"],
+                        derived,
+                        strict=True,
                     )
                 ],
             }
         )
-        struck = list(events["superseded"])
+        struck, told = list(events["superseded"]), list(derived)
 
         def _strike(r: pd.Series) -> list[str]:
             style = "text-decoration: line-through; color: #9e9e9e" if struck[r.name] else ""
+            style = "font-style: italic; color: #616161" if told[r.name] else style
             return [style] * len(r)
 
         st.dataframe(
@@ -385,8 +425,6 @@ def _card(code: str) -> None:
             width="stretch",
             key="timeline",
         )
-
-    _edit_form(code, row)
 
 
 def _edit_form(code: str, row: pd.Series) -> None:
@@ -425,7 +463,27 @@ def _edit_form(code: str, row: pd.Series) -> None:
             date=str(ev["effective_date"]),
         )
 
-    action = st.selectbox(t("edit_action", lang), actions, key="edit_action", format_func=describe)
+    # Widget keys never hold a label. The choices and their labels belong to one parcel in
+    # one version (and language): a new key for each, so a save or another parcel starts
+    # the editor afresh. (A selectbox keeps the *label* the user picked; with one key for
+    # labels that change, Streamlit returned that stale label as the value — #11, 1.)
+    # The typed values are keyed by the version the form is based on, so a stale save
+    # that is refused keeps them.
+    # The action chosen stays while the form keeps its base (a refused stale save), and
+    # resets after a save or on another parcel.
+    shown = f"{code}@{int(row['version'])}:{lang}"
+    based = f"{code}@{bases[code]}"
+    chosen = st.session_state.setdefault(CHOSEN, {})
+    action = st.selectbox(
+        t("edit_action", lang),
+        actions,
+        index=actions.index(chosen[based]) if chosen.get(based) in actions else 0,
+        key=f"edit_action_{shown}",
+        format_func=describe,
+    )
+    if action not in actions:  # never a stale label: the key is this version's
+        action = actions[0]
+    chosen[based] = action
     kind, _, arg = action.partition(":")
     if kind == "change":
         fld = arg
@@ -449,23 +507,35 @@ def _edit_form(code: str, row: pd.Series) -> None:
             )
         )
         return
+    keys = {
+        "status": f"edit_status_{shown}_{action}",
+        "date": f"edit_date_{based}",
+        "author": "edit_author",  # the clerk's name stays from one save to the next
+        "note": f"edit_note_{based}",
+    }
     with st.form("edit_form", clear_on_submit=False, border=True):
         st.selectbox(
             t("edit_new_status", lang),
             options,
-            key=f"edit_status_{action}",
+            key=keys["status"],
             format_func=lambda c: _status_label(fld, c),
         )
-        st.date_input(
+        # Any date is taken as typed and checked on saving (not after today, not before
+        # the previous stage), refused with a message: a range in the browser would drop
+        # a typed date silently and save the default instead (#11, 2).
+        dates.date_input(
             t("edit_date", lang),
             value=min(as_of, date.today()),  # what the map shows; real data: today
-            max_value=date.today(),
-            min_value=date(1990, 1, 1),
-            key="edit_date",
+            key=keys["date"],
         )
-        st.text_input(t("edit_author", lang), key="edit_author")
-        st.text_area(t("edit_note", lang), key="edit_note", height=68)
-        st.form_submit_button(t("edit_submit", lang), type="primary", on_click=_save)
+        st.text_input(t("edit_author", lang), key=keys["author"])
+        st.text_area(t("edit_note", lang), key=keys["note"], height=68)
+        st.form_submit_button(
+            t("edit_submit", lang),
+            type="primary",
+            on_click=_save,
+            args=(code, action, keys),
+        )
     c1, c2 = st.columns([2, 1])
     c1.caption(t("edit_base_version", lang, version=bases[code]))
     c2.button(t("edit_reload", lang), key="edit_reload", on_click=_reload)
@@ -476,6 +546,8 @@ with left:
         st.info(t("pick_hint", lang))
     if selected:
         _card(selected)
+if selected:  # below both columns, full width: every column readable (#11, 6d)
+    _timeline(selected)
 
 # ------------------------------------------------------------------ warnings (as of the date)
 st.subheader(t("warnings_heading", lang, date=as_of.isoformat()))
@@ -500,7 +572,7 @@ else:
                 f"{t('deadline_completion_overdue', lang)}({t('unit_day', lang)})": warn[
                     "completion_overdue_days"
                 ],
-                f"{t('deadline_idle_fee', lang)}(万元)": warn["idle_fee_wan"],
+                f"{t('deadline_idle_fee', lang)}({t('unit_wan', lang)})": warn["idle_fee_wan"],
                 t("deadline_gov", lang): [
                     t("parcel_yes" if g else "parcel_no", lang) for g in warn["gov_cause"]
                 ],
@@ -515,28 +587,43 @@ else:
 
 
 def parcels_xlsx(parcels: pd.DataFrame, lang: str) -> bytes:
-    """The parcels as of the sidebar date, labelled, as .xlsx (built when downloaded)."""
+    """The parcels, labelled, as .xlsx."""
     export = excel.labelled_columns(lifecycle.parcel_export(parcels, lang), schema.PARCELS, lang)
-    export = export.rename(columns={"area_mu": f"{t('card_area', lang)}(亩)"})
+    export = export.rename(columns={"area_mu": f"{t('card_area', lang)}({t('unit_mu', lang)})"})
     label = schema.PARCELS.label_zh if lang == "zh" else schema.PARCELS.label_en
     return excel.to_xlsx({label: export})
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _export_xlsx(path: str, version: int, lang: str) -> bytes:
+    return parcels_xlsx(_lookup(path, version)[1], lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def _template_xlsx() -> bytes:
+    return excel.to_xlsx({"updates": lifecycle.update_template()})
+
+
+# The files are built before the buttons (cached per data version), not when clicked: a
+# deferred file is dropped by the next rerun, and the click then spins on a disabled
+# button with no download (#11, 6a).
 with st.expander(t("excel_heading", lang)):
     c1, c2 = st.columns(2)
     c1.download_button(
         t("excel_export", lang),
-        data=partial(parcels_xlsx, parcels_now, lang),
+        data=_export_xlsx(str(store.path), store.data_version(), lang),
         file_name="parcels.xlsx",
         mime=excel.XLSX_MIME,
         key="excel_export",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
     c2.download_button(
         t("excel_template", lang),
-        data=lambda: excel.to_xlsx({"updates": lifecycle.update_template()}),
+        data=_template_xlsx(),
         file_name="status-updates-template.xlsx",
         mime=excel.XLSX_MIME,
         key="excel_template",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
     st.text_input(t("edit_author", lang), key="excel_author")
     upload = st.file_uploader(t("excel_upload", lang), type=["xlsx"], key="excel_upload")

@@ -11,14 +11,16 @@ from gis._errors import ParkError, ValidationError
 from gis.excel import XLSX_MIME, labelled_columns, read_xlsx, to_xlsx
 from gis.i18n import error_text, t
 from gis.schema import CANDIDATES, VACANT_SPACES
+from layers.legend import compact_controls
 from layers.reuse import scenario_extras
-from ui import mapview, shell
+from ui import mapview, missing, shell
 from ui.text import md
 
 lang = shell.lang()
 frames = shell.frames()
 store = shell.store()
 st.header(t("reuse_heading", lang))
+missing.show_missing("reuse", year=shell.as_of().year)
 st.caption(t("reuse_intro", lang))
 if store.is_sample():
     st.caption("⚠️ " + t("reuse_synthetic_note", lang))
@@ -44,7 +46,11 @@ def scenario_label(scenario_id: str) -> str:
     return f"{scenario_id} · {name}" + (" 🔒" if s.locked else "")
 
 
-def show_map(placements: pd.DataFrame, cands: pd.DataFrame, selected, *, key: str) -> None:
+def show_map(
+    placements: pd.DataFrame, cands: pd.DataFrame, selected, *, key: str, compact: bool = False
+) -> None:
+    """The scenario's map; ``compact`` (maps side by side) folds the legend behind a button
+    and collapses the layer control so they do not cover the half-width map."""
     digest = hashlib.sha1(
         json.dumps(
             [placements.to_dict(orient="records"), sorted(selected or [])], default=str
@@ -55,6 +61,8 @@ def show_map(placements: pd.DataFrame, cands: pd.DataFrame, selected, *, key: st
         extras=scenario_extras(placements, cands, selected),
         extras_key=f"reuse:{digest}",
     )
+    if compact:
+        compact_controls(m, toggle=t("legend_toggle", lang))
     mapview.show(m, key=key)
 
 
@@ -369,6 +377,7 @@ def candidates_section() -> None:
         file_name="candidates.xlsx",
         mime=XLSX_MIME,
         key="reuse_download",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
 
 
@@ -389,6 +398,19 @@ def compare_section() -> None:
         return
     items = [by_id[i] for i in chosen]
     table = scenarios.compare(items)
+    if not scenarios.same_weights(items):
+        listed = "; ".join(
+            t(
+                "reuse_weights_of",
+                lang,
+                id=s.scenario_id,
+                weights=" · ".join(
+                    f"{t(f'reuse_{k}', lang)} {v:g}" for k, v in scenarios.weights(s).items()
+                ),
+            )
+            for s in items
+        )
+        st.warning(t("reuse_weights_differ", lang, weights=listed))
     first = items[0].scenario_id
     lower_is_better = {"idle_after_m2"}
     display = pd.DataFrame({t("reuse_col_metric", lang): [t(k, lang) for k in table["label_key"]]})
@@ -407,9 +429,17 @@ def compare_section() -> None:
         diff_col = f"{t('reuse_col_diff', lang)} {s.scenario_id}−{first}"
         pct_col = f"{t('reuse_col_pct', lang)} {s.scenario_id}/{first}"
         diffs = list(table[f"diff:{s.scenario_id}"])
-        display[diff_col] = [number(v, d, signed=True) for v, d in zip(diffs, digits, strict=True)]
-        display[pct_col] = [number(v, 1, signed=True) for v in table[f"pct:{s.scenario_id}"]]
-        signs[diff_col] = signs[pct_col] = diffs
+        off = t("reuse_not_comparable", lang)
+        comparable = list(table["comparable"])
+        display[diff_col] = [
+            number(v, d, signed=True) if ok else off
+            for v, d, ok in zip(diffs, digits, comparable, strict=True)
+        ]
+        display[pct_col] = [
+            number(v, 1, signed=True) if ok else off
+            for v, ok in zip(table[f"pct:{s.scenario_id}"], comparable, strict=True)
+        ]
+        signs[diff_col] = signs[pct_col] = diffs  # NaN where not comparable: not coloured
 
     def colour(column: pd.Series) -> list[str]:
         out = []
@@ -440,6 +470,7 @@ def compare_section() -> None:
                 cands,
                 s.inputs.get("space_ids", []),
                 key=f"reuse_map_{s.scenario_id}",
+                compact=True,
             )
 
 

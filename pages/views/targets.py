@@ -14,7 +14,7 @@ from gis.efficiency import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
 from layers.efficiency import efficiency_extras
-from ui import mapview, shell
+from ui import mapview, missing, shell
 from ui.adjustments import adjustments_editor
 from ui.text import md
 
@@ -327,6 +327,7 @@ def targets_section() -> None:
             file_name=f"targets-{year}-{as_of.isoformat()}.xlsx",
             mime=XLSX_MIME,
             key="tg_download_targets",
+            on_click="ignore",  # no rerun: the file stays served (#11, 6a)
         )
     targets_editor(table)
 
@@ -478,6 +479,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
         file_name=f"efficiency-{year}.xlsx",
         mime=XLSX_MIME,
         key="tg_download_eval",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
     adjustments_editor(
         store=store,
@@ -548,6 +550,7 @@ def supervision_section(config: EfficiencyConfig) -> None:
         file_name=f"key-supervision-{year}.xlsx",
         mime=XLSX_MIME,
         key="tg_download_ks",
+        on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
 
 
@@ -765,6 +768,7 @@ def settings_section(config: EfficiencyConfig) -> None:
 
 # ---------------------------------------------------------------- page
 st.header(t("targets_heading", lang))
+missing.show_missing("targets", year=as_of.year)
 shell.show_flash(FLASH_KEY)
 sections = ("targets", "evaluation", "supervision", "settings")
 section = st.radio(
