@@ -2,8 +2,10 @@
 
 Subcommands: ``new PATH [--name 园区名称]`` starts an empty park, ``info`` shows what a
 store holds, ``remove-sample`` deletes the sample park's rows (backup first, all or
-nothing), ``backup [--list]`` and ``restore BACKUP``. Every subcommand but ``new`` works
-on ``--store PATH`` (default ``$PARK_DB``, else ``data/park.gpkg``) and never creates it.
+nothing), ``backup [--list]``, ``restore BACKUP`` and ``report --period 2021H1
+[--as-of DATE] --out FILE`` (the work-report draft, .docx; ``--db`` is ``--store``).
+Every subcommand but ``new`` works on ``--store PATH`` (default ``$PARK_DB``, else
+``data/park.gpkg``) and never creates it.
 Output is in ``--lang`` (``zh`` by default); errors go to stderr with exit status 1.
 """
 
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gis import schema, store
-from gis._errors import ParkError
+from gis._errors import ParkError, ValidationError
 from gis.i18n import LANGUAGES, error_text, t
 
 
@@ -47,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--list", action="store_true", help=_both("cli_list_help"))
     restore = on_store("restore", "cli_restore_help")
     restore.add_argument("backup", metavar="BACKUP", help=_both("cli_restore_path_help"))
+    report = on_store("report", "cli_report_help")
+    report.add_argument("--db", dest="store", metavar="PATH", help=_both("cli_store_help"))
+    report.add_argument("--period", required=True, help=_both("cli_report_period_help"))
+    report.add_argument("--as-of", dest="as_of", help=_both("cli_report_as_of_help"))
+    report.add_argument("--out", required=True, metavar="FILE", help=_both("cli_report_out_help"))
     return parser
 
 
@@ -113,6 +120,30 @@ def _restore(args: argparse.Namespace, lang: str) -> list[str]:
     return [t("cli_restored", lang, backup=args.backup, version=version)]
 
 
+def _report(args: argparse.Namespace, lang: str) -> list[str]:
+    from datetime import date
+
+    from gis.report_draft import docx, figures
+
+    period = figures.parse_period(args.period)  # a bad period is refused before any work
+    try:
+        as_of = date.fromisoformat(args.as_of) if args.as_of else period.end
+    except ValueError:
+        raise ValidationError("cli_report_bad_date", value=args.as_of) from None
+    s = _open(args)
+    data = docx.report_docx(
+        s.read_all(),
+        period,
+        as_of,
+        park_name=s.park_name() or "",
+        is_sample=s.is_sample(),
+        lang=lang,
+    )
+    out = Path(args.out)
+    out.write_bytes(data)
+    return [t("cli_report_written", lang, path=str(out))]
+
+
 def _new(args: argparse.Namespace, lang: str) -> list[str]:
     s = store.create_empty_store(args.path, name=args.name)
     return [t("cli_created", lang, path=str(s.path)), t("cli_use_it", lang, path=str(s.path))]
@@ -124,6 +155,7 @@ _COMMANDS = {
     "remove-sample": _remove_sample,
     "backup": _backup,
     "restore": _restore,
+    "report": _report,
 }
 
 

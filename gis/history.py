@@ -130,7 +130,7 @@ def derived_events(parcels: pd.DataFrame) -> pd.DataFrame:
 
 def with_derived(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """The recorded ``events`` (``derived`` False) plus the derived events they do not
-    already tell: all of a parcel's when it has no recorded event, else, per field, those
+    already tell: per field, all of a parcel's when that field has no recorded event, else those
     dated before the field's first recorded event and of an earlier step (an import
     records only the current status). Once recorded, the history is the record of truth:
     a later date in the parcel's columns without an event (a status changed in QGIS) is
@@ -150,7 +150,7 @@ def with_derived(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             "first_status": grouped["new_status"].first(),
         }
     ).reset_index()
-    merged = derived.merge(bounds, on=keys, how="left")
+    merged = derived.merge(bounds, on=keys, how="left", indicator=True)
     order = pd.Series(
         [_ORDER.get((f, c)) for f, c in zip(merged["field"], merged["new_status"], strict=True)],
         dtype=float,
@@ -159,8 +159,9 @@ def with_derived(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         [_ORDER.get((f, c)) for f, c in zip(merged["field"], merged["first_status"], strict=True)],
         dtype=float,
     )
-    recorded_codes = set(live["parcel_code"].astype(str))
-    untold = ~merged["parcel_code"].isin(recorded_codes)
+    # Per field: a parcel whose construction is recorded but whose sale is not (or the
+    # other way round) still takes the untold field's history from its dates.
+    untold = merged["_merge"] == "left_only"
     before = (merged["effective_date"] < merged["first_date"]) & (order < first)
     keep = (untold | before).to_numpy()
     extra = derived[keep]

@@ -23,7 +23,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gis import history, meeting, vocabulary
+from gis import changes, history, meeting, vocabulary
 from gis._errors import ParkError
 from gis.crs import AREA_CRS
 from gis.excel import display_width, to_xlsx
@@ -103,6 +103,9 @@ class PackOptions:
     meeting_date: date | None = None
     scenario_ids: tuple[str, ...] = ()
     made_on: date | None = None
+    #: Start of the "changes since" table; None: the last meeting before ``as_of``
+    #: (no such meeting: no table).
+    changes_since: date | None = None
 
     def heading(self) -> str:
         return self.title or t("mtg_pack_default_title", self.lang)
@@ -169,13 +172,21 @@ def meeting_pack_pdf(frames: Mapping[str, pd.DataFrame], options: PackOptions) -
 
 
 def _tables(frames: Mapping[str, pd.DataFrame], options: PackOptions) -> dict[str, pd.DataFrame]:
-    return meeting.pack_tables(
+    tables = meeting.pack_tables(
         frames,
         as_of=options.as_of,
         lang=options.lang,
         meeting_date=options.meeting_date,
         scenario_ids=options.scenario_ids,
     )
+    since = options.changes_since or changes.last_meeting_before(
+        frames["annotations"], options.as_of
+    )
+    if since is not None and since < options.as_of:
+        found = changes.changes_since(frames, since, options.as_of)
+        title = t("chg_pack_sheet", options.lang, since=since.isoformat())
+        tables[title] = changes.pack_table(found, options.lang)
+    return tables
 
 
 # ------------------------------------------------------------------ the map page

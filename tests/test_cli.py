@@ -126,3 +126,32 @@ def test_app_on_a_missing_explicit_park_db_says_how_to_start_one(tmp_path, app):
     assert_no_exception(at)
     assert t("store_missing_new", "zh", path=str(path)) in texts(at.error)
     assert not path.exists()
+
+
+def test_report_subcommand_is_in_the_help_in_both_languages():
+    done = run_cli("report", "--help")
+    assert done.returncode == 0
+    flat = " ".join(done.stdout.split())
+    for key in ("cli_report_period_help", "cli_report_out_help"):
+        assert t(key, "zh") in flat and t(key, "en") in flat
+    assert "--db" in flat and "--store" in flat and "--as-of" in flat
+
+
+def test_report_refuses_a_bad_date_in_english(sample_store_path, tmp_path):
+    out = tmp_path / "r.docx"
+    done = run_cli(
+        "--lang",
+        "en",
+        "report",
+        "--period",
+        "2021H1",
+        "--as-of",
+        "2021-13-01",
+        "--out",
+        str(out),
+        "--db",
+        str(sample_store_path),
+    )
+    assert done.returncode == 1
+    assert t("cli_report_bad_date", "en", value="2021-13-01") in done.stderr
+    assert not out.exists()

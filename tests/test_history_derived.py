@@ -155,3 +155,27 @@ def test_sample_replay_is_the_events_replay(sample_store_path, day):
     sale = live[live["field"] == "sale_status"].groupby("parcel_code")["new_status"].last()
     assert sorted(on.index) == sorted(sale.index)
     assert on["sale_status"].to_dict() == sale.to_dict()
+
+
+def test_a_recorded_construction_event_keeps_the_sale_history_from_the_dates():
+    # S1's sale is known only from its dates; a clerk then records its start (2020-04-01).
+    # The sale field has no event, so it still comes from the record: sold in 2018,
+    # delivered in 2019, and S1 stays on the map (it vanished before: found by #17).
+    parcels = sold_2018_delivered_2019()
+    started = dict(
+        event_id=1,
+        parcel_code="S1",
+        field="construction_status",
+        old_status="NOT_STARTED",
+        new_status="STARTED",
+        effective_date="2020-04-01",
+        recorded_at="2020-04-02T09:00:00",
+        author="clerk",
+        note="",
+        supersedes=None,
+    )
+    events = pd.DataFrame([started])
+    assert status_on(parcels, events, date(2018, 12, 31), "S1") == "SOLD"
+    assert status_on(parcels, events, date(2020, 12, 31), "S1") == "DELIVERED"
+    on = history.statuses_as_of(parcels, events, date(2020, 12, 31)).set_index("code")
+    assert on.loc["S1", "construction_status"] == "STARTED"

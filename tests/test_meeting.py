@@ -66,6 +66,11 @@ def park_with_history(*, p1_extension: int = 0) -> dict:
     )
     parcels = frames["parcels"]
     parcels.loc[parcels["code"] == "P1", "extension_days"] = p1_extension
+    # P1 never started: its record says so too (a record's start date would count as history).
+    parcels.loc[parcels["code"] == "P1", ["construction_status", "start_date"]] = [
+        "NOT_STARTED",
+        None,
+    ]
     return frames
 
 

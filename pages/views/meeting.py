@@ -19,6 +19,8 @@ from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
 from layers.draw import DrawControl, ViewFit, ViewSettings
 from ui import dates, mapview, missing, shell
+from ui.changes import changes_section
+from ui.report_draft import report_section
 from ui.text import md
 
 STATE = "mtg_state"  # the ViewState on screen
@@ -600,6 +602,7 @@ def _pack_section() -> None:
         )
 
 
+report_section(store, now_frames, lang, sidebar_as_of)
 if present:
     with st.expander(t("mtg_pack_heading", lang), expanded=PACK in ss):
         _pack_section()
@@ -613,3 +616,4 @@ else:
         _log_tab()
     with pack_tab:
         _pack_section()
+    changes_section(store, now_frames, lang, as_of)
