@@ -73,6 +73,13 @@ def _problems(path: str, version: int) -> list[Problem]:
     return validate_frames(shell._frames(path, version))
 
 
+def problems() -> list[Problem]:
+    """:func:`gis.store.validate_frames` of the store's data, once per data version (it
+    takes ~0.1 s on the sample park: too much for every rerun)."""
+    s = shell.store()
+    return _problems(str(s.path), s.data_version())
+
+
 def problems_summary(problems: list[Problem], lang: str) -> str:
     """One Markdown warning for ``problems``: a headline naming the first parcels ("等 N 个"
     beyond :data:`NAMED_PARCELS`), then the first :data:`SHOWN_PROBLEMS` sentences."""
@@ -94,20 +101,20 @@ def show_problems() -> list[Problem]:
     """A warning with the problems of the parcels and their history
     (:func:`gis.store.validate_frames`), when there are any; every one in an expander
     when there are more than the warning spells out."""
-    s = shell.store()
     lang = shell.lang()
-    problems = _problems(str(s.path), s.data_version())
-    if not problems:
-        return problems
-    st.warning(problems_summary(problems, lang), icon=":material/warning:")
-    if len(problems) > SHOWN_PROBLEMS:
-        with st.expander(t("problems_all", lang, count=len(problems))):
-            st.markdown("\n".join(f"- {md(problem_text(p, lang))}" for p in problems))
-    return problems
+    found = problems()
+    if not found:
+        return found
+    st.warning(problems_summary(found, lang), icon=":material/warning:")
+    if len(found) > SHOWN_PROBLEMS:
+        with st.expander(t("problems_all", lang, count=len(found))):
+            st.markdown("\n".join(f"- {md(problem_text(p, lang))}" for p in found))
+    return found
 
 
 __all__ = [
     "as_of_gap_texts",
+    "problems",
     "problems_summary",
     "show_as_of_gaps",
     "show_missing",

@@ -18,8 +18,9 @@ import streamlit as st
 from gis import onboarding, schema
 from gis._errors import ParkError
 from gis.i18n import t
-from gis.store import ParkStore, create_empty_store, problem_text, validate_frames
+from gis.store import ParkStore, create_empty_store, problem_text
 from ui import shell
+from ui.missing import problems as store_problems
 from ui.text import error_md, md, message_md
 
 TABS_KEY = "data_tabs"  # + language: the 数据 page's open tab (its label)
@@ -128,7 +129,7 @@ def overview(store: ParkStore, frames: dict, lang: str, year: int) -> None:
                 right.page_link(OTHER_PAGE_IMPORTS[piece.what], label=t("onb_go_page", lang))
     with st.expander(t("onb_table", lang), expanded=False):
         st.dataframe(inventory_table(pieces, sample, lang), hide_index=True, key="onb_table")
-    problems = validate_frames(frames)
+    problems = store_problems()  # cached per data version: the store's frames
     if problems:
         lines = [f"- {md(problem_text(p, lang))}" for p in problems[:PROBLEMS_SHOWN]]
         if len(problems) > PROBLEMS_SHOWN:
