@@ -2,10 +2,12 @@
 
 Subcommands: ``new PATH [--name 园区名称]`` starts an empty park, ``info`` shows what a
 store holds, ``remove-sample`` deletes the sample park's rows (backup first, all or
-nothing), ``backup [--list]``, ``restore BACKUP`` and ``report --period 2021H1
+nothing), ``backup [--list]``, ``restore BACKUP``, ``copy SRC DST`` (a whole park between
+a GeoPackage and PostGIS, either way, checked identical) and ``report --period 2021H1
 [--as-of DATE] --out FILE`` (the work-report draft, .docx; ``--db`` is ``--store``).
-Every subcommand but ``new`` works on ``--store PATH`` (default ``$PARK_DB``, else
-``data/park.gpkg``) and never creates it.
+A store is a GeoPackage path or a ``postgresql://`` URL. Every subcommand but ``new`` and
+``copy`` works on ``--store`` (default ``$PARK_DB``, else ``data/park.gpkg``) and never
+creates it.
 Output is in ``--lang`` (``zh`` by default); errors go to stderr with exit status 1.
 """
 
@@ -37,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help=_both("cli_new_help"), description=_both("cli_new_help"))
     new.add_argument("path", metavar="PATH", help=_both("cli_new_path_help"))
     new.add_argument("--name", help=_both("cli_name_help"))
+    copy = commands.add_parser(
+        "copy", help=_both("cli_copy_help"), description=_both("cli_copy_help")
+    )
+    copy.add_argument("source", metavar="SRC", help=_both("cli_copy_source_help"))
+    copy.add_argument("target", metavar="DST", help=_both("cli_copy_target_help"))
 
     def on_store(name: str, key: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=_both(key), description=_both(key))
@@ -58,14 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace) -> store.ParkStore:
-    path = Path(args.store) if args.store else store.store_path()
-    return store.ParkStore.open(path)  # never created here: a missing file is an error
+    # never created here: a missing store is an error
+    return store.ParkStore.open(args.store or store.store_location())
 
 
 def _info(args: argparse.Namespace, lang: str) -> list[str]:
     s = _open(args)
     rows, sample = s.row_counts(), s.sample_rows()
-    lines = [t("cli_info_path", lang, path=str(s.path))]
+    lines = [t("cli_info_path", lang, path=s.location)]
     if s.park_name():
         lines.append(t("cli_info_name", lang, name=s.park_name()))
     lines.append(t("cli_info_version", lang, version=s.data_version()))
@@ -146,7 +153,17 @@ def _report(args: argparse.Namespace, lang: str) -> list[str]:
 
 def _new(args: argparse.Namespace, lang: str) -> list[str]:
     s = store.create_empty_store(args.path, name=args.name)
-    return [t("cli_created", lang, path=str(s.path)), t("cli_use_it", lang, path=str(s.path))]
+    return [t("cli_created", lang, path=s.location), t("cli_use_it", lang, path=s.location)]
+
+
+def _copy(args: argparse.Namespace, lang: str) -> list[str]:
+    target = store.copy_store(args.source, args.target)
+    source = store.ParkStore.open(args.source)
+    differences = store.store_differences(source, target)
+    if differences:
+        raise ParkError("cli_copy_differs", differences="; ".join(differences))
+    rows = sum(target.row_counts().values())
+    return [t("cli_copied", lang, source=source.location, target=target.location, rows=rows)]
 
 
 _COMMANDS = {
@@ -155,6 +172,7 @@ _COMMANDS = {
     "remove-sample": _remove_sample,
     "backup": _backup,
     "restore": _restore,
+    "copy": _copy,
     "report": _report,
 }
 

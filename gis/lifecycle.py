@@ -258,6 +258,7 @@ def apply_changes(
     expected_versions: Mapping[str, int] | None = None,
     today: date | None = None,
     recorded_at: str | None = None,
+    next_event_id: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate ``changes`` in order and return the new (parcels, status_events).
 
@@ -265,7 +266,8 @@ def apply_changes(
     through several steps). ``expected_versions`` maps a parcel code to the ``version``
     the editor saw; a parcel changed since is refused with ``parcel_stale``, naming the
     last change. The inputs are not modified; any refusal raises
-    :class:`ValidationError` and nothing is returned.
+    :class:`ValidationError` and nothing is returned. New events are numbered from
+    ``next_event_id`` (default: after the largest in ``events``).
     """
     today = today or date.today()
     recorded_at = recorded_at or utc_now()
@@ -275,7 +277,9 @@ def apply_changes(
         if int(row["version"]) != int(version):
             raise _stale_error(row, events, code, int(version))
     new_rows: list[dict] = []
-    next_id = int(pd.to_numeric(events["event_id"]).max()) + 1 if len(events) else 1
+    next_id = next_event_id or (
+        int(pd.to_numeric(events["event_id"]).max()) + 1 if len(events) else 1
+    )
     working = events
     for change in changes:
         start, corrected = check_change(parcels, working, change, today=today)
@@ -329,22 +333,29 @@ def record_changes(
 ) -> int:
     """Apply ``changes`` to ``store`` (a :class:`gis.store.ParkStore`) in ONE transaction.
 
-    Checks and write happen under the store's writers' lock, so a concurrent edit is
-    either seen by the checks or refused; all changes are written, or none. Returns the
-    store's new data version.
+    Checks and write happen in one store transaction, so a concurrent edit is either
+    seen by the checks or refused; all changes are written, or none. Only the changed
+    parcels and their events are read and written, whatever the size of the park.
+    Returns the store's new data version.
     """
+    codes = sorted({str(c.code) for c in changes})
 
-    def change(frames: dict) -> dict:
+    def change(frames: dict, next_id) -> dict:
         parcels, events = apply_changes(
             frames["parcels"],
             frames["status_events"],
             changes,
             expected_versions=expected_versions,
             today=today,
+            next_event_id=next_id("status_events", "event_id"),
         )
         return {"parcels": parcels, "status_events": events}
 
-    return store.transaction(["parcels", "status_events"], change)
+    return store.transaction(
+        ["parcels", "status_events"],
+        change,
+        rows={"parcels": ("code", codes), "status_events": ("parcel_code", codes)},
+    )
 
 
 # ------------------------------------------------------------------ messages

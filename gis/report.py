@@ -27,7 +27,8 @@ from gis import changes, history, meeting, vocabulary
 from gis._errors import ParkError
 from gis.crs import AREA_CRS
 from gis.excel import display_width, to_xlsx
-from gis.i18n import t
+from gis.i18n import error_text, t
+from gis.tiles import imagery_for_extent, open_tiles
 
 #: Font families tried in order (the first one installed wins). TrueType-outline fonts
 #: come first: matplotlib embeds a font as a TrueType CID font (``pdf.fonttype`` 42), and
@@ -106,6 +107,9 @@ class PackOptions:
     #: Start of the "changes since" table; None: the last meeting before ``as_of``
     #: (no such meeting: no table).
     changes_since: date | None = None
+    #: A local tiles file (MBTiles or folder, :mod:`gis.tiles`) drawn under the parcels,
+    #: read offline, and its attribution printed on the map (#18). None: no imagery.
+    imagery: tuple[str, str] | None = None
 
     def heading(self) -> str:
         return self.title or t("mtg_pack_default_title", self.lang)
@@ -248,6 +252,7 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
         )
     statuses = vocabulary.statuses(options.field)
     colors = {s.code: s.color for s in statuses}
+    imagery = _imagery(ax, options, (minx, miny, maxx, maxy)) if options.imagery else False
     if len(parcels):
         shown = parcels.to_crs(AREA_CRS)
         shown.plot(
@@ -255,7 +260,7 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
             color=[colors.get(c, "#ff00ff") for c in shown[options.field]],
             edgecolor="#455a64",
             linewidth=0.3,
-            alpha=0.9,
+            alpha=0.7 if imagery else 0.9,  # the ground shows through over imagery
             zorder=3,
         )
     if len(blocks):
@@ -352,6 +357,36 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
             bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": SAMPLE_RED},
         )
     return fig
+
+
+def _imagery(ax, options: PackOptions, extent: tuple[float, float, float, float]) -> bool:
+    """Draw the local tiles file under the parcels, its attribution in the corner; a file
+    that cannot be read is said so there instead. True when imagery was drawn."""
+    path, attribution = options.imagery or ("", "")
+    try:
+        image = imagery_for_extent(open_tiles(path), extent, AREA_CRS, width_px=1800)
+    except ParkError as exc:
+        image, note, color = None, error_text(exc, options.lang), SAMPLE_RED
+    else:
+        note, color = t("bm_pdf_attribution", options.lang, source=attribution), "#263238"
+    if image is not None:
+        minx, miny, maxx, maxy = extent
+        ax.imshow(
+            image, extent=(minx, maxx, miny, maxy), origin="upper", zorder=0.5, resample=False
+        )
+    ax.text(
+        0.995,
+        0.005,
+        note,
+        transform=ax.transAxes,
+        fontsize=7,
+        color=color,
+        ha="right",
+        va="bottom",
+        zorder=8,
+        bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+    )
+    return image is not None
 
 
 def _extent(*sources: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:

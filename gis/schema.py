@@ -424,6 +424,58 @@ LAYERS: tuple[LayerSpec, ...] = (
 )
 LAYERS_BY_NAME: dict[str, LayerSpec] = {spec.name: spec for spec in LAYERS}
 
+# --------------------------------------------------------------------- system tables
+# Kept in the store beside the park's layers but not part of the park's data: never
+# exported, counted, replaced by a restore or shown as a layer; they move with a copy.
+
+ACCOUNTS = LayerSpec(
+    "park_accounts",
+    None,
+    "username",
+    (
+        C("username", "str", "用户名", "User name", required=True),
+        C("display_name", "str", "姓名", "Name"),
+        C("role", "str", "角色", "Role", required=True),
+        C("blocks", "str", "负责区块", "Blocks"),  # block ids joined by ","; empty: all
+        C("password_hash", "str", "口令摘要", "Password hash", required=True),
+        C("must_change", "bool", "须改口令", "Must change password"),
+        C("password_changed_at", "datetime", "口令修改时间", "Password changed"),
+        C("failed_count", "int", "连续失败次数", "Failed attempts"),
+        C("locked_until", "datetime", "锁定至", "Locked until"),
+        C("disabled", "bool", "已停用", "Disabled"),
+        C("created_at", "datetime", "创建时间", "Created at"),
+        C("created_by", "str", "创建人", "Created by"),
+    ),
+    "用户账号",
+    "Accounts",
+)
+
+AUDIT = LayerSpec(
+    "park_audit",
+    None,
+    "audit_id",
+    (
+        C("audit_id", "int", "序号", "No.", required=True),
+        C("at", "datetime", "时间", "Time", required=True),
+        C("username", "str", "用户", "User", required=True),
+        C("role", "str", "角色", "Role"),
+        C("event", "str", "事件类型", "Event", required=True),
+        C("outcome", "str", "结果", "Outcome", required=True),
+        C("target", "str", "对象", "Object"),
+        C("details", "str", "详情", "Details"),
+        C("client", "str", "来源", "Client"),
+        C("prev_hash", "str", "前一条摘要", "Previous hash"),
+        C("row_hash", "str", "本条摘要", "Hash"),
+    ),
+    "审计日志",
+    "Audit trail",
+)
+
+SYSTEM_TABLES: tuple[LayerSpec, ...] = (ACCOUNTS, AUDIT)
+_SYSTEM_BY_NAME = {spec.name: spec for spec in SYSTEM_TABLES}
+#: Every table the store holds: the park's layers, then the system tables.
+ALL_TABLES: tuple[LayerSpec, ...] = LAYERS + SYSTEM_TABLES
+
 
 def empty_frame(spec: LayerSpec):
     """A frame with ``spec``'s columns and no rows (a GeoDataFrame in EPSG:4490 if spatial)."""
@@ -438,7 +490,7 @@ def empty_frame(spec: LayerSpec):
 
 def layer_spec(name: str) -> LayerSpec:
     try:
-        return LAYERS_BY_NAME[name]
+        return LAYERS_BY_NAME[name] if name in LAYERS_BY_NAME else _SYSTEM_BY_NAME[name]
     except KeyError:
         raise KeyError(
             f"unknown layer {name!r}; expected one of {sorted(LAYERS_BY_NAME)}"

@@ -1,19 +1,24 @@
 """The empty park map: local Leaflet assets, no tiles by default, house styles.
 
 By default no request leaves the app's origin: there is no tile layer, and the park's
-own context layers (river, roads, boundary) give orientation. A tile basemap is an
-explicit opt-in (see :data:`BASEMAPS`).
+own context layers (river, roads, boundary) give orientation. Configured basemaps
+(:mod:`gis.basemaps`: 天地图, an XYZ/WMTS service, a local tiles file) are offered as base
+layers of the layer control, "no basemap" chosen, so tiles are only requested once a
+user picks one (#18).
 """
 
 from __future__ import annotations
 
+import html
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import folium
 from branca.element import Element, MacroElement
+from folium.map import Layer
 from jinja2 import Template
 
+from gis.basemaps import NO_BASEMAP, Basemap
 from gis.i18n import t
 from layers._element import RawScriptMixin, js_json
 from layers.assets import AssetUrls
@@ -21,6 +26,7 @@ from layers.assets import AssetUrls
 #: Where a map with nothing to draw opens: 莲都区 (Lishui), the park's district.
 DEFAULT_CENTER = (28.45, 119.92)  # lat, lon
 DEFAULT_ZOOM = 12
+MAX_ZOOM = 20
 
 #: Fonts that carry Chinese on the park's machines (Debian: fonts-noto-cjk).
 FONT_STACK = (
@@ -141,29 +147,134 @@ class WheelGuard(RawScriptMixin, MacroElement):
         self.hint_json = js_json(hint)
 
 
-@dataclass(frozen=True)
-class Basemap:
-    """An optional tile basemap. ``url`` None means no tiles (the offline default)."""
+#: The basemaps (models in :mod:`gis.basemaps`): none unless an administrator configures one.
+BASEMAPS: tuple[Basemap, ...] = (NO_BASEMAP,)
 
-    code: str
-    label_zh: str
-    label_en: str
-    url: str | None = None
-    attribution: str = ""
-    max_native_zoom: int = 18
+BASEMAP_CSS = """
+<style>
+.park-basemap-note { background: rgba(255,255,255,0.95); color: #b71c1c; font-family: $FONTS;
+  font-size: 13px; padding: 3px 8px; border: 1px solid #b71c1c; border-radius: 4px;
+  max-width: 360px; }
+</style>
+""".replace("$FONTS", FONT_STACK)
 
 
-BASEMAPS: tuple[Basemap, ...] = (Basemap("none", "无底图(离线)", "None (offline)"),)
+def basemap_label(basemap: Basemap, lang: str) -> str:
+    """The layer control's text: the name, and whether it needs the network or is a file."""
+    if basemap.kind == "none":
+        return t("bm_none", lang)
+    key = "bm_remote_label" if basemap.kind == "remote" else "bm_local_label"
+    return t(key, lang, name=basemap.label(lang))
+
+
+class BasemapLayer(RawScriptMixin, Layer):
+    """One basemap as a base layer of the layer control: a group of tile layers (天地图's
+    map and its annotation layer), or an empty group for "no basemap".
+
+    Leaflet writes layer names and attributions into the page as HTML, so both are
+    escaped here; URLs and options reach the script as JSON.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.layerGroup(({{ this.tiles_json }}).map(function (o) {
+  return L.tileLayer(o.url, o.options);
+}));
+{% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, basemap: Basemap, *, lang: str, show: bool) -> None:
+        super().__init__(name=html.escape(basemap_label(basemap, lang)), overlay=False, show=show)
+        self._name = "BasemapLayer"
+        self.basemap = basemap
+        tiles = []
+        for n, layer in enumerate(basemap.layers):
+            options: dict = {
+                "maxNativeZoom": layer.max_native_zoom,
+                "minNativeZoom": layer.min_zoom,
+                "maxZoom": MAX_ZOOM,
+            }
+            if layer.subdomains:
+                options["subdomains"] = list(layer.subdomains)
+            if n == 0 and basemap.attribution:
+                options["attribution"] = html.escape(basemap.attribution)
+            tiles.append({"url": layer.url, "options": options})
+        self.tiles_json = js_json(tiles)
+
+
+class BasemapWatch(RawScriptMixin, MacroElement):
+    """Says on the map when the chosen basemap's service cannot be reached (the parcels are
+    drawn regardless), and exposes the basemaps as ``window.parkBasemaps`` for tests."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map, layers, texts) {
+  var box = L.DomUtil.create("div", "park-basemap-note");
+  box.style.display = "none";
+  var note = L.control({position: "bottomleft"});
+  note.onAdd = function () { return box; };
+  note.addTo(map);
+  var state = {}, active = null;
+  window.parkBasemaps = layers;
+  function refresh() {
+    var s = active && state[active];
+    if (s && s.bad > 0 && s.ok === 0) {
+      box.textContent = texts[active];
+      box.style.display = "";
+    } else {
+      box.style.display = "none";
+    }
+  }
+  Object.keys(layers).forEach(function (code) {
+    state[code] = {ok: 0, bad: 0};
+    if (map.hasLayer(layers[code])) { active = code; }
+    layers[code].eachLayer(function (tiles) {
+      tiles.on("tileload", function () { state[code].ok += 1; refresh(); });
+      tiles.on("tileerror", function () { state[code].bad += 1; refresh(); });
+    });
+  });
+  map.on("baselayerchange", function (e) {
+    Object.keys(layers).forEach(function (code) {
+      if (layers[code] === e.layer) { active = code; }
+    });
+    refresh();
+  });
+})({{ this._parent.get_name() }}, {{ this.layers_js }}, {{ this.texts_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layers: Sequence[BasemapLayer], *, lang: str) -> None:
+        super().__init__()
+        self._name = "BasemapWatch"
+        # Codes are the model's own identifiers (none, tianditu_vec, service, file …).
+        self.layers_js = (
+            "{" + ",".join(f"{js_json(x.basemap.code)}: {x.get_name()}" for x in layers) + "}"
+        )
+        texts = {
+            x.basemap.code: t(
+                "bm_unavailable", lang, host=", ".join(x.basemap.hosts[:1]) or x.basemap.label(lang)
+            )
+            for x in layers
+        }
+        self.texts_json = js_json(texts)
 
 
 def new_map(
     bounds: tuple[float, float, float, float] | None,
     *,
     assets: AssetUrls,
-    basemap: Basemap = BASEMAPS[0],
+    basemaps: Sequence[Basemap] = BASEMAPS,
     lang: str = "zh",
 ) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in lon/lat).
+
+    ``basemaps`` beyond :data:`gis.basemaps.NO_BASEMAP` become base layers of the layer
+    control, "no basemap" chosen: no tile is requested until a user picks another one.
 
     ``bounds`` None (nothing to fit: an empty park) opens on :data:`DEFAULT_CENTER`.
     Only the vendored Leaflet is loaded: folium's CDN defaults (jQuery, Bootstrap,
@@ -183,19 +294,17 @@ def new_map(
         scroll_wheel_zoom=False,  # see WheelGuard: Ctrl+wheel, or wheel after a click
         prefer_canvas=True,
         control_scale=False,  # folium's scale shows feet too; ours is metric only
-        max_zoom=20,
-        attribution_control=basemap.url is not None,
+        max_zoom=MAX_ZOOM,
+        attribution_control=len(basemaps) > 1,
     )
     m.default_js = [("leaflet", assets.leaflet_js)]
     m.default_css = [("leaflet_css", assets.leaflet_css)]
-    if basemap.url:
-        folium.TileLayer(
-            basemap.url,
-            attr=basemap.attribution,
-            name=basemap.code,
-            max_native_zoom=basemap.max_native_zoom,
-            max_zoom=20,
-        ).add_to(m)
+    if len(basemaps) > 1:
+        layers = [
+            BasemapLayer(b, lang=lang, show=b.code == NO_BASEMAP.code).add_to(m) for b in basemaps
+        ]
+        BasemapWatch(layers, lang=lang).add_to(m)
+        m.get_root().header.add_child(Element(BASEMAP_CSS), name="park_basemap_css")
     MetricScale().add_to(m)
     WheelGuard(t("map_wheel_hint", lang)).add_to(m)
     m.get_root().header.add_child(Element(MAP_CSS), name="park_css")

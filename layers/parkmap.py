@@ -10,12 +10,13 @@ import pandas as pd
 from branca.element import Element
 
 from gis import vocabulary
+from gis.basemaps import Basemap
 from gis.crs import AREA_CRS, to_display
 from gis.i18n import t
 from gis.parcels import enrich_parcels, filter_blocks
 from layers._element import MapHelpers
 from layers.assets import AssetUrls
-from layers.basemap import new_map
+from layers.basemap import BASEMAPS, new_map
 from layers.blocks import block_layer, block_legend_items, boundary_layer
 from layers.buildings import building_layer, building_legend_items
 from layers.context import context_layer, context_legend_items
@@ -68,6 +69,7 @@ def build_park_map(
     focus_codes: Sequence[str] = (),
     extra_layers: Sequence[Element] = (),
     extra_legend: Sequence[LegendSection] = (),
+    basemaps: Sequence[Basemap] = BASEMAPS,
 ) -> folium.Map:
     """The park map from the store's frames (see :meth:`gis.store.ParkStore.read_all`).
 
@@ -77,6 +79,8 @@ def build_park_map(
     view is chosen by :func:`map_bounds`. Features add their own
     layers (deadline warnings, 亩均 classes, annotations, ...) through ``extra_layers``,
     drawn above the base layers, with their legend sections in ``extra_legend``.
+    ``basemaps`` (:func:`gis.basemaps.offered_basemaps`) go into the layer control, none
+    chosen (see :func:`layers.basemap.new_map`).
     """
     wanted = list(block_ids or [])
     parcels = filter_blocks(
@@ -92,7 +96,7 @@ def build_park_map(
     bounds = map_bounds(
         focus=focus, blocks=shown_blocks, boundary=frames["park_boundary"], parcels=parcels
     )
-    m = new_map(bounds, assets=assets, lang=lang)
+    m = new_map(bounds, assets=assets, basemaps=basemaps, lang=lang)
     MapHelpers().add_to(m)
     # Drawing order, bottom to top: context, boundary, parcels, buildings, block outlines,
     # enterprises.

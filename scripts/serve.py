@@ -9,6 +9,9 @@ found" dialog, although ``st.navigation`` goes on to show the right page (stream
 #9992). ``st.navigation`` clears that flag, but only from the second run on. Clearing it
 before the server starts makes the first run an ordinary one.
 
+It also adds one route: ``/park-tiles/<token>/<z>/<x>/<y>`` serves the tiles of a local
+basemap file the app has published (``gis.tiles.publish``; #18), from the app's own origin.
+
 Usage: ``python scripts/serve.py [streamlit run options]`` (run.sh and the tests use it).
 """
 
@@ -17,15 +20,41 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from starlette.responses import Response
+from starlette.routing import Route
+from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+from streamlit.web.server.starlette import starlette_app
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
+
+from gis import tiles  # noqa: E402  (the same module the app publishes its files in)
+
+
+def _tile(request) -> Response:
+    p = request.path_params
+    found = tiles.serve_tile(p["token"], p["z"], p["x"], p["y"])
+    if found is None:
+        return Response(status_code=404)
+    data, media_type = found
+    return Response(data, media_type=media_type, headers={"Cache-Control": "max-age=3600"})
+
+
+def _with_tile_route(create):
+    def routes(runtime):
+        base = (config.get_option("server.baseUrlPath") or "").strip("/")
+        path = f"{'/' + base if base else ''}/{tiles.ROUTE}/{{token}}/{{z:int}}/{{x:int}}/{{y:int}}"
+        return [Route(path, _tile), *create(runtime)]
+
+    return routes
 
 
 def main(argv: list[str]) -> None:
     # app.py declares its pages with st.navigation; nothing is read from the pages/ folder.
     PagesManager.uses_pages_directory = False
+    starlette_app.create_streamlit_routes = _with_tile_route(starlette_app.create_streamlit_routes)
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main(prog_name="streamlit")
 

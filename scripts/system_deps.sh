@@ -5,7 +5,9 @@
 #                     is missing.
 #   test   (test.sh): also chromium for the browser tests, fonts-noto-cjk so Chinese renders
 #                     in screenshots, poppler-utils (pdftoppm) to check the PDF; fails if
-#                     they cannot be installed, so the browser tests never silently skip.
+#                     they cannot be installed, so the browser tests never silently skip;
+#                     postgresql-15-postgis-3 (PostgreSQL 15 with PostGIS) for the store tests,
+#                     which start a throw-away cluster of their own (tests/pg_server.py).
 set -euo pipefail
 mode="${1:-test}"
 missing=()
@@ -16,6 +18,8 @@ if [ "$mode" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  [ -f /usr/share/postgresql/15/extension/postgis.control ] &&
+    [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15-postgis-3)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

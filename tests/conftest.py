@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not add 
     sys.path.insert(0, str(ROOT))
 
 from gis.store import open_park_store  # noqa: E402
+from tests.pg_server import PgCluster, PgServerError, throwaway_cluster  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,7 +56,7 @@ class AppServer:
     """The real app served by ``streamlit run``: its base URL and its data file."""
 
     url: str
-    store_path: Path
+    store_path: Path | str  # a GeoPackage file, or a postgresql:// URL
 
 
 def _free_port() -> int:
@@ -73,8 +74,9 @@ def _health(url: str) -> str | None:
 
 
 @contextlib.contextmanager
-def serve_app(store_path: Path, workdir: Path) -> Iterator[AppServer]:
-    """``streamlit run app.py`` on a free port with PARK_DB=``store_path``; stopped on exit."""
+def serve_app(store_path: Path | str, workdir: Path) -> Iterator[AppServer]:
+    """``streamlit run app.py`` on a free port with PARK_DB=``store_path`` (a GeoPackage
+    path or a ``postgresql://`` URL); stopped on exit."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PARK_DB": str(store_path)}
@@ -170,3 +172,30 @@ def store_copy(sample_store_path: Path, tmp_path: Path, monkeypatch: pytest.Monk
     shutil.copyfile(sample_store_path, path)
     monkeypatch.setenv("PARK_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A throw-away PostgreSQL + PostGIS cluster for the session (tests/pg_server.py).
+
+    Never skipped: if it cannot start, every test that needs it fails saying why.
+    """
+    cm = throwaway_cluster()
+    try:
+        cluster = cm.__enter__()
+    except PgServerError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield cluster
+    finally:
+        cm.__exit__(None, None, None)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
+    """A fresh, empty PostGIS database (dropped afterwards): its ``postgresql://`` URL."""
+    url = pg_cluster.create_database()
+    try:
+        yield url
+    finally:
+        pg_cluster.drop_database(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.apptest_kit import assert_no_exception, texts
+from tests.store_kit import digest
 from tests.test_exchange_txt import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,10 +20,6 @@ PAGE = "pages/views/data.py"
 RUN_TIMEOUT = 90
 # The sample park has its own D07: the upload is a new parcel X07 at the same place.
 UPLOAD = SAMPLE.replace("D07,碧湖区块D07地块", "X07,碧湖区块X07地块").encode("gbk")
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def open_page(lang: str = "zh") -> AppTest:

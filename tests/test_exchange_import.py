@@ -3,7 +3,6 @@ kind of bad upload refused with a message key while the store stays byte-for-byt
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
@@ -24,12 +23,9 @@ from gis.exchange.limits import Limits
 from gis.exchange.mapping import merge, prepare, run_import, suggest_mapping
 from gis.i18n import MESSAGES, error_text
 from gis.store import ParkStore
+from tests.store_kit import digest
 from tests.test_exchange_txt import SAMPLE
 from tests.tiny_park import ORIGIN, tiny_park
-
-
-def digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ nothing written unless everything is right."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from datetime import date, datetime
 
@@ -28,6 +27,7 @@ from gis.exchange.figures import (
 from gis.exchange.mapping import suggest_mapping
 from gis.i18n import MESSAGES, error_text
 from gis.store import ParkStore
+from tests.store_kit import digest
 from tests.tiny_park import tiny_park
 
 CREDIT_E1 = "91331100MA2A000011"
@@ -46,10 +46,6 @@ def tiny_park_with_codes():
 @pytest.fixture
 def store(tmp_path) -> ParkStore:
     return ParkStore.open(tmp_path / "park.gpkg", create=tiny_park_with_codes)
-
-
-def digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def current(store: ParkStore) -> dict:

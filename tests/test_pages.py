@@ -6,7 +6,6 @@ page is smoke-tested without touching this file.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +18,7 @@ from gis.crs import AREA_CRS
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.apptest_kit import assert_clean, texts
+from tests.store_kit import digest
 from ui.navigation import PAGES as NAV_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +44,6 @@ def run_app() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     at.run(timeout=RUN_TIMEOUT)
     return at
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------- every page

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +13,7 @@ from gis._errors import ValidationError
 from gis.excel import labelled_columns, read_xlsx, to_xlsx
 from gis.schema import CANDIDATES
 from gis.store import ParkStore
+from tests.store_kit import digest
 from tests.tiny_park import tiny_park
 
 
@@ -352,9 +351,6 @@ def test_config_round_trip_and_validation():
 
 
 # ---------------------------------------------------------------- the candidate pipeline
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
 
 BAD_ROWS = pd.DataFrame(
     {

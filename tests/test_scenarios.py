@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from gis import reuse, scenarios
 from gis._errors import ValidationError
 from gis.store import ParkStore
+from tests.store_kit import digest
 
 
 @pytest.fixture
@@ -20,10 +20,6 @@ def store(sample_store_path: Path, tmp_path: Path) -> ParkStore:
     path = tmp_path / "park.gpkg"
     shutil.copyfile(sample_store_path, path)
     return ParkStore(path)
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_save_load_rerun_and_compare(store):

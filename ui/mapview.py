@@ -12,9 +12,12 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from gis import history
+from gis.basemaps import Basemap
 from layers.assets import AssetUrls
+from layers.basemap import BASEMAPS
 from layers.legend import LegendSection
 from layers.parkmap import build_park_map
+from ui import basemap as ui_basemap
 from ui import shell
 
 MAP_HEIGHT = 660
@@ -44,6 +47,7 @@ def _park_map(
     focus_codes: tuple[str, ...],
     extras_key: str,
     _extras: MapExtras | None,
+    basemaps: tuple[Basemap, ...] = (),
 ) -> folium.Map:
     frames = frames_as_of(shell._frames(path, version), as_of)
     layers, legend = _extras(frames, lang) if _extras else ((), ())
@@ -57,6 +61,7 @@ def _park_map(
         focus_codes=focus_codes,
         extra_layers=layers,
         extra_legend=legend,
+        basemaps=basemaps or BASEMAPS,
     )
 
 
@@ -90,6 +95,7 @@ def park_map(
         tuple(focus_codes),
         extras_key,
         extras,
+        ui_basemap.offer().basemaps,  # configured basemaps (#18), none chosen on the map
     )
     return copy.deepcopy(cached)
 

@@ -140,7 +140,7 @@ def overview(store: ParkStore, frames: dict, lang: str, year: int) -> None:
 # ---------------------------------------------------------------- the 园区数据文件 tab
 def park_tab(store: ParkStore, lang: str) -> None:
     """Remove the sample rows; start a new empty park."""
-    st.caption(message_md("park_current", lang, {"path": str(store.path)}))
+    st.caption(message_md("park_current", lang, {"path": store.location}))
     remove_sample_section(store, lang)
     st.divider()
     new_park_section(lang)

@@ -88,8 +88,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli_lang_help": ("输出语言：zh(中文)或 en(英文)", "output language: zh or en"),
     "cli_store_help": (
-        "数据文件路径(默认：环境变量 PARK_DB，否则 data/park.gpkg)",
-        "the store's path (default: $PARK_DB, else data/park.gpkg)",
+        "数据文件路径或 postgresql:// 地址(默认：环境变量 PARK_DB，否则 data/park.gpkg)",
+        "the store's path or postgresql:// URL (default: $PARK_DB, else data/park.gpkg)",
     ),
     "cli_new_help": (
         "新建空白园区数据文件(含全部图层，无数据，非示意数据)",
@@ -154,6 +154,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_restored": (
         "已从 {backup} 恢复(数据版本 {version})",
         "Restored from {backup} (data version {version})",
+    ),
+    "cli_copy_help": (
+        "复制整个园区数据：GeoPackage 与 PostGIS 之间任意方向，复制后逐行核对一致",
+        "copy a whole park between a GeoPackage and PostGIS, either way, checked identical",
+    ),
+    "cli_copy_source_help": (
+        "来源：GeoPackage 路径或 postgresql:// 地址",
+        "source: a GeoPackage path or a postgresql:// URL",
+    ),
+    "cli_copy_target_help": (
+        "目标(不可已存在)：GeoPackage 路径或 postgresql:// 地址(数据库须已建好)",
+        "target (must not exist yet): a GeoPackage path or a postgresql:// URL of an "
+        "existing database",
+    ),
+    "cli_copied": (
+        "已复制 {rows} 行：{source} → {target}；核对一致(行、属性值、几何)",
+        "Copied {rows} rows: {source} → {target}; checked identical (rows, values, geometries)",
+    ),
+    "cli_copy_differs": (
+        "复制后核对不一致：{differences}",
+        "The copy differs from its source: {differences}",
     ),
     "cli_error": ("错误：{message}", "Error: {message}"),
 }

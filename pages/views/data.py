@@ -18,6 +18,7 @@ from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_impor
 from gis.i18n import error_text, t
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
+from ui import basemap as ui_basemap
 from ui import dates, mapview, onboarding, shell
 from ui.text import error_md, message_md
 
@@ -734,13 +735,14 @@ shell.show_flash(FEEDBACK)
 onboarding.overview(store, shell.frames(), lang, shell.as_of().year)
 # The tabs track which one is open (one state per language: the state is the label), so the
 # figures tab runs only when opened: its uploader then never sits beside the import tab's.
-tab_import, tab_figures, tab_export, tab_backup, tab_park = st.tabs(
+tab_import, tab_figures, tab_export, tab_backup, tab_park, tab_basemap = st.tabs(
     [
         t("tab_import", lang),
         t("tab_figures", lang),
         t("tab_export", lang),
         t("tab_backup", lang),
         t("tab_park", lang),
+        t("tab_basemap", lang),
     ],
     key=f"{TABS_KEY}_{lang}",
     on_change="rerun",
@@ -757,3 +759,6 @@ with tab_backup:
 with tab_park:
     if tab_park.open:
         onboarding.park_tab(store, lang)
+with tab_basemap:  # administrators only, once accounts and roles exist
+    if tab_basemap.open:
+        ui_basemap.settings_section(store, lang)

@@ -18,6 +18,7 @@ from gis.i18n import error_text, t
 from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
 from layers.draw import DrawControl, ViewFit, ViewSettings
+from ui import basemap as ui_basemap
 from ui import dates, mapview, missing, shell
 from ui.changes import changes_section
 from ui.report_draft import report_section
@@ -204,7 +205,7 @@ def _figures(path: str, version: int, day: date) -> meeting.KeyFigures:
     return meeting.key_figures(shell._frames(path, version), day)
 
 
-figures = _figures(str(store.path), store.data_version(), as_of)
+figures = _figures(store.location, store.data_version(), as_of)
 unit = t("mtg_kf_unit_parcels", lang)
 cells = st.columns([1, 1, 1, 1, 2.2])
 cells[0].metric(t("mtg_kf_sold", lang), f"{figures.sold} {unit}")
@@ -535,6 +536,7 @@ def _make_pack(title: str, chosen: tuple[str, ...], meeting_day: str) -> None:
         is_sample=store.is_sample(),
         meeting_date=date.fromisoformat(meeting_day) if meeting_day else None,
         scenario_ids=chosen,
+        imagery=ui_basemap.print_imagery(),  # a local tiles file under the parcels (#18)
     )
     try:
         pdf = report.meeting_pack_pdf(now_frames, options)

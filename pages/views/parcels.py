@@ -44,7 +44,7 @@ def _lookup(path: str, version: int) -> tuple[ParcelIndex, gpd.GeoDataFrame]:
     return ParcelIndex(parcels), parcels
 
 
-index, parcels_now = _lookup(str(store.path), store.data_version())
+index, parcels_now = _lookup(store.location, store.data_version())
 codes = set(parcels_now["code"])
 block_names = dict(zip(parcels_now["block_id"], parcels_now["block_name"], strict=True))
 
@@ -611,7 +611,7 @@ with st.expander(t("excel_heading", lang)):
     c1, c2 = st.columns(2)
     c1.download_button(
         t("excel_export", lang),
-        data=_export_xlsx(str(store.path), store.data_version(), lang),
+        data=_export_xlsx(store.location, store.data_version(), lang),
         file_name="parcels.xlsx",
         mime=excel.XLSX_MIME,
         key="excel_export",

@@ -187,7 +187,7 @@ def targets_section() -> None:
     default = years.index(as_of.year) if as_of.year in years else len(years) - 1
     year = st.selectbox(t("targets_year", lang), years, index=default, key="tg_year")
     st.caption(t("targets_as_of", lang, date=as_of.isoformat()))
-    prog = _progress(str(store.path), version, year, as_of, frames)
+    prog = _progress(store.location, version, year, as_of, frames)
     prog = prog.assign(
         unit_shown=[_unit(u, lang) for u in prog["unit"]],
         label=prog.apply(_label, axis=1, lg=lang),
@@ -295,7 +295,7 @@ def targets_section() -> None:
             st.altair_chart(line.properties(height=320), width="stretch")
 
         st.subheader(t("targets_by_block", lang))
-        blocks = _by_block(str(store.path), version, year, as_of, frames)
+        blocks = _by_block(store.location, version, year, as_of, frames)
         if len(blocks):
             block_table = _block_table(blocks, prog, lang)
             for column in block_table.columns[1:]:  # "—" on screen where a value is missing
@@ -372,7 +372,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
     year = _year_picker()
     if year is None:
         return
-    ev = _evaluation(str(store.path), version, year, config.to_json(), frames)
+    ev = _evaluation(store.location, version, year, config.to_json(), frames)
     done = ev[ev["evaluated"]]
     st.caption(
         t(
@@ -496,7 +496,7 @@ def supervision_section(config: EfficiencyConfig) -> None:
     year = _year_picker()
     if year is None:
         return
-    ev = _evaluation(str(store.path), version, year, config.to_json(), frames)
+    ev = _evaluation(store.location, version, year, config.to_json(), frames)
     st.subheader(t("ks_heading", lang))
     st.caption(
         t(
