@@ -18,7 +18,6 @@ from gis.crs import AREA_CRS
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.apptest_kit import assert_clean, texts
-from tests.store_kit import digest
 from ui.navigation import PAGES as NAV_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +119,7 @@ def test_summary_totals_match_the_store(store_copy, lang):
 def test_corrupt_store_is_reported_and_left_alone(tmp_path, monkeypatch):
     path = tmp_path / "park.gpkg"
     path.write_text("这不是 GeoPackage / not a GeoPackage\n", encoding="utf-8")
-    before = digest(path)
+    before = path.read_bytes()
     monkeypatch.setenv("PARK_DB", str(path))
 
     at = run_app()
@@ -134,7 +133,7 @@ def test_corrupt_store_is_reported_and_left_alone(tmp_path, monkeypatch):
     errors = texts(at.error)
     assert errors == [t("store_corrupt", "en", path=str(path))], errors
     assert str(path) in errors[0]
-    assert digest(path) == before
+    assert path.read_bytes() == before
 
 
 def test_foreign_geopackage_is_refused_and_left_alone(tmp_path, monkeypatch):
@@ -145,7 +144,7 @@ def test_foreign_geopackage_is_refused_and_left_alone(tmp_path, monkeypatch):
         crs="EPSG:4490",
     )
     roads.to_file(path, layer="roads", driver="GPKG")
-    before = digest(path)
+    before = path.read_bytes()
     monkeypatch.setenv("PARK_DB", str(path))
 
     at = run_app()
@@ -159,7 +158,7 @@ def test_foreign_geopackage_is_refused_and_left_alone(tmp_path, monkeypatch):
     errors = texts(at.error)
     assert errors == [t("store_foreign", "en", path=str(path))], errors
     assert str(path) in errors[0] and "not a Park One-Map data file" in errors[0]
-    assert digest(path) == before
+    assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["roads.gpkg"]
 
 
