@@ -1,12 +1,14 @@
-"""Park One-Map (园区一张图): the entry point — page config, shared sidebar, navigation."""
+"""Park One-Map (园区一张图): the entry point — page config, sign-in, shared sidebar, navigation."""
 
 import streamlit as st
 
-from ui import shell
+from ui import login, shell
 from ui.errors import incident_guard
 from ui.navigation import streamlit_pages
 
 st.set_page_config(page_title="园区一张图 · Park One-Map", page_icon="🗺️", layout="wide")
 with incident_guard(shell.lang):  # an error shows an incident number, never a traceback
+    actor = login.gate()  # signed out: a redirect to /auth/login and nothing of the park
     shell.sidebar()
-    st.navigation(streamlit_pages(shell.lang())).run()
+    login.sidebar_user(actor)
+    st.navigation(streamlit_pages(shell.lang(), actor)).run()

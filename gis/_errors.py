@@ -28,3 +28,7 @@ class StoreError(ParkError, OSError):
 
 class ValidationError(ParkError, ValueError):
     """Data fails a validation rule before it is written."""
+
+
+class AccessError(ParkError, PermissionError):
+    """The acting user's role (or block limit) does not allow the action."""

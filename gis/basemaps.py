@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from gis import guard
 from gis._errors import ValidationError
+from gis.access import Actor
 
 SETTINGS_KEY = "basemap_config"
 
@@ -508,9 +510,12 @@ def settings_with_config(
     return pd.concat(frames, ignore_index=True)[list(settings.columns)]
 
 
-def save_config(store, config: BasemapConfig, *, author: str = "", now: str | None = None) -> int:
+def save_config(store, config: BasemapConfig, *, actor: Actor, now: str | None = None) -> int:
     """Write ``config`` (checked: a bad service or key raises, nothing is written) to the
-    store's ``settings`` layer through :meth:`ParkStore.transaction`; the new data version."""
+    store's ``settings`` layer through :meth:`ParkStore.transaction`; the new data version.
+    Needs ``settings`` (an administrator's); the author is ``actor.author``."""
+    audit = guard.permit(store, actor, "settings", "save_settings", target=SETTINGS_KEY)
+    author = actor.author
     if config.tianditu_key:
         config = replace(config, tianditu_key=check_tianditu_key(config.tianditu_key))
     if config.service is not None:
@@ -522,4 +527,4 @@ def save_config(store, config: BasemapConfig, *, author: str = "", now: str | No
             "settings": settings_with_config(frames["settings"], config, author=author, now=now)
         }
 
-    return store.transaction(("settings",), change)
+    return store.transaction(("settings",), change, audit=audit)

@@ -4,7 +4,8 @@ Subcommands: ``new PATH [--name 园区名称]`` starts an empty park, ``info`` s
 store holds, ``remove-sample`` deletes the sample park's rows (backup first, all or
 nothing), ``backup [--list]``, ``restore BACKUP``, ``copy SRC DST`` (a whole park between
 a GeoPackage and PostGIS, either way, checked identical) and ``report --period 2021H1
-[--as-of DATE] --out FILE`` (the work-report draft, .docx; ``--db`` is ``--store``).
+[--as-of DATE] --out FILE`` (the work-report draft, .docx; ``--db`` is ``--store``),
+``users list|add|disable|enable|reset|role`` (accounts, :mod:`gis.cli_users`).
 A store is a GeoPackage path or a ``postgresql://`` URL. Every subcommand but ``new`` and
 ``copy`` works on ``--store`` (default ``$PARK_DB``, else ``data/park.gpkg``) and never
 creates it.
@@ -14,12 +15,14 @@ Output is in ``--lang`` (``zh`` by default); errors go to stderr with exit statu
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gis import schema, store
+from gis import admin, cli_users, schema, store
 from gis._errors import ParkError, ValidationError
+from gis.access import Actor, command_line_actor
 from gis.i18n import LANGUAGES, error_text, t
 
 
@@ -61,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--period", required=True, help=_both("cli_report_period_help"))
     report.add_argument("--as-of", dest="as_of", help=_both("cli_report_as_of_help"))
     report.add_argument("--out", required=True, metavar="FILE", help=_both("cli_report_out_help"))
+    cli_users.add_parser(commands, _both, _both("cli_store_help"))
     return parser
 
 
@@ -103,8 +107,13 @@ def _info(args: argparse.Namespace, lang: str) -> list[str]:
     return lines
 
 
+def _actor() -> Actor:
+    """Who runs the command: audited as ``cli:<operating-system user>``."""
+    return command_line_actor(getpass.getuser())
+
+
 def _remove_sample(args: argparse.Namespace, lang: str) -> list[str]:
-    result = _open(args).remove_sample()
+    result = admin.remove_sample(_open(args), actor=_actor())
     if result.backup is None:
         return [t("cli_no_sample", lang)]
     lines = [t("cli_removed", lang, count=sum(result.removed.values()), backup=str(result.backup))]
@@ -119,11 +128,12 @@ def _backup(args: argparse.Namespace, lang: str) -> list[str]:
     s = _open(args)
     if args.list:
         return [str(p) for p in s.backups()] or [t("cli_no_backups", lang)]
-    return [t("cli_backup_made", lang, path=str(s.backup(reason="manual")))]
+    path = admin.backup(s, actor=_actor(), reason="manual")
+    return [t("cli_backup_made", lang, path=str(path))]
 
 
 def _restore(args: argparse.Namespace, lang: str) -> list[str]:
-    version = _open(args).restore(args.backup)
+    version = admin.restore(_open(args), args.backup, actor=_actor())
     return [t("cli_restored", lang, backup=args.backup, version=version)]
 
 
@@ -166,6 +176,10 @@ def _copy(args: argparse.Namespace, lang: str) -> list[str]:
     return [t("cli_copied", lang, source=source.location, target=target.location, rows=rows)]
 
 
+def _users(args: argparse.Namespace, lang: str) -> list[str]:
+    return cli_users.run(_open(args), args, lang)
+
+
 _COMMANDS = {
     "new": _new,
     "info": _info,
@@ -174,6 +188,7 @@ _COMMANDS = {
     "restore": _restore,
     "copy": _copy,
     "report": _report,
+    "users": _users,
 }
 
 

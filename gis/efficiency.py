@@ -50,7 +50,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gis import guard
 from gis._errors import ValidationError
+from gis.access import Actor
 from gis.lifecycle import add_years, safe_date
 from gis.store import utc_now
 from gis.values import is_finite, is_missing
@@ -401,13 +403,16 @@ def settings_with_config(
 
 
 def save_config(
-    store, config: EfficiencyConfig, *, author: str, expected_version: int | None = None
+    store, config: EfficiencyConfig, *, actor: Actor, expected_version: int | None = None
 ) -> int:
     """Validate ``config`` and write it to the store's ``settings`` layer atomically.
 
     Other settings rows are kept as they are at the time of the write (read under the
-    writers' lock). Returns the new data version.
+    writers' lock). Needs ``edit_evaluation``; the author is ``actor.author``. Returns
+    the new data version.
     """
+    audit = guard.permit(store, actor, "edit_evaluation", "save_config", target=SETTINGS_KEY)
+    author = actor.author
     config.validate()
     now = utc_now()
 
@@ -416,7 +421,7 @@ def save_config(
             "settings": settings_with_config(frames["settings"], config, author=author, now=now)
         }
 
-    return store.transaction(("settings",), change, expected_version=expected_version)
+    return store.transaction(("settings",), change, expected_version=expected_version, audit=audit)
 
 
 # ---------------------------------------------------------------- adjustments layer
@@ -554,7 +559,7 @@ def save_adjustments(
     frame: pd.DataFrame,
     *,
     year: int,
-    author: str,
+    actor: Actor,
     config: EfficiencyConfig = EfficiencyConfig(),
     expected_version: int | None = None,
 ) -> int:
@@ -565,13 +570,16 @@ def save_adjustments(
     :class:`ValidationError` and nothing is written. Rows of other years are kept. A row
     whose points, override and reason are unchanged keeps its ``author`` and
     ``recorded_at``; new and changed rows get ``author`` and the time now
-    (:func:`gis.store.utc_now`). When nothing changed nothing is written. ``author`` is
-    required (``adj_author_missing``). Returns the data version after the call (the same
-    version when nothing changed).
+    (:func:`gis.store.utc_now`). When nothing changed nothing is written. Needs
+    ``edit_evaluation``; the author is ``actor.author``. Returns the data version after
+    the call (the same version when nothing changed).
     """
     from gis.schema import EVALUATION_ADJUSTMENTS
 
-    who = _text(author)
+    audit = guard.permit(
+        store, actor, "edit_evaluation", "save_adjustments", target=f"adjustments {year}"
+    )
+    who = _text(actor.author)
     if who is None:
         raise ValidationError("adj_author_missing")
     config.validate()
@@ -608,7 +616,10 @@ def save_adjustments(
         return {"evaluation_adjustments": table}
 
     return store.transaction(
-        ("evaluation_adjustments", "enterprises"), change, expected_version=expected_version
+        ("evaluation_adjustments", "enterprises"),
+        change,
+        expected_version=expected_version,
+        audit=audit,
     )
 
 

@@ -25,13 +25,14 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pandas as pd
 
-from gis import history, i18n, vocabulary
+from gis import guard, history, i18n, vocabulary
 from gis._errors import ParkError, ValidationError
+from gis.access import Actor, require
 from gis.store import utc_now
 from gis.vocabulary import CONSTRUCTION_FIELD, SALE_FIELD
 
@@ -101,7 +102,7 @@ class StatusChange:
     field: str
     new_status: str
     effective_date: date
-    author: str
+    author: str = ""  # record_changes writes the signed-in account's name
     note: str = ""
     supersedes: int | None = None
 
@@ -328,6 +329,7 @@ def record_changes(
     store,
     changes: Sequence[StatusChange],
     *,
+    actor: Actor,
     expected_versions: Mapping[str, int] | None = None,
     today: date | None = None,
 ) -> int:
@@ -337,10 +339,24 @@ def record_changes(
     seen by the checks or refused; all changes are written, or none. Only the changed
     parcels and their events are read and written, whatever the size of the park.
     Returns the store's new data version.
+
+    ``actor`` needs the permission ``edit_status`` — on the blocks of the parcels
+    concerned, if limited to some (checked on the rows read in the transaction); each
+    event's author is ``actor.author``, whatever the change says. The write is audited
+    (event ``status_change``).
     """
+    audit = guard.permit(
+        store,
+        actor,
+        "edit_status",
+        "status_change",
+        target=guard.listed(c.code for c in changes),
+    )
+    changes = [replace(c, author=actor.author) for c in changes]
     codes = sorted({str(c.code) for c in changes})
 
     def change(frames: dict, next_id) -> dict:
+        require(actor, "edit_status", blocks=guard.blocks_of(frames["parcels"], codes))
         parcels, events = apply_changes(
             frames["parcels"],
             frames["status_events"],
@@ -355,6 +371,7 @@ def record_changes(
         ["parcels", "status_events"],
         change,
         rows={"parcels": ("code", codes), "status_events": ("parcel_code", codes)},
+        audit=audit,
     )
 
 

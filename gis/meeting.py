@@ -28,8 +28,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from gis import history, lifecycle, scenarios, schema, targets, vocabulary
+from gis import guard, history, lifecycle, scenarios, schema, targets, vocabulary
 from gis._errors import ValidationError
+from gis.access import Actor
 from gis.crs import AREA_CRS, DISPLAY_CRS, LIANDU_BBOX, STORAGE_CRS
 from gis.store import ParkStore, utc_now
 from gis.values import is_missing
@@ -289,10 +290,13 @@ def save_view(
     *,
     name: str,
     state: ViewState,
-    author: str = "",
+    actor: Actor,
     view_id: str | None = None,
 ) -> str:
-    """Save ``state`` as a new view at the end (or overwrite ``view_id``); return its id."""
+    """Save ``state`` as a new view at the end (or overwrite ``view_id``); return its id.
+    Needs ``save_view``; the author is ``actor.author``."""
+    audit = guard.permit(store, actor, "save_view", "save_view", target=view_id or name)
+    author = actor.author
     name = (name or "").strip()
     if not name:
         raise ValidationError("mtg_view_name_missing")
@@ -322,22 +326,25 @@ def save_view(
             result["id"] = new_id
         return {"saved_views": _typed_views(table)}
 
-    store.transaction(["saved_views"], change)
+    store.transaction(["saved_views"], change, audit=audit)
     return result["id"]
 
 
-def delete_view(store: ParkStore, view_id: str) -> None:
+def delete_view(store: ParkStore, view_id: str, *, actor: Actor) -> None:
+    audit = guard.permit(store, actor, "save_view", "delete_view", target=view_id)
+
     def change(frames: dict) -> dict:
         table = frames["saved_views"]
         if not (table["view_id"] == view_id).any():
             raise ValidationError("mtg_view_not_found", view_id=view_id)
         return {"saved_views": _typed_views(table[table["view_id"] != view_id])}
 
-    store.transaction(["saved_views"], change)
+    store.transaction(["saved_views"], change, audit=audit)
 
 
-def move_view(store: ParkStore, view_id: str, step: int) -> None:
+def move_view(store: ParkStore, view_id: str, step: int, *, actor: Actor) -> None:
     """Move a view ``step`` places earlier (negative) or later; positions become 1..n."""
+    audit = guard.permit(store, actor, "save_view", "move_view", target=view_id)
 
     def change(frames: dict) -> dict:
         table = frames["saved_views"]
@@ -351,7 +358,7 @@ def move_view(store: ParkStore, view_id: str, step: int) -> None:
         table["position"] = table["view_id"].map({v: n for n, v in enumerate(order, 1)})
         return {"saved_views": _typed_views(table)}
 
-    store.transaction(["saved_views"], change)
+    store.transaction(["saved_views"], change, audit=audit)
 
 
 def _typed_views(table: pd.DataFrame) -> pd.DataFrame:
@@ -427,7 +434,7 @@ class AnnotationInput:
 
     note: str
     meeting_date: date | str
-    author: str
+    author: str = ""  # the add/update functions write the signed-in account's name
     parcel_code: str | None = None
 
 
@@ -457,9 +464,13 @@ def _check_input(item: AnnotationInput) -> dict[str, Any]:
     }
 
 
-def add_annotation(store: ParkStore, geometry: shapely.Geometry, item: AnnotationInput) -> str:
-    """Store a new annotation (geometry in lon/lat, EPSG:4326); return its id."""
-    values = _check_input(item)
+def add_annotation(
+    store: ParkStore, geometry: shapely.Geometry, item: AnnotationInput, *, actor: Actor
+) -> str:
+    """Store a new annotation (geometry in lon/lat, EPSG:4326); return its id.
+    Needs ``annotate`` (on the block of its parcel); the author is ``actor.author``."""
+    audit = _annotation_audit(store, actor, "add_annotation", item.parcel_code)
+    values = _check_input(replace(item, author=actor.author))
     geom = check_geometry(geometry)
     result: dict[str, str] = {}
 
@@ -475,8 +486,32 @@ def add_annotation(store: ParkStore, geometry: shapely.Geometry, item: Annotatio
         result["id"] = new_id
         return {"annotations": _typed_annotations(_concat(table, row))}
 
-    store.transaction(["annotations"], change)
+    store.transaction(["annotations"], change, audit=audit)
     return result["id"]
+
+
+def _annotation_audit(
+    store: ParkStore,
+    actor: Actor | None,
+    event: str,
+    *codes: str | None,
+    annotation_id: str | None = None,
+):
+    """The audit entry of an annotation write ``actor`` may make: ``annotate`` on the
+    blocks of the parcels concerned (the one named and, for a stored annotation, its own)."""
+    concerned = [c for c in codes if c]
+    if annotation_id is not None and actor is not None and actor.blocks:
+        table = store.read("annotations")
+        hit = table[table["annotation_id"] == annotation_id]
+        concerned += [c for c in hit["parcel_code"] if isinstance(c, str) and c]
+    return guard.permit(
+        store,
+        actor,
+        "annotate",
+        event,
+        target=annotation_id or guard.listed(concerned),
+        blocks=guard.store_blocks_of(store, actor, concerned),
+    )
 
 
 def update_annotation(
@@ -485,15 +520,21 @@ def update_annotation(
     *,
     expected_version: int,
     item: AnnotationInput,
+    actor: Actor,
     geometry: shapely.Geometry | None = None,
 ) -> int:
     """Change an annotation's text and (if given) its shape; return the new version.
 
     ``expected_version`` is the version the edit was based on: if someone saved the
     annotation since, :class:`ValidationError` ``ann_stale`` is raised and nothing is
-    written.
+    written. Needs ``annotate`` (on the blocks of its parcel before and after); the
+    annotation keeps its author (who changed it is in the audit trail).
     """
-    values = _check_input(item)
+    audit = _annotation_audit(
+        store, actor, "update_annotation", item.parcel_code, annotation_id=annotation_id
+    )
+    values = _check_input(replace(item, author=actor.author))
+    del values["author"]
     geom = check_geometry(geometry) if geometry is not None else None
     result: dict[str, int] = {}
 
@@ -511,7 +552,7 @@ def update_annotation(
         result["version"] = current + 1
         return {"annotations": _typed_annotations(table)}
 
-    store.transaction(["annotations"], change)
+    store.transaction(["annotations"], change, audit=audit)
     return result["version"]
 
 
@@ -532,15 +573,19 @@ def _annotation_row(table: pd.DataFrame, annotation_id: str, expected_version: i
     return hit[0]
 
 
-def delete_annotation(store: ParkStore, annotation_id: str, *, expected_version: int) -> None:
-    """Remove an annotation, unless someone changed it since ``expected_version``."""
+def delete_annotation(
+    store: ParkStore, annotation_id: str, *, expected_version: int, actor: Actor
+) -> None:
+    """Remove an annotation, unless someone changed it since ``expected_version``.
+    Needs ``annotate`` (on the block of its parcel)."""
+    audit = _annotation_audit(store, actor, "delete_annotation", annotation_id=annotation_id)
 
     def change(frames: dict) -> dict:
         table = frames["annotations"]
         _annotation_row(table, annotation_id, expected_version)
         return {"annotations": _typed_annotations(table[table["annotation_id"] != annotation_id])}
 
-    store.transaction(["annotations"], change)
+    store.transaction(["annotations"], change, audit=audit)
 
 
 def _concat(table: gpd.GeoDataFrame, row: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -40,9 +40,10 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
-from gis import efficiency
+from gis import efficiency, guard
 from gis import targets as target_rules
 from gis._errors import ValidationError
+from gis.access import Actor
 from gis.crs import m2_to_mu
 from gis.parcels import parcel_area_m2
 from gis.schema import CANDIDATES
@@ -1396,13 +1397,16 @@ def validate_candidates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[RowIssu
     return clean, issues
 
 
-def save_candidates(store: Any, frame: pd.DataFrame, *, expected_version: int | None = None) -> int:
+def save_candidates(
+    store: Any, frame: pd.DataFrame, *, actor: Actor, expected_version: int | None = None
+) -> int:
     """Validate ``frame`` and replace the store's candidate table in one transaction.
 
     Nothing is written unless every row is valid: :class:`ValidationError`
-    ``reuse_candidates_invalid`` carries the issues in ``params['issues']``. Returns the
-    new data version.
+    ``reuse_candidates_invalid`` carries the issues in ``params['issues']``. Needs
+    ``edit_candidates``. Returns the new data version.
     """
+    audit = guard.permit(store, actor, "edit_candidates", "save_candidates", target="candidates")
     clean, issues = validate_candidates(frame)
 
     def change(_: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -1410,7 +1414,7 @@ def save_candidates(store: Any, frame: pd.DataFrame, *, expected_version: int | 
             raise ValidationError("reuse_candidates_invalid", n=len(issues), issues=issues)
         return {"candidates": clean}
 
-    return store.transaction(["candidates"], change, expected_version=expected_version)
+    return store.transaction(["candidates"], change, expected_version=expected_version, audit=audit)
 
 
 def _blank_to_none(value: Any) -> Any:

@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gis import schema
+from gis import guard, schema
 from gis._errors import ValidationError
+from gis.access import Actor
 from gis.reuse import PLACEMENT_COLUMNS, ReuseConfig, ScenarioRun, rerun, run_scenario
 from gis.store import utc_now
 from gis.values import is_missing
@@ -171,10 +172,11 @@ def _append(current: pd.DataFrame, row: Mapping[str, Any]) -> pd.DataFrame:
     return pd.concat([current[list(schema.SCENARIOS.column_names)], new], ignore_index=True)
 
 
-def ensure_baseline(
-    store: Any, frames: Mapping[str, pd.DataFrame], *, author: str = "system"
-) -> bool:
-    """Create the locked baseline (nobody placed) if the store has none; True if created."""
+def ensure_baseline(store: Any, frames: Mapping[str, pd.DataFrame], *, actor: Actor) -> bool:
+    """Create the locked baseline (nobody placed) if the store has none; True if created.
+    Needs ``scenario``; the author is ``actor.author``."""
+    audit = guard.permit(store, actor, "scenario", "save_scenario", target=BASELINE_ID)
+    author = actor.author
     created = False
 
     def change(current: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | None:
@@ -186,7 +188,7 @@ def ensure_baseline(
         created = True
         return {"scenarios": _append(table, row)}
 
-    store.transaction(["scenarios"], change)
+    store.transaction(["scenarios"], change, audit=audit)
     return created
 
 
@@ -195,16 +197,19 @@ def save_scenario(
     run: ScenarioRun,
     *,
     name: str,
-    author: str,
+    actor: Actor,
     based_on: str = BASELINE_ID,
     note: str | None = None,
     created_at: str | None = None,
 ) -> str:
     """Save ``run`` as a new scenario based on ``based_on``; return its id (``S001``, ...).
 
-    ``scenario_bad_name`` for an empty name or author, ``scenario_unknown`` when
-    ``based_on`` does not exist. Nothing is written on an error.
+    Needs ``scenario``; the author is ``actor.author``. ``scenario_bad_name`` for an
+    empty name, ``scenario_unknown`` when ``based_on`` does not exist. Nothing is
+    written on an error.
     """
+    audit = guard.permit(store, actor, "scenario", "save_scenario", target=str(name or ""))
+    author = actor.author
     if not str(name or "").strip() or not str(author or "").strip():
         raise ValidationError("scenario_bad_name")
     saved: list[str] = []
@@ -229,12 +234,14 @@ def save_scenario(
         saved.append(new_id)
         return {"scenarios": _append(table, row)}
 
-    store.transaction(["scenarios"], change)
+    store.transaction(["scenarios"], change, audit=audit)
     return saved[0]
 
 
-def delete_scenario(store: Any, scenario_id: str) -> None:
-    """Delete an unlocked scenario (``scenario_locked`` / ``scenario_unknown`` otherwise)."""
+def delete_scenario(store: Any, scenario_id: str, *, actor: Actor) -> None:
+    """Delete an unlocked scenario (``scenario_locked`` / ``scenario_unknown`` otherwise).
+    Needs ``scenario``."""
+    audit = guard.permit(store, actor, "scenario", "delete_scenario", target=scenario_id)
 
     def change(current: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         table = current["scenarios"]
@@ -243,7 +250,7 @@ def delete_scenario(store: Any, scenario_id: str) -> None:
             raise ValidationError("scenario_locked", id=scenario_id)
         return {"scenarios": table[table["scenario_id"].astype(str) != scenario_id]}
 
-    store.transaction(["scenarios"], change)
+    store.transaction(["scenarios"], change, audit=audit)
 
 
 def rerun_scenario(frames: Mapping[str, pd.DataFrame], scenario: Scenario) -> ScenarioRun:

@@ -445,6 +445,7 @@ ACCOUNTS = LayerSpec(
         C("disabled", "bool", "已停用", "Disabled"),
         C("created_at", "datetime", "创建时间", "Created at"),
         C("created_by", "str", "创建人", "Created by"),
+        C("last_sign_in_at", "datetime", "上次登录", "Last sign-in"),
     ),
     "用户账号",
     "Accounts",
@@ -471,7 +472,24 @@ AUDIT = LayerSpec(
     "Audit trail",
 )
 
-SYSTEM_TABLES: tuple[LayerSpec, ...] = (ACCOUNTS, AUDIT)
+SESSIONS = LayerSpec(
+    "park_sessions",
+    None,
+    "session_id",
+    (
+        C("session_id", "str", "会话编号", "Session", required=True),
+        # SHA-256 of the browser's cookie: the cookie itself is never stored.
+        C("token_hash", "str", "令牌摘要", "Token hash", required=True),
+        C("username", "str", "用户名", "User name", required=True),
+        C("created_at", "datetime", "登录时间", "Signed in", required=True),
+        C("last_seen_at", "datetime", "最近活动", "Last seen", required=True),
+        C("client", "str", "来源", "Client"),
+    ),
+    "登录会话",
+    "Sessions",
+)
+
+SYSTEM_TABLES: tuple[LayerSpec, ...] = (ACCOUNTS, AUDIT, SESSIONS)
 _SYSTEM_BY_NAME = {spec.name: spec for spec in SYSTEM_TABLES}
 #: Every table the store holds: the park's layers, then the system tables.
 ALL_TABLES: tuple[LayerSpec, ...] = LAYERS + SYSTEM_TABLES

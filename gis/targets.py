@@ -31,8 +31,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from gis import history, vocabulary
+from gis import guard, history, vocabulary
 from gis._errors import ValidationError
+from gis.access import Actor
 from gis.crs import m2_to_mu
 from gis.parcels import parcel_area_m2
 from gis.schema import TARGETS
@@ -149,15 +150,21 @@ def validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TARGETS.column_names))
 
 
-def save_targets(store, frame: pd.DataFrame, *, expected_version: int | None = None) -> int:
+def save_targets(
+    store, frame: pd.DataFrame, *, actor: Actor, expected_version: int | None = None
+) -> int:
     """Validate ``frame`` and replace the store's ``targets`` layer with it atomically.
 
     ``expected_version`` is the data version the edit was based on (a stale edit is
-    refused by the store). Returns the new data version.
+    refused by the store). Needs ``edit_targets``. Returns the new data version.
     """
+    audit = guard.permit(store, actor, "edit_targets", "save_targets", target="targets")
     clean = validate_targets(frame)
     return store.transaction(
-        ("targets",), lambda _: {"targets": clean}, expected_version=expected_version
+        ("targets",),
+        lambda _: {"targets": clean},
+        expected_version=expected_version,
+        audit=audit,
     )
 
 

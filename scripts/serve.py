@@ -9,8 +9,10 @@ found" dialog, although ``st.navigation`` goes on to show the right page (stream
 #9992). ``st.navigation`` clears that flag, but only from the second run on. Clearing it
 before the server starts makes the first run an ordinary one.
 
-It also adds one route: ``/park-tiles/<token>/<z>/<x>/<y>`` serves the tiles of a local
-basemap file the app has published (``gis.tiles.publish``; #18), from the app's own origin.
+It also adds routes: ``/park-tiles/<token>/<z>/<x>/<y>`` serves the tiles of a local
+basemap file the app has published (``gis.tiles.publish``; #18), from the app's own origin;
+``/auth/login`` and ``/auth/logout`` sign in and out (``ui.auth_routes``; #13). On a store
+with no accounts the first start creates ``admin`` and prints its one-time password.
 
 Usage: ``python scripts/serve.py [streamlit run options]`` (run.sh and the tests use it).
 """
@@ -31,6 +33,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
 
 from gis import tiles  # noqa: E402  (the same module the app publishes its files in)
+from ui import auth_routes  # noqa: E402
 
 
 def _tile(request) -> Response:
@@ -46,7 +49,8 @@ def _with_tile_route(create):
     def routes(runtime):
         base = (config.get_option("server.baseUrlPath") or "").strip("/")
         path = f"{'/' + base if base else ''}/{tiles.ROUTE}/{{token}}/{{z:int}}/{{x:int}}/{{y:int}}"
-        return [Route(path, _tile), *create(runtime)]
+        auth = auth_routes.make_routes(auth_routes.base_path(base))
+        return [Route(path, _tile), *auth, *create(runtime)]
 
     return routes
 
@@ -55,6 +59,7 @@ def main(argv: list[str]) -> None:
     # app.py declares its pages with st.navigation; nothing is read from the pages/ folder.
     PagesManager.uses_pages_directory = False
     starlette_app.create_streamlit_routes = _with_tile_route(starlette_app.create_streamlit_routes)
+    auth_routes.announce_first_admin()
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main(prog_name="streamlit")
 

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from streamlit.testing.v1 import AppTest
+
+from gis.access import DATA_MANAGER, Actor
+from ui.session import ACTOR_KEY
+
+
+def signed_in(
+    at: AppTest, role: str = DATA_MANAGER, *, username: str = "", blocks: Iterable[str] = ()
+) -> AppTest:
+    """``at`` with a user of ``role`` signed in (as ``tester-<role>`` unless named): every
+    page requires one (#13). A browser cannot do this: the actor is an object."""
+    name = username or f"tester-{role.replace('_', '-')}"
+    at.session_state[ACTOR_KEY] = Actor(name, role, blocks=frozenset(blocks), client="apptest")
+    return at
 
 
 def assert_no_exception(at: AppTest) -> None:

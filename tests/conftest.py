@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -27,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not add the cwd
     sys.path.insert(0, str(ROOT))
 
-from gis.store import open_park_store  # noqa: E402
+from gis import accounts, schema  # noqa: E402
+from gis.access import DATA_MANAGER, ROLES, command_line_actor  # noqa: E402
+from gis.store import ParkStore, open_park_store  # noqa: E402
 from tests.pg_server import PgCluster, PgServerError, throwaway_cluster  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -73,13 +77,78 @@ def _health(url: str) -> str | None:
         return None
 
 
+#: The session token of each role's test account, the same on every app the tests start:
+#: cookies do not tell ports apart, so one cookie per role signs a browser in to all of them.
+#: Derived from one random value per test run kept in the environment, because this module
+#: is imported twice (as pytest's conftest and as ``tests.conftest`` by test modules) and
+#: both copies must hand out the same tokens.
+_RUN_SECRET = os.environ.setdefault("PARK_TEST_RUN_SECRET", secrets.token_hex(16))
+BROWSER_TOKENS = {
+    role: hashlib.sha256(f"{_RUN_SECRET}:{role}".encode()).hexdigest() for role in ROLES
+}
+DEFAULT_BROWSER_ROLE = DATA_MANAGER
+
+
+def browser_username(role: str) -> str:
+    return f"tester-{role.replace('_', '-')}"
+
+
+def seed_browser_accounts(location: Path | str) -> None:
+    """Accounts ``tester-<role>`` and their sessions (:data:`BROWSER_TOKENS`) in the store
+    at ``location``, if it exists; again is harmless (two servers on one database)."""
+    store = ParkStore(location)
+    if not store._exists():
+        return
+    store = ParkStore.open(location)
+    actor = command_line_actor("pytest")
+    have = {a.username for a in accounts.accounts(store)}
+    sessions = set(store.read(schema.SESSIONS.name)["token_hash"].astype(str))
+    for role, token in BROWSER_TOKENS.items():
+        name = browser_username(role)
+        if name not in have:
+            accounts.create_account(
+                store, actor, name, role, password=f"Test-{role}-Pass1", must_change=False
+            )
+        if accounts.token_hash(token) not in sessions:
+            accounts.start_session(store, name, token=token, client="pytest")
+
+
+class SignedInBrowser:
+    """The browser, whose every new context carries the session cookie of a test account
+    (``role=``, default data manager; ``signed_in=False`` for a signed-out one)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, *, role: str = DEFAULT_BROWSER_ROLE, signed_in: bool = True, **kw):
+        context = self._browser.new_context(**kw)
+        if signed_in:
+            context.add_cookies([browser_cookie(role)])
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+def browser_cookie(role: str = DEFAULT_BROWSER_ROLE) -> dict:
+    return {
+        "name": accounts.COOKIE,
+        "value": BROWSER_TOKENS[role],
+        "url": "http://127.0.0.1",
+        "httpOnly": True,
+        "sameSite": "Strict",
+    }
+
+
 @contextlib.contextmanager
 def serve_app(store_path: Path | str, workdir: Path) -> Iterator[AppServer]:
     """``streamlit run app.py`` on a free port with PARK_DB=``store_path`` (a GeoPackage
     path or a ``postgresql://`` URL); stopped on exit."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PARK_DB": str(store_path)}
+    seed_browser_accounts(store_path)
+    # Sessions outlive a long test run (the time-out itself is tested in test_accounts.py).
+    env = {**os.environ, "PARK_DB": str(store_path), "PARK_IDLE_MINUTES": "1440"}
     stdout_path, stderr_path = workdir / "stdout.log", workdir / "stderr.log"
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         proc = subprocess.Popen(
@@ -160,7 +229,7 @@ def browser() -> Iterator[object]:
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            yield browser
+            yield SignedInBrowser(browser)
         finally:
             browser.close()
 

@@ -14,6 +14,7 @@ from gis import lifecycle, vocabulary
 from gis._errors import StoreError, ValidationError
 from gis.lifecycle import StatusChange
 from gis.store import ParkStore
+from tests.actors import ACTOR
 
 SALE = vocabulary.SALE_FIELD
 TODAY = date(2021, 6, 30)
@@ -50,7 +51,7 @@ def edit(location: str, code: str, author: str, tries: int, barrier=None) -> lis
             barrier.wait(timeout=60)  # every process read the same version: now race
         try:
             lifecycle.record_changes(
-                store, [change], expected_versions={code: version}, today=TODAY
+                store, [change], expected_versions={code: version}, today=TODAY, actor=ACTOR
             )
             outcomes.append("saved")
         except (ValidationError, StoreError) as exc:

@@ -14,6 +14,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from gis.i18n import error_text, t
 from gis.store import ParkStore
 from layers.assets import asset_urls
 from layers.parkmap import build_park_map
+from tests.actors import ADMINISTRATOR
+from ui.session import ACTOR_KEY
 
 SHOTS = Path("/tmp/shots")
 MAGENTA = (255, 0, 255)
@@ -340,14 +343,21 @@ def test_settings_round_trip_and_refusal_writes_nothing(store_copy, tmp_path):
         ),
         file_path=str(path),
     )
-    basemaps.save_config(store, config, author="测试")
+    basemaps.save_config(store, config, actor=ADMINISTRATOR)
     read = basemaps.config_from_settings(store.read("settings"))
     assert read.tianditu_key == KEY and read.file_path == str(path)
+    other_key = KEY[::-1]
+    basemaps.save_config(store, replace(config, tianditu_key=other_key), actor=ADMINISTRATOR)
+    saved = store.audit_trail().iloc[-1]
+    assert (saved["username"], saved["event"], saved["outcome"]) == ("admin", "save_settings", "ok")
+    assert "tianditu_key" in saved["details"], "the change is named"
+    assert KEY not in saved["details"] and other_key not in saved["details"], "keys masked"
+    basemaps.save_config(store, config, actor=ADMINISTRATOR)
     assert read.service.url == "http://10.0.0.5/wmts?M={z}&R={y}&C={x}"
     version = store.data_version()
     bad = BasemapConfig(service=ServiceConfig(url="https://a.example/{z}/{x}/{y}", datum="bd09"))
     with pytest.raises(ValidationError):
-        basemaps.save_config(store, bad)
+        basemaps.save_config(store, bad, actor=ADMINISTRATOR)
     assert store.data_version() == version
     assert basemaps.config_from_settings(store.read("settings")) == read
     # The other settings rows are kept.
@@ -427,6 +437,11 @@ def test_settings_section_saves_masks_the_key_and_refuses_gcj02(store_copy, tmp_
     at.session_state["data_tabs_zh"] = t("tab_basemap", "zh")
     at.run(timeout=RUN_TIMEOUT)
     assert_no_exception(at)
+    # A data manager sees the basemaps offered, not the settings: an administrator's (#13).
+    assert t("roles_need_admin", "zh") in texts(at.caption)
+    assert not [b for b in at.button if b.key == "bm_save"]
+    at.session_state[ACTOR_KEY] = ADMINISTRATOR
+    at.run(timeout=RUN_TIMEOUT)
     assert t("bm_key_none", "zh") in texts(at.caption)
 
     # A GCJ-02 service is refused with the offset; nothing is written.

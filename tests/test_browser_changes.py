@@ -9,6 +9,7 @@ from pathlib import Path
 from gis import changes, meeting
 from gis.store import ParkStore
 from tests import browser_kit
+from tests.actors import ACTOR
 from tests.conftest import serve_app
 
 AS_OF = date(2021, 6, 30)  # the sample's report date, the sidebar's default
@@ -25,6 +26,7 @@ def test_meeting_page_shows_the_changes_and_outlines_them(sample_store_path, tmp
         store,
         parcels.geometry.iloc[0].centroid,
         meeting.AnnotationInput("一季度推进会", SINCE.isoformat(), "规划科"),
+        actor=ACTOR,
     )
     frames = store.read_all()
     found = changes.changes_since(frames, SINCE, AS_OF)

@@ -26,6 +26,7 @@ from gis import onboarding, schema, targets
 from gis.i18n import t
 from gis.store import ParkStore
 from tests import own_park_files as files
+from tests.actors import ACTOR
 from tests.browser_kit import (
     MAP_TIMEOUT_S,
     choose_selectbox,
@@ -162,7 +163,7 @@ def test_own_park_from_nothing_to_every_page(browser, tmp_path):
             for upload in files.figure_uploads():
                 import_figures(page, server.url, upload)
             targets.save_targets(
-                store, files.targets_frame(), expected_version=store.data_version()
+                store, files.targets_frame(), expected_version=store.data_version(), actor=ACTOR
             )
             # Candidates: the 闲置盘活 page's Excel upload, then save.
             goto(page, server.url, "/reuse")

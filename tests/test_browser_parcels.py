@@ -174,16 +174,17 @@ def choose(page, label: str, option: str) -> None:
             return
 
 
-def save_change(page, action: str, status: str, day, author: str, note: str) -> None:
+def save_change(page, action: str, status: str, day, note: str) -> None:
+    """Fill and save the status form (the author is the signed-in account: no box for it)."""
     choose(page, "操作", action)
-    form = page.get_by_test_id("stForm")
+    form = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stForm")
     form.get_by_test_id("stSelectbox").filter(has_text="新状态").wait_for()
     if form.get_by_test_id("stSelectbox").filter(has_text="新状态").inner_text().split()[-1] != (
         status
     ):
         choose(page, "新状态", status)
     type_date(page, "生效日期", day)
-    form.get_by_label("记录人").fill(author)
+    assert form.get_by_label("记录人").count() == 0
     form.get_by_label("备注").fill(note)
     form.get_by_role("button", name="保存").click()
 
@@ -229,10 +230,10 @@ def test_a_clerks_session(browser, fresh_app_server, tmp_path):
         page.get_by_role("heading", name="D07 · 碧湖区块D07地块").wait_for()
 
         # Two status changes in a row on D07.
-        save_change(page, "建设状态：未开工 → 下一阶段", "开工", date(2021, 6, 28), "李强", "开工")
+        save_change(page, "建设状态：未开工 → 下一阶段", "开工", date(2021, 6, 28), "开工")
         page.get_by_text("已保存：D07 建设状态 → 开工(生效 2021-06-28)。").wait_for()
         assert parcel_row(server, "D07")[vocabulary.CONSTRUCTION_FIELD] == "STARTED"
-        save_change(page, "建设状态：开工 → 下一阶段", "竣工", date(2021, 6, 29), "李强", "竣工")
+        save_change(page, "建设状态：开工 → 下一阶段", "竣工", date(2021, 6, 29), "竣工")
         page.get_by_text("已保存：D07 建设状态 → 竣工(生效 2021-06-29)。").wait_for()
         assert page.get_by_test_id("stException").count() == 0
         row = parcel_row(server, "D07")
@@ -249,11 +250,13 @@ def test_a_clerks_session(browser, fresh_app_server, tmp_path):
         # A future date typed into 生效日期: the Chinese refusal, nothing saved, kept.
         version = int(row["version"])
         future = date.today() + timedelta(days=45)
-        save_change(page, "建设状态：竣工 → 下一阶段", "投产", future, "李强", "投产")
+        save_change(page, "建设状态：竣工 → 下一阶段", "投产", future, "投产")
         page.get_by_text(f"生效日期 {future.isoformat()} 晚于今天").wait_for()
         assert page.get_by_text("不能登记未来的状态").count() == 1
         assert shown_date(page, "生效日期") == future.strftime("%Y/%m/%d")
-        page.get_by_test_id("stForm").scroll_into_view_if_needed()
+        page.get_by_test_id("stMainBlockContainer").get_by_test_id(
+            "stForm"
+        ).scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "clerk-future-date-refused.png"))
         row = parcel_row(server, "D07")
         assert (row[vocabulary.CONSTRUCTION_FIELD], int(row["version"])) == ("COMPLETED", version)
@@ -262,7 +265,7 @@ def test_a_clerks_session(browser, fresh_app_server, tmp_path):
         search.fill("D10")
         search.press("Enter")
         page.get_by_role("heading", name="D10 · 碧湖区块D10地块").wait_for()
-        save_change(page, "建设状态：未开工 → 下一阶段", "开工", date(2021, 6, 20), "王芳", "开工")
+        save_change(page, "建设状态：未开工 → 下一阶段", "开工", date(2021, 6, 20), "开工")
         page.get_by_text("已保存：D10 建设状态 → 开工(生效 2021-06-20)。").wait_for()
         assert parcel_row(server, "D10")[vocabulary.CONSTRUCTION_FIELD] == "STARTED"
         assert parcel_row(server, "D07")[vocabulary.CONSTRUCTION_FIELD] == "COMPLETED"

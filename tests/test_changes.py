@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from gis import changes, history, report, schema
 from gis.i18n import t
+from tests.actors import ACTOR
 from tests.tiny_park import AREA_CRS, ORIGIN, _frame, tiny_park
 
 SINCE = date(2021, 3, 31)
@@ -248,6 +249,7 @@ def test_meeting_page_lists_the_changes_since_the_last_meeting(
         store,
         parcels.geometry.iloc[0].centroid,
         meeting.AnnotationInput("一季度推进会", "2021-03-31", "规划科"),
+        actor=ACTOR,
     )
     # Independently of gis.changes: the LISTED → SOLD events effective in the period.
     events = store.read("status_events")

@@ -3,6 +3,7 @@ restore — and what the app shows afterwards (issue #12)."""
 
 from __future__ import annotations
 
+import getpass
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from gis import schema
 from gis.cli import main
 from gis.i18n import t
 from gis.store import ParkStore
-from tests.apptest_kit import assert_no_exception, texts
+from tests.apptest_kit import assert_no_exception, signed_in, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_TIMEOUT = 60
@@ -94,13 +95,17 @@ def test_remove_sample_backup_and_restore(sample_store_path, tmp_path, capsys):
     assert str(backup) in capsys.readouterr().out
     assert main(["restore", str(backup), "--store", str(path)]) == 0
     assert ParkStore(path).sample_rows()["parcels"] == n_parcels
+    trail = ParkStore(path).audit_trail()
+    who = f"cli:{getpass.getuser()}"
+    assert list(trail["event"]) == ["remove_sample", "remove_sample", "restore"]
+    assert set(trail["username"]) == {who} and set(trail["outcome"]) == {"ok"}
 
 
 @pytest.fixture
 def app(monkeypatch):
     def run(path: Path) -> AppTest:
         monkeypatch.setenv("PARK_DB", str(path))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT)
+        at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT))
         return at.run(timeout=RUN_TIMEOUT)
 
     return run

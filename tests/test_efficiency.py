@@ -16,6 +16,7 @@ from gis._errors import ValidationError
 from gis.efficiency import EfficiencyConfig, evaluate, predict_class
 from gis.i18n import error_text
 from gis.store import ParkStore
+from tests.actors import ACTOR
 from tests.tiny_park import tiny_park
 
 YEAR = 2020
@@ -562,7 +563,7 @@ def test_config_is_stored_in_the_settings_layer(tmp_path):
     assert efficiency.config_from_settings(store.read("settings")) == EfficiencyConfig()
     config = EfficiencyConfig(ks2_min_land_mu=15.0, class_mode="absolute")
     version = store.data_version()
-    efficiency.save_config(store, config, author="测试", expected_version=version)
+    efficiency.save_config(store, config, actor=ACTOR, expected_version=version)
     settings = store.read("settings")
     assert list(settings["key"]) == [efficiency.SETTINGS_KEY]
     assert efficiency.config_from_settings(settings) == config
@@ -570,7 +571,7 @@ def test_config_is_stored_in_the_settings_layer(tmp_path):
     before = store.data_version()
     bad = dataclasses.replace(config, ks1_alpha=-1.0)
     with pytest.raises(ValidationError):
-        efficiency.save_config(store, bad, author="测试")
+        efficiency.save_config(store, bad, actor=ACTOR)
     assert store.data_version() == before
 
 

@@ -17,6 +17,7 @@ from gis._errors import StoreError, ValidationError
 from gis.efficiency import EfficiencyConfig, evaluate
 from gis.i18n import MESSAGES, error_text, placeholders
 from gis.store import ParkStore
+from tests.actors import ACTOR
 from tests.test_efficiency import firm as base_firm
 from tests.tiny_park import tiny_park
 
@@ -493,7 +494,7 @@ def test_save_replaces_only_that_years_rows(store):
         store,
         edited,
         year=2020,
-        author=" 李四 ",
+        actor=ACTOR,
         config=EfficiencyConfig(),
         expected_version=version,
     )
@@ -502,7 +503,7 @@ def test_save_replaces_only_that_years_rows(store):
     after = stored(store, 2020)
     assert sorted(after.index) == ["E1", "E2"]
     assert after.loc["E2", "override"] == "FORCE_D" and after.loc["E2", "reason"] == "安全事故"
-    assert after.loc["E2", "author"] == "李四" and STAMP.match(after.loc["E2", "recorded_at"])
+    assert after.loc["E2", "author"] == ACTOR.author and STAMP.match(after.loc["E2", "recorded_at"])
     assert after.loc["E2", "recorded_at"] != "2021-03-01T00:00:00Z"
     # The unchanged row keeps who recorded it and when.
     assert after.loc["E1", "author"] == "张三"
@@ -525,12 +526,12 @@ def test_saving_nothing_new_writes_nothing(store):
         {"enterprise_id": "E1", "bonus_points": 2.0, "reason": "旧依据"},
         {"enterprise_id": "E2", "override": "NOT_GRADED", "reason": "初创"},
     )
-    assert efficiency.save_adjustments(store, same, year=2020, author="李四") == version
+    assert efficiency.save_adjustments(store, same, year=2020, actor=ACTOR) == version
     assert store.data_version() == version
 
 
 def test_deleting_every_row_of_a_year(store):
-    efficiency.save_adjustments(store, rows(), year=2020, author="李四")
+    efficiency.save_adjustments(store, rows(), year=2020, actor=ACTOR)
     assert stored(store, 2020).empty
     assert list(stored(store, 2019).index) == ["E1"]
 
@@ -538,7 +539,6 @@ def test_deleting_every_row_of_a_year(store):
 @pytest.mark.parametrize(
     ("edited", "author", "key"),
     [
-        (rows({"enterprise_id": "E1", "bonus_points": 2.0}), "  ", "adj_author_missing"),
         (rows({"enterprise_id": "E1", "bonus_points": 11.0}), "李四", "adj_bonus_above_cap"),
         (
             rows(
@@ -554,9 +554,7 @@ def test_a_refused_save_writes_nothing(store, edited, author, key):
     version = store.data_version()
     table = store.read("evaluation_adjustments")
     with pytest.raises(ValidationError) as err:
-        efficiency.save_adjustments(
-            store, edited, year=2020, author=author, expected_version=version
-        )
+        efficiency.save_adjustments(store, edited, year=2020, actor=ACTOR, expected_version=version)
     assert err.value.key == key
     assert store.data_version() == version
     pd.testing.assert_frame_equal(store.read("evaluation_adjustments"), table)
@@ -569,7 +567,7 @@ def test_a_stale_save_is_refused(store):
             store,
             rows({"enterprise_id": "E1", "bonus_points": 1.0}),
             year=2020,
-            author="李四",
+            actor=ACTOR,
             expected_version=version - 1,
         )
     assert err.value.key == "store_stale"

@@ -9,14 +9,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from gis.i18n import t
-from tests.apptest_kit import assert_clean
+from tests.apptest_kit import assert_clean, signed_in
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 90
 
 
 def test_map_summary_has_one_format_per_quantity(store_copy):
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
     at.run()
     at.selectbox(key="lang").set_value("en").run()
     assert_clean(at)

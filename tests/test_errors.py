@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gis.i18n import t
+from tests.apptest_kit import signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -38,7 +39,7 @@ def test_an_error_in_a_page_shows_an_incident_number_not_a_traceback(
 ):
     # The map page (the default page) fails while building its map.
     monkeypatch.setattr("ui.mapview.park_map", _boom)
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     if lang == "en":
         at.session_state["ui_lang"] = "en"
     with caplog.at_level(logging.ERROR, logger="park.incident"):
@@ -69,7 +70,7 @@ def test_an_error_in_a_page_shows_an_incident_number_not_a_traceback(
 
 def test_each_incident_gets_its_own_number(store_copy, monkeypatch, caplog):
     monkeypatch.setattr("ui.mapview.park_map", _boom)
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.run(timeout=RUN_TIMEOUT)
     first = INCIDENT_RE.search(at.error[0].value).group(1)
     at.run(timeout=RUN_TIMEOUT)

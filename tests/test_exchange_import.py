@@ -23,6 +23,7 @@ from gis.exchange.limits import Limits
 from gis.exchange.mapping import merge, prepare, run_import, suggest_mapping
 from gis.i18n import MESSAGES, error_text
 from gis.store import ParkStore
+from tests.actors import ACTOR
 from tests.store_kit import digest
 from tests.test_exchange_txt import SAMPLE
 from tests.tiny_park import ORIGIN, tiny_park
@@ -48,7 +49,7 @@ def test_txt_sample_imports_with_backup_and_a_status_event(store):
         store,
         prepared,
         defaults={"block_id": "B1"},
-        author="张三",
+        actor=ACTOR,
         effective_date=date(2021, 3, 1),
         note="导入 d07.txt",
     )
@@ -77,7 +78,7 @@ def test_txt_sample_imports_with_backup_and_a_status_event(store):
         "PLANNED",
         "2021-03-01",
     )
-    assert event["author"] == "张三" and int(event["event_id"]) == 2
+    assert event["author"] == ACTOR.author and int(event["event_id"]) == 2
     # History: the parcel exists from its effective date on, not before.
     frames = store.read_all()
     assert "D07" in set(history.statuses_as_of(frames["parcels"], events, date(2021, 3, 1))["code"])
@@ -114,9 +115,9 @@ def test_update_by_code_changes_mapped_columns_and_version_only(store):
     export = writers.export_layer(edited, "parcels", "geojson")
     prepared = prepared_from("p2.geojson", export.data)
     with pytest.raises(ValidationError) as info:
-        run_import(store, prepared, mode="add")
+        run_import(store, prepared, mode="add", actor=ACTOR)
     assert info.value.key == "import_keys_exist"
-    outcome = run_import(store, prepared, mode="update")
+    outcome = run_import(store, prepared, mode="update", actor=ACTOR)
     assert outcome.updated == ["P2"] and outcome.added == []
     p2 = store.read("parcels").set_index("code").loc["P2"]
     assert p2["name"] == "改名P2" and p2["sale_status"] == "PLANNED" and p2["version"] == 2
@@ -137,7 +138,7 @@ def test_other_layers_import_into_the_store(store, layer):
     copy[key] = "NEW1"
     export = writers.export_layer(copy, layer, "xlsx")
     prepared = prepared_from(f"{layer}.xlsx", export.data, layer=layer)
-    outcome = run_import(store, prepared)
+    outcome = run_import(store, prepared, actor=ACTOR)
     assert outcome.added == ["NEW1"]
     again = store.read(layer).set_index(key)
     assert len(again) == len(frame) + 1
@@ -157,15 +158,15 @@ def test_merge_problems_are_clear_and_nothing_is_written(store):
     dup = SAMPLE + SAMPLE.split("[地块坐标]\n")[1]
     prepared = prepared_from("dup.txt", dup.encode("utf-8"))
     with pytest.raises(ValidationError) as info:
-        run_import(store, prepared, defaults={"block_id": "B1"})
+        run_import(store, prepared, defaults={"block_id": "B1"}, actor=ACTOR)
     assert info.value.key == "import_duplicate_keys"
     # No block contains D07 and no default block: the required block is missing.
     prepared = prepared_from("d07.txt", SAMPLE.encode("utf-8"))
     with pytest.raises(ValidationError) as info:
-        run_import(store, prepared)
+        run_import(store, prepared, actor=ACTOR)
     assert info.value.key == "import_required_missing" and "D07" in info.value.params["values"]
     with pytest.raises(ValidationError) as info:
-        run_import(store, prepared, defaults={"block_id": "NOPE"})
+        run_import(store, prepared, defaults={"block_id": "NOPE"}, actor=ACTOR)
     assert info.value.key == "import_unknown_reference"
     assert digest(store.path) == before
     # Only backups were made; the store itself is unchanged.
@@ -497,7 +498,7 @@ def test_a_park_boundary_can_be_imported(tmp_path):
     export = writers.export_layer(boundary, "park_boundary", "geojson")
     prepared = prepared_from("boundary.geojson", export.data, layer="park_boundary")
     assert not prepared.problems, prepared.problems
-    outcome = run_import(store, prepared)
+    outcome = run_import(store, prepared, actor=ACTOR)
     assert outcome.added == ["新园区"]
     stored = store.read("park_boundary")
     assert list(stored["name"]) == ["新园区"]

@@ -16,6 +16,7 @@ from gis.exchange.mapping import (
     suggest_mapping,
     unit_factor,
 )
+from tests.actors import ACTOR
 
 
 @pytest.mark.parametrize(
@@ -218,7 +219,7 @@ def test_replace_removes_the_rows_the_file_lacks_after_a_backup(tmp_path):
     assert merged.removed == ["P3"] and merged.added == []
     assert sorted(merged.updated) == ["P1", "P2", "P4"]
     assert merged.overlaps.empty
-    outcome = run_import(store, prepared, mode="replace")
+    outcome = run_import(store, prepared, mode="replace", actor=ACTOR)
     assert outcome.removed == ["P3"] and outcome.version == 2
     assert outcome.backup in store.backups()
     assert sorted(store.read("parcels")["code"]) == ["P1", "P2", "P4"]
@@ -235,7 +236,7 @@ def test_replace_refuses_to_remove_a_parcel_with_history_naming_it(tmp_path):
     # P2 has a status event, P4 has buildings, a vacant space and two firms.
     prepared = _file_of(store, "parcels", ["P1", "P3"])
     with pytest.raises(ValidationError) as info:
-        run_import(store, prepared, mode="replace")
+        run_import(store, prepared, mode="replace", actor=ACTOR)
     assert info.value.key == "import_replace_history"
     assert info.value.params["values"] == "P2" and info.value.params["count"] == 1
     assert store.data_version() == version  # nothing written (the backup is made first)

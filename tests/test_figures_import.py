@@ -27,6 +27,7 @@ from gis.exchange.figures import (
 from gis.exchange.mapping import suggest_mapping
 from gis.i18n import MESSAGES, error_text
 from gis.store import ParkStore
+from tests.actors import ACTOR
 from tests.store_kit import digest
 from tests.tiny_park import tiny_park
 
@@ -108,7 +109,7 @@ def test_gbk_csv_with_a_title_yuan_units_and_firms_found_by_name(store):
     assert list(preview.rows["matched_by"]) == ["name"]
     assert ("figures_note_by_name", {"rows": "4"}) in preview.notes
     outcome = run_figures_import(
-        store, "enterprise_years", prepared, author="张三", expected_version=version
+        store, "enterprise_years", prepared, actor=ACTOR, expected_version=version
     )
     assert (outcome.added, outcome.replaced, outcome.version) == (1, 0, version + 1)
     assert outcome.backup in store.backups()
@@ -119,7 +120,7 @@ def test_gbk_csv_with_a_title_yuan_units_and_firms_found_by_name(store):
     assert e2["kwh"] == pytest.approx(360_000.0)  # 36 万千瓦时
     assert pd.isna(e2["value_added_wan"])
     assert years.loc[("E1", 2020), "revenue_wan"] == 5000.0  # the stored row is kept
-    assert "张三" in store.meta()["last_import"]
+    assert ACTOR.author in store.meta()["last_import"]
 
 
 def test_xlsx_period_figures_by_credit_code_and_projects_by_parcel(store):
@@ -145,7 +146,7 @@ def test_xlsx_period_figures_by_credit_code_and_projects_by_parcel(store):
     assert preview.ok
     assert list(preview.rows["subject_id"]) == ["E1", "E2"]
     assert list(preview.rows["matched_by"]) == ["credit_code", "credit_code"]
-    run_figures_import(store, "period_figures", prepared, author="t", expected_version=None)
+    run_figures_import(store, "period_figures", prepared, actor=ACTOR, expected_version=None)
     stored = store.read("period_figures").set_index("subject_id")
     assert stored.loc["E1", "tax_wan"] == pytest.approx(30.0)
     assert pd.isna(stored.loc["E2", "tax_wan"])  # "—" is no figure
@@ -384,7 +385,7 @@ def test_replace_upserts_by_identity_and_keeps_other_rows(store):
         [2022, 1, 1, 0],
     ]
     run_figures_import(
-        store, "enterprise_years", prepared, author="t", expected_version=None, mode="replace"
+        store, "enterprise_years", prepared, actor=ACTOR, expected_version=None, mode="replace"
     )
     years = stored_years(store)
     assert len(years) == 4
@@ -408,7 +409,7 @@ def test_update_keeps_the_values_the_file_does_not_have(store):
     preview = preview_figures(current(store), prepared, mode="update")
     assert preview.cleared == {} and preview.replaced == 1
     run_figures_import(
-        store, "enterprise_years", prepared, author="t", expected_version=None, mode="update"
+        store, "enterprise_years", prepared, actor=ACTOR, expected_version=None, mode="update"
     )
     row = stored_years(store).loc[("E1", 2021)]
     assert row[["revenue_wan", "tax_wan", "kwh"]].tolist() == [6000.0, 170.0, 2.0]
@@ -419,14 +420,14 @@ def test_nothing_is_written_on_a_problem(store):
     text = "企业编号,年度,税收\nE1,2021,1\nE9,2021,1\n"
     _, prepared = prepared_from("x.csv", csv_bytes(text), "enterprise_years")
     with pytest.raises(ValidationError) as info:
-        run_figures_import(store, "enterprise_years", prepared, author="t", expected_version=None)
+        run_figures_import(store, "enterprise_years", prepared, actor=ACTOR, expected_version=None)
     assert info.value.key == "figures_unknown_firm"
     assert info.value.params["row_numbers"] == (3,)
     _, bad = prepared_from(
         "x.csv", csv_bytes("企业编号,年度,税收\nE1,1999,1\n"), "enterprise_years"
     )
     with pytest.raises(ValidationError) as info:
-        run_figures_import(store, "enterprise_years", bad, author="t", expected_version=None)
+        run_figures_import(store, "enterprise_years", bad, actor=ACTOR, expected_version=None)
     assert info.value.key == "figures_bad_year"
     assert store.data_version() == version and digest(store.path) == before
     assert store.backups() == []  # refused before a backup was made
@@ -447,7 +448,7 @@ def test_the_import_checks_again_under_the_lock(store, monkeypatch):
     monkeypatch.setattr(ParkStore, "transaction", another_writer_first)
     version = store.data_version()
     with pytest.raises(ValidationError) as info:
-        run_figures_import(store, "enterprise_years", prepared, author="t", expected_version=None)
+        run_figures_import(store, "enterprise_years", prepared, actor=ACTOR, expected_version=None)
     assert info.value.key == "figures_unknown_firm"
     assert store.data_version() == version + 1  # the other writer's change only
     assert len(store.read("enterprise_years")) == 1
@@ -460,7 +461,7 @@ def test_a_stale_preview_is_refused(store):
     store.write({"targets": store.read("targets")})  # someone else writes meanwhile
     with pytest.raises(StoreError) as info:
         run_figures_import(
-            store, "enterprise_years", prepared, author="t", expected_version=version
+            store, "enterprise_years", prepared, actor=ACTOR, expected_version=version
         )
     assert info.value.key == "store_stale"
     assert len(store.read("enterprise_years")) == 1
@@ -502,7 +503,7 @@ def test_template_round_trips(store, layer, lang):
     book.save(buffer)
     _, prepared = prepared_from("filled.xlsx", buffer.getvalue(), layer)
     assert prepared.ok, [error_text(p, "en") for p in prepared.problems]
-    outcome = run_figures_import(store, layer, prepared, author="t", expected_version=None)
+    outcome = run_figures_import(store, layer, prepared, actor=ACTOR, expected_version=None)
     assert (outcome.added, outcome.replaced) == (1, 0)
     row = store.read(layer).iloc[-1]
     assert row["year"] == 2023 and row[figures.figure_columns(layer)[0]] == 1.0

@@ -12,10 +12,12 @@ import pytest
 
 from gis import excel, history, lifecycle, schema, vocabulary
 from gis._errors import ValidationError
+from gis.access import EDITOR, Actor
 from gis.i18n import t
 from gis.lifecycle import StatusChange
 from gis.store import ParkStore
 from layers.deadlines import deadline_layer, warning_frame
+from tests.actors import ACTOR, AUTHOR
 from tests.tiny_park import tiny_park
 
 TODAY = date(2021, 6, 30)
@@ -200,7 +202,10 @@ def test_inputs_are_not_modified(park):
 # ------------------------------------------------------------------ corrections
 def test_a_wrong_entry_is_corrected_never_deleted(store):
     lifecycle.record_changes(
-        store, [change("P2", SALE, "ACQUIRING", date(2021, 3, 1), note="误录")], today=TODAY
+        store,
+        [change("P2", SALE, "ACQUIRING", date(2021, 3, 1), note="误录")],
+        today=TODAY,
+        actor=ACTOR,
     )
     events = store.read("status_events")
     wrong = int(events["event_id"].max())
@@ -209,6 +214,7 @@ def test_a_wrong_entry_is_corrected_never_deleted(store):
         store,
         [change("P2", SALE, "BANKED", date(2021, 3, 5), supersedes=wrong, note="更正")],
         today=TODAY,
+        actor=ACTOR,
     )
     events = store.read("status_events")
     assert wrong in set(events["event_id"])  # the wrong entry is still there
@@ -233,9 +239,11 @@ def test_a_wrong_entry_is_corrected_never_deleted(store):
 
 def test_only_the_latest_entry_can_be_corrected(store):
     lifecycle.record_changes(
-        store, [change("P2", SALE, "ACQUIRING", date(2021, 1, 1))], today=TODAY
+        store, [change("P2", SALE, "ACQUIRING", date(2021, 1, 1))], today=TODAY, actor=ACTOR
     )
-    lifecycle.record_changes(store, [change("P2", SALE, "BANKED", date(2021, 2, 1))], today=TODAY)
+    lifecycle.record_changes(
+        store, [change("P2", SALE, "BANKED", date(2021, 2, 1))], today=TODAY, actor=ACTOR
+    )
     events = store.read("status_events")
     older = int(events.loc[events["new_status"] == "ACQUIRING", "event_id"].iloc[0])
     with pytest.raises(ValidationError) as exc:
@@ -243,22 +251,29 @@ def test_only_the_latest_entry_can_be_corrected(store):
             store,
             [change("P2", SALE, "BANKED", date(2021, 1, 2), supersedes=older)],
             today=TODAY,
+            actor=ACTOR,
         )
     assert refusal(exc) == "correction_not_latest"
     with pytest.raises(ValidationError) as exc:
         lifecycle.record_changes(
-            store, [change("P1", SALE, "BANKED", date(2021, 1, 2), supersedes=older)], today=TODAY
+            store,
+            [change("P1", SALE, "BANKED", date(2021, 1, 2), supersedes=older)],
+            today=TODAY,
+            actor=ACTOR,
         )
     assert refusal(exc) == "correction_unknown"
 
 
 def test_a_correction_may_revert_to_the_previous_status(store):
     lifecycle.record_changes(
-        store, [change("P2", SALE, "ACQUIRING", date(2021, 1, 1))], today=TODAY
+        store, [change("P2", SALE, "ACQUIRING", date(2021, 1, 1))], today=TODAY, actor=ACTOR
     )
     wrong = int(store.read("status_events")["event_id"].max())
     lifecycle.record_changes(
-        store, [change("P2", SALE, "PLANNED", date(2021, 1, 1), supersedes=wrong)], today=TODAY
+        store,
+        [change("P2", SALE, "PLANNED", date(2021, 1, 1), supersedes=wrong)],
+        today=TODAY,
+        actor=ACTOR,
     )
     row = store.read("parcels").set_index("code").loc["P2"]
     assert row[SALE] == "PLANNED" and pd.isna(row["acq_start"])
@@ -271,7 +286,7 @@ def test_a_batch_is_all_or_nothing(store):
     good = change("P2", SALE, "ACQUIRING", date(2021, 1, 1))
     bad = change("P3", SALE, "DELIVERED", date(2021, 4, 1))  # LISTED → DELIVERED: forbidden
     with pytest.raises(ValidationError):
-        lifecycle.record_changes(store, [good, bad], today=TODAY)
+        lifecycle.record_changes(store, [good, bad], today=TODAY, actor=ACTOR)
     assert store.data_version() == version
     pd.testing.assert_frame_equal(store.read("status_events"), before)
     assert store.read("parcels").set_index("code").loc["P2", SALE] == "PLANNED"
@@ -284,7 +299,7 @@ def test_a_batch_may_step_a_parcel_through_several_stages(store):
         change("P3", SALE, "DELIVERED", date(2021, 5, 6)),
         change("P3", BUILD, "STARTED", date(2021, 6, 1)),
     ]
-    lifecycle.record_changes(store, steps, today=TODAY)
+    lifecycle.record_changes(store, steps, today=TODAY, actor=ACTOR)
     row = store.read("parcels").set_index("code").loc["P3"]
     assert (row[SALE], row[BUILD], row["version"]) == ("DELIVERED", "STARTED", 5)
     assert (row["deal_date"], row["delivery_date"], row["start_date"]) == (
@@ -309,9 +324,10 @@ def test_a_stale_save_is_refused_with_what_changed(store):
     assert seen == int(second.read("parcels").set_index("code").loc["P2", "version"])
     lifecycle.record_changes(
         first,
-        [change("P2", SALE, "BANKED", date(2021, 2, 1), author="李强")],
+        [change("P2", SALE, "BANKED", date(2021, 2, 1))],
         expected_versions={"P2": seen},
         today=TODAY,
+        actor=Actor("lq", EDITOR, display_name="李强"),
     )
     version = second.data_version()
     with pytest.raises(ValidationError) as exc:
@@ -320,6 +336,7 @@ def test_a_stale_save_is_refused_with_what_changed(store):
             [change("P2", SALE, "ACQUIRING", date(2021, 2, 2), author="张敏")],
             expected_versions={"P2": seen},
             today=TODAY,
+            actor=ACTOR,
         )
     assert refusal(exc) == "parcel_stale"
     zh, en = lifecycle.error_message(exc.value, "zh"), lifecycle.error_message(exc.value, "en")
@@ -342,6 +359,7 @@ def test_concurrent_threads_on_one_parcel_one_wins(store):
                 [change("P2", SALE, "BANKED", date(2021, 1, 1 + i), author=f"用户{i}")],
                 expected_versions={"P2": seen},
                 today=TODAY,
+                actor=ACTOR,
             )
             outcome = "saved"
         except ValidationError as exc:
@@ -369,7 +387,7 @@ def test_concurrent_threads_on_different_parcels_lose_nothing(store):
 
     def save(request: StatusChange) -> None:
         try:
-            lifecycle.record_changes(ParkStore(store.path), [request], today=TODAY)
+            lifecycle.record_changes(ParkStore(store.path), [request], today=TODAY, actor=ACTOR)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -544,12 +562,13 @@ def test_excel_round_trip(store):
     )
     assert [c.error for c in checks] == [None, None, None]
     assert [c.row for c in checks] == [2, 3, 4]
-    lifecycle.record_changes(store, [c.change for c in checks], today=TODAY)
+    lifecycle.record_changes(store, [c.change for c in checks], today=TODAY, actor=ACTOR)
     parcels = store.read("parcels").set_index("code")
     assert (parcels.loc["P3", SALE], parcels.loc["P2", SALE]) == ("CONTRACTED", "ACQUIRING")
     assert parcels.loc["P2", "acq_start"] == "2021-04-01"
     events = store.read("status_events")
-    assert set(events.loc[events["event_id"] > 1, "author"]) == {"李强"}
+    # The author is the signed-in account, not the name given to the check.
+    assert set(events.loc[events["event_id"] > 1, "author"]) == {AUTHOR}
 
     # Export: Chinese headers with units, labels instead of codes; it reads back.
     from gis.parcels import enrich_parcels
@@ -647,6 +666,7 @@ def test_sample_store_copy_accepts_an_edit(sample_store_path, tmp_path):
         [change("D07", BUILD, "STARTED", date(2021, 6, 28), author="李强")],
         expected_versions={"D07": int(row["version"])},
         today=TODAY,
+        actor=ACTOR,
     )
     parcels, events = store.read("parcels"), store.read("status_events")
     now = history.statuses_as_of(parcels, events, TODAY).set_index("code")

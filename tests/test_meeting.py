@@ -18,6 +18,7 @@ from gis.i18n import t
 from gis.store import ParkStore
 from layers.annotations import annotation_layer
 from layers.draw import DrawControl, ViewFit, ViewSettings
+from tests.actors import ACTOR, AUTHOR
 from tests.partial_parks import partial_frames
 from tests.tiny_park import tiny_park
 
@@ -120,7 +121,7 @@ def test_bad_view_state_is_refused_with_a_message(raw):
 
 def test_saved_views_are_ordered_stepped_and_linked(store):
     ids = [
-        meeting.save_view(store, name=name, state=meeting.ViewState(zoom=13 + i), author="张")
+        meeting.save_view(store, name=name, state=meeting.ViewState(zoom=13 + i), actor=ACTOR)
         for i, name in enumerate(["全园", "万洋区块", "碧湖区块"])
     ]
     assert ids == ["V0001", "V0002", "V0003"]
@@ -134,31 +135,36 @@ def test_saved_views_are_ordered_stepped_and_linked(store):
     assert meeting.step_view(views, "V0001", -1).view_id == "V0003"
     assert meeting.view_link("V0002") == "meeting?view=V0002"
 
-    meeting.move_view(store, "V0003", -1)
+    meeting.move_view(store, "V0003", -1, actor=ACTOR)
     views = meeting.list_views(store.read("saved_views"))
     assert [v.view_id for v in views] == ["V0001", "V0003", "V0002"]
     assert [v.position for v in views] == [1, 2, 3]
 
-    meeting.save_view(store, name="碧湖(改)", state=meeting.ViewState(zoom=17), view_id="V0003")
-    meeting.delete_view(store, "V0001")
+    meeting.save_view(
+        store, name="碧湖(改)", state=meeting.ViewState(zoom=17), view_id="V0003", actor=ACTOR
+    )
+    meeting.delete_view(store, "V0001", actor=ACTOR)
     views = meeting.list_views(store.read("saved_views"))
     assert [(v.view_id, v.name, v.state.zoom) for v in views] == [
         ("V0003", "碧湖(改)", 17),
         ("V0002", "万洋区块", 14),
     ]
     with pytest.raises(ValidationError, match="mtg_view_not_found"):
-        meeting.delete_view(store, "V0001")
+        meeting.delete_view(store, "V0001", actor=ACTOR)
     with pytest.raises(ValidationError, match="mtg_view_name_missing"):
-        meeting.save_view(store, name="  ", state=meeting.ViewState())
+        meeting.save_view(store, name="  ", state=meeting.ViewState(), actor=ACTOR)
 
 
 # ---------------------------------------------------------------- annotations
 def test_annotation_save_load_edit_and_stale_edit_refused(store):
     first = meeting.add_annotation(
-        store, SQUARE, meeting.AnnotationInput("同意收回闲置地块", date(2021, 7, 1), "李明", "P1")
+        store,
+        SQUARE,
+        meeting.AnnotationInput("同意收回闲置地块", date(2021, 7, 1), "李明", "P1"),
+        actor=ACTOR,
     )
     second = meeting.add_annotation(
-        store, POINT, meeting.AnnotationInput("此处设公交站", "2021-07-01", "李明")
+        store, POINT, meeting.AnnotationInput("此处设公交站", "2021-07-01", "李明"), actor=ACTOR
     )
     assert (first, second) == ("A0001", "A0002")
     table = store.read("annotations")
@@ -168,7 +174,7 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
     assert (row["note"], row["meeting_date"], row["author"], row["parcel_code"]) == (
         "同意收回闲置地块",
         "2021-07-01",
-        "李明",
+        AUTHOR,  # the signed-in account, not the name typed ("李明")
         "P1",
     )
     assert int(row["version"]) == 1
@@ -182,6 +188,7 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
         expected_version=1,
         item=meeting.AnnotationInput("改为：限期开工", date(2021, 7, 1), "王芳", "P1"),
         geometry=LINE,
+        actor=ACTOR,
     )
     assert version == 2
     row = store.read("annotations").set_index("annotation_id").loc["A0001"]
@@ -197,6 +204,7 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
             "A0001",
             expected_version=1,
             item=meeting.AnnotationInput("我的修改", date(2021, 7, 1), "赵", None),
+            actor=ACTOR,
         )
     assert info.value.key == "mtg_ann_stale"
     assert info.value.params == {"annotation_id": "A0001", "expected": 1, "current": 2}
@@ -207,8 +215,8 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
     )
 
     with pytest.raises(ValidationError, match="mtg_ann_stale"):
-        meeting.delete_annotation(store, "A0001", expected_version=1)
-    meeting.delete_annotation(store, "A0001", expected_version=2)
+        meeting.delete_annotation(store, "A0001", expected_version=1, actor=ACTOR)
+    meeting.delete_annotation(store, "A0001", expected_version=2, actor=ACTOR)
     assert list(store.read("annotations")["annotation_id"]) == ["A0002"]
 
 
@@ -216,7 +224,6 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
     ("item", "key"),
     [
         (meeting.AnnotationInput("  ", AS_OF, "李"), "mtg_ann_note_missing"),
-        (meeting.AnnotationInput("决定", AS_OF, ""), "mtg_ann_author_missing"),
         (meeting.AnnotationInput("决定", "2021-13-01", "李"), "mtg_ann_date_invalid"),
         (meeting.AnnotationInput("长" * 2001, AS_OF, "李"), "mtg_ann_note_too_long"),
     ],
@@ -224,7 +231,7 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
 def test_bad_annotation_input_writes_nothing(store, item, key):
     before = store.data_version()
     with pytest.raises(ValidationError) as info:
-        meeting.add_annotation(store, SQUARE, item)
+        meeting.add_annotation(store, SQUARE, item, actor=ACTOR)
     assert info.value.key == key
     assert store.data_version() == before
 
@@ -257,9 +264,15 @@ def test_sketch_from_the_browser_and_its_parcel():
 
 
 def test_decision_log_and_exports(store):
-    meeting.add_annotation(store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李"))
-    meeting.add_annotation(store, LINE, meeting.AnnotationInput("乙", "2021-06-01", "王"))
-    meeting.add_annotation(store, POINT, meeting.AnnotationInput("丙", "2021-07-01", "李"))
+    meeting.add_annotation(
+        store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李"), actor=ACTOR
+    )
+    meeting.add_annotation(
+        store, LINE, meeting.AnnotationInput("乙", "2021-06-01", "王"), actor=ACTOR
+    )
+    meeting.add_annotation(
+        store, POINT, meeting.AnnotationInput("丙", "2021-07-01", "李"), actor=ACTOR
+    )
     annotations = store.read("annotations")
     assert meeting.meeting_dates(annotations) == ["2021-07-01", "2021-06-01"]
     log = meeting.decision_log(annotations)
@@ -317,7 +330,9 @@ def test_targets_progress_counts_land_sold_this_year():
 
 
 def test_pack_tables_have_chinese_titles_and_columns(store):
-    meeting.add_annotation(store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李", "P1"))
+    meeting.add_annotation(
+        store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李", "P1"), actor=ACTOR
+    )
     tables = meeting.pack_tables(store.read_all(), as_of=AS_OF, lang="zh")
     assert list(tables) == ["关键指标", "年度目标完成情况", "逾期与闲置地块", "会议决定记录"]
     assert list(tables["逾期与闲置地块"]["地块编号"]) == ["P1"]
@@ -341,7 +356,10 @@ def test_no_scenario_chosen_means_no_comparison():
 # ---------------------------------------------------------------- map layers
 def test_annotation_layer_and_draw_control_keep_text_as_text(store):
     meeting.add_annotation(
-        store, SQUARE, meeting.AnnotationInput("<img src=x onerror=alert(1)>{{ 7*7 }}", AS_OF, "李")
+        store,
+        SQUARE,
+        meeting.AnnotationInput("<img src=x onerror=alert(1)>{{ 7*7 }}", AS_OF, "李"),
+        actor=ACTOR,
     )
     layer = annotation_layer(store.read("annotations"), lang="zh")
     assert "<img" not in layer.data and "\\u003cimg" in layer.data

@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from gis import meeting
 from gis.i18n import t
 from gis.store import ParkStore
-from tests.apptest_kit import assert_clean
+from tests.actors import ACTOR
+from tests.apptest_kit import assert_clean, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -32,7 +33,7 @@ def store(sample_store_path, tmp_path, monkeypatch) -> ParkStore:
 
 
 def open_page(view: str | None = None, *, present: bool = False) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.run(timeout=RUN_TIMEOUT)
     if view is not None:
         at.query_params["view"] = view
@@ -60,7 +61,7 @@ def three_views(store: ParkStore) -> list[str]:
         ),
         ("碧湖区块", meeting.ViewState(zoom=15, block_ids=(blocks["碧湖区块"],), as_of=AS_OF)),
     ]
-    return [meeting.save_view(store, name=n, state=s, author="规划科") for n, s in states]
+    return [meeting.save_view(store, name=n, state=s, actor=ACTOR) for n, s in states]
 
 
 def test_key_figures_match_the_store(store):
@@ -123,7 +124,6 @@ def test_save_current_view_from_the_page(store):
     at = open_page()
     at.radio(key="mtg_field_0").set_value("construction_status").run(timeout=RUN_TIMEOUT)
     at.text_input(key="mtg_view_name").input("开工情况")
-    at.text_input(key="mtg_view_author").input("规划科")
     at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
     at.run(timeout=RUN_TIMEOUT)
     assert_clean(at)
@@ -141,6 +141,7 @@ def test_edit_annotation_and_stale_edit_refused(store):
         store,
         parcel.geometry.centroid,
         meeting.AnnotationInput("原决定", "2021-07-01", "李明", parcel.code),
+        actor=ACTOR,
     )
     at = open_page()
     assert "原决定" in at.dataframe[0].value.to_string()
@@ -160,6 +161,7 @@ def test_edit_annotation_and_stale_edit_refused(store):
         expected_version=2,
         item=meeting.AnnotationInput("别人的修改", "2021-07-01", "王芳", parcel.code),
         geometry=shapely.Point(119.8, 28.34),
+        actor=ACTOR,
     )
     at.run(timeout=RUN_TIMEOUT)
     at.text_area(key=f"mtg_edit_note_{ann_id}").input("我的第二次修改")
@@ -207,7 +209,7 @@ def test_switching_blocks_after_a_view_fits_them_and_heading_and_picker_agree(st
     state_a = meeting.ViewState(
         center=ns_centre, zoom=16, block_ids=(nanshan.block_id,), as_of=AS_OF
     )
-    view_a = meeting.save_view(store, name="南山A", state=state_a)
+    view_a = meeting.save_view(store, name="南山A", state=state_a, actor=ACTOR)
     at = open_page(view=view_a)
     assert [h.value for h in at.subheader] == ["会议 · 一张图 · 南山A"]
     assert _picked(at) == (view_a, "1. 南山A")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from gis import history, onboarding, schema
 from gis.i18n import t
 from gis.store import ParkStore, problem_text, validate_frames
-from tests.apptest_kit import assert_no_exception, texts
+from tests.apptest_kit import assert_no_exception, signed_in, texts
 from tests.partial_parks import build_partial_store
 from ui import mapview, missing
 from ui.text import md
@@ -29,7 +29,7 @@ DATE_COLUMNS = [c.name for c in schema.PARCELS.columns if c.dtype == "date"]
 
 def open_page(path: Path, monkeypatch, page: str, lang: str = "zh") -> AppTest:
     monkeypatch.setenv("PARK_DB", str(path))
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.run(timeout=RUN_TIMEOUT)
     at.switch_page(f"pages/views/{page}.py").run(timeout=RUN_TIMEOUT)
     assert_no_exception(at)
@@ -113,7 +113,7 @@ def test_map_page_counts_the_appended_parcel_and_says_which_it_cannot_date(own_p
 
 def test_parcel_timeline_shows_the_steps_from_the_parcel_record(own_park, monkeypatch):
     monkeypatch.setenv("PARK_DB", str(own_park))
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.query_params["parcel"] = "Z1"
     at.run(timeout=RUN_TIMEOUT)
     assert_no_exception(at)

@@ -13,9 +13,11 @@ from gis import onboarding, schema
 from gis.exchange import writers
 from gis.i18n import t
 from gis.store import ParkStore, validate_frames
+from tests.actors import ADMINISTRATOR
 from tests.apptest_kit import assert_no_exception, texts
 from tests.partial_parks import build_partial_store
 from tests.test_data_page import RUN_TIMEOUT, import_preview, open_page
+from ui.session import ACTOR_KEY
 from ui.text import message_md
 
 #: Pieces imported on the 数据 page (a 去导入 button) and on other pages (a link), by hand.
@@ -152,7 +154,9 @@ def test_new_park_creates_an_empty_store_and_refuses_an_existing_file(store_copy
     target = tmp_path / "own" / "my-park.gpkg"
     target.parent.mkdir()
     before = ParkStore(store_copy).data_version()
-    at = open_park_tab(open_page("en"), "en")
+    at = open_page("en")
+    at.session_state[ACTOR_KEY] = ADMINISTRATOR  # a new file on the server: an admin's (#13)
+    at = open_park_tab(at, "en")
     at.text_input(key="park_new_path").input(str(target))
     at.text_input(key="park_new_name").input("我的园区")
     at.button(key="park_new_create").click().run(timeout=RUN_TIMEOUT)

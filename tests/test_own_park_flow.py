@@ -24,6 +24,7 @@ from gis.exchange import crs_detect, figures, readers
 from gis.exchange.mapping import prepare, run_import, suggest_mapping
 from gis.store import ParkStore
 from tests import own_park_files as files
+from tests.actors import ACTOR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,9 +64,9 @@ def import_geodata(store: ParkStore, upload: files.Upload) -> list[str]:
         prepared,
         mode="add",
         defaults=defaults,
-        author="导入",
         effective_date=files.AS_OF,
         note=f"导入 {upload.name}",
+        actor=ACTOR,
     )
     return outcome.added
 
@@ -87,7 +88,7 @@ def import_figures(store: ParkStore, upload: files.Upload) -> int:
     preview = figures.preview_figures(store.read_all(), prepared, mode="update")
     assert preview.ok, preview.problems
     outcome = figures.run_figures_import(
-        store, upload.layer, prepared, author="导入", expected_version=store.data_version()
+        store, upload.layer, prepared, expected_version=store.data_version(), actor=ACTOR
     )
     return outcome.added
 
@@ -112,8 +113,10 @@ def own_park(tmp_path_factory: pytest.TempPathFactory) -> ParkStore:
     }
     for upload in files.figure_uploads():
         assert import_figures(store, upload) == len(files.FIRMS)
-    targets.save_targets(store, files.targets_frame())
-    reuse.save_candidates(store, reuse.candidate_columns(read_xlsx(files.candidates_xlsx())))
+    targets.save_targets(store, files.targets_frame(), actor=ACTOR)
+    reuse.save_candidates(
+        store, reuse.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
+    )
     return store
 
 

@@ -17,7 +17,7 @@ from gis import vocabulary
 from gis.crs import AREA_CRS
 from gis.i18n import t
 from gis.store import ParkStore
-from tests.apptest_kit import assert_clean, texts
+from tests.apptest_kit import assert_clean, signed_in, texts
 from ui.navigation import PAGES as NAV_PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def test_app_registers_pages_that_exist():
 
 
 def run_app() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.run(timeout=RUN_TIMEOUT)
     return at
 
@@ -167,7 +167,7 @@ def test_foreign_geopackage_is_refused_and_left_alone(tmp_path, monkeypatch):
     [("2020-03-15", "2020-03-15"), ("not-a-date", "2021-06-30"), ("2999-01-01", "2021-06-30")],
 )
 def test_as_of_link_parameter_seeds_the_sidebar_date(store_copy, param, expected):
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.query_params["as_of"] = param
     at.run()
     assert not at.exception

@@ -8,19 +8,21 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from gis import history, lifecycle, vocabulary
+from gis.access import EDITOR, Actor
 from gis.i18n import t
 from gis.store import ParkStore
-from tests.apptest_kit import assert_no_exception, texts
+from tests.apptest_kit import assert_no_exception, signed_in, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 PAGE = "pages/views/parcels.py"
 RUN_TIMEOUT = 60
+SIGNED_IN = "tester-data-manager"  # tests.apptest_kit.signed_in's user, the author of saves
 BUILD = vocabulary.CONSTRUCTION_FIELD
 
 
 def open_page(**query: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     for key, value in query.items():
         at.query_params[key] = value
     at.run(timeout=RUN_TIMEOUT)
@@ -80,7 +82,7 @@ def choose_action(at: AppTest, action: str) -> None:
 def fill(at: AppTest, status: str, day: date, author: str = "李强", note: str = "") -> None:
     status_box(at).set_value(status)
     date_box(at).set_value(day)
-    at.text_input(key="edit_author").input(author)
+    # No author box (#13): the author is the signed-in account, whatever ``author`` says.
     note_box(at).input(note)
 
 
@@ -117,7 +119,7 @@ def test_search_card_edit_timeline(store_copy):
     line = timeline(at)
     assert len(line) == before + 1
     last = line.iloc[-1]
-    assert (last["新状态"], last["生效日期"], last["记录人"]) == ("开工", "2021-06-28", "李强")
+    assert (last["新状态"], last["生效日期"], last["记录人"]) == ("开工", "2021-06-28", SIGNED_IN)
     assert any("交地 · 开工" in m for m in texts(at.markdown))
     # The store: row, event, version — and the history replays to it.
     store = ParkStore(store_copy)
@@ -145,7 +147,6 @@ def test_start_before_delivery_is_refused_and_input_kept(store_copy):
     submit(at)
     [error] = texts(at.error)
     assert "早于交地日期 2021-02-25" in error
-    assert at.text_input(key="edit_author").value == "李强"
     assert date_box(at).value == date(2021, 2, 1)
     row = ParkStore(store_copy).read("parcels").set_index("code").loc["D07"]
     assert row[BUILD] == "NOT_STARTED"
@@ -162,6 +163,7 @@ def test_stale_edit_is_refused_with_what_changed(store_copy):
         other,
         [lifecycle.StatusChange("D07", BUILD, "STARTED", date(2021, 6, 20), "李强")],
         expected_versions={"D07": version},
+        actor=Actor("lq", EDITOR, display_name="李强"),
     )
     submit(at)  # based on version n: refused
     [error] = texts(at.error)
@@ -172,7 +174,6 @@ def test_stale_edit_is_refused_with_what_changed(store_copy):
     assert "建设状态：开工 → 下一阶段" in action_box(at).options
     assert status_box(at).options == ["竣工"]
     assert date_box(at).value == date(2021, 6, 28)
-    assert at.text_input(key="edit_author").value == "张敏"
     assert note_box(at).value == "开工仪式"
     store = ParkStore(store_copy)
     assert store.read("parcels").set_index("code").loc["D07", BUILD] == "STARTED"
@@ -250,7 +251,7 @@ def xlsx(rows: list[list[object]]) -> tuple[str, bytes, str]:
 
 def test_excel_upload_preview_and_apply(store_copy):
     at = open_page()
-    at.text_input(key="excel_author").input("王芳").run(timeout=RUN_TIMEOUT)
+    at.run(timeout=RUN_TIMEOUT)  # no author box (#13): the signed-in account writes
     bad = xlsx(
         [
             ["D07", "建设状态", "开工", "2021-06-28", "取得施工许可证"],
@@ -278,7 +279,7 @@ def test_excel_upload_preview_and_apply(store_copy):
     store = ParkStore(store_copy)
     assert store.read("parcels").set_index("code").loc["D07", BUILD] == "STARTED"
     last = history.timeline(store.read("status_events"), "D07").iloc[-1]
-    assert (last["author"], last["note"]) == ("王芳", "取得施工许可证")
+    assert (last["author"], last["note"]) == (SIGNED_IN, "取得施工许可证")
 
 
 SALE = vocabulary.SALE_FIELD
@@ -373,7 +374,6 @@ def test_a_future_date_blocks_the_save_and_is_kept(store_copy):
     )
     assert "晚于今天" in error and "不能登记未来的状态" in error
     assert date_box(at).value == future  # the typed date is kept, not replaced
-    assert at.text_input(key="edit_author").value == "李强"
     assert not at.success
     store = ParkStore(store_copy)
     assert store.data_version() == version  # nothing written
@@ -384,7 +384,6 @@ def test_a_future_date_blocks_the_save_and_is_kept(store_copy):
     choose_en[0].set_value(f"change:{BUILD}").run(timeout=RUN_TIMEOUT)
     [box] = [d for d in at.date_input if d.label == t("edit_date", "en")]
     box.set_value(future)
-    at.text_input(key="edit_author").input("Li")
     [button] = [b for b in at.button if b.label == t("edit_submit", "en")]
     button.click().run(timeout=RUN_TIMEOUT)
     assert_no_exception(at)

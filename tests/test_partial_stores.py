@@ -19,7 +19,7 @@ from gis import efficiency, lifecycle, meeting, onboarding, report, reuse, scena
 from gis import parcels as parcel_rules
 from gis.i18n import MESSAGES, t
 from gis.store import ParkStore
-from tests.apptest_kit import assert_no_exception
+from tests.apptest_kit import assert_no_exception, signed_in
 from tests.partial_parks import STAGES, build_partial_store, partial_frames
 from ui.navigation import PAGES
 
@@ -244,7 +244,7 @@ def test_every_page_runs_on_every_partial_store(stores, tmp_path, monkeypatch, p
     path = tmp_path / "park.gpkg"
     path.write_bytes(stores[stage_name].read_bytes())  # a private copy: pages may write
     monkeypatch.setenv("PARK_DB", str(path))
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.run(timeout=RUN_TIMEOUT)  # a first run registers the pages before switching
     _assert_runs(at)
     at.switch_page(page).run(timeout=RUN_TIMEOUT)

@@ -16,6 +16,7 @@ from gis.lifecycle import StatusChange
 from gis.store import ParkStore, copy_store
 from gis.store import postgis as pg_backend
 from tests import browser_kit
+from tests.actors import ACTOR
 from tests.conftest import serve_app
 
 pytestmark = pytest.mark.browser
@@ -62,6 +63,7 @@ def test_a_change_shows_on_both_servers(sample_store_path, pg_url, tmp_path, bro
                 ParkStore(pg_url),
                 [StatusChange(CODE, SALE, "ACQUIRING", date(2021, 3, 1), "测试员")],
                 today=date(2021, 6, 30),
+                actor=ACTOR,
             )
             # ... and a QGIS user renaming the parcel in the table itself.
             with psycopg.connect(pg_url) as conn:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from gis import meeting, report
 from gis.store import ParkStore
+from tests.actors import ACTOR
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2021, 6, 30)
@@ -39,11 +40,13 @@ def pack_store(sample_store_path, tmp_path_factory) -> ParkStore:
         meeting.AnnotationInput(
             "限期三个月内开工，否则启动收回程序", "2021-07-01", "规划科", target.code
         ),
+        actor=ACTOR,
     )
     meeting.add_annotation(
         store,
         target.geometry.centroid,
         meeting.AnnotationInput("现场踏勘", "2021-07-01", "规划科"),
+        actor=ACTOR,
     )
     return store
 
@@ -170,9 +173,9 @@ def test_pack_with_a_saved_scenario(sample_store_path, tmp_path):
     path = tmp_path / "park.gpkg"
     shutil.copyfile(sample_store_path, path)
     store = ParkStore(path)
-    scenarios.ensure_baseline(store, store.read_all())
+    scenarios.ensure_baseline(store, store.read_all(), actor=ACTOR)
     sid = scenarios.save_scenario(
-        store, reuse.run_scenario(store.read_all()), name="全部盘活方案", author="经发科"
+        store, reuse.run_scenario(store.read_all()), name="全部盘活方案", actor=ACTOR
     )
     frames = store.read_all()
     table = meeting.scenario_comparison(frames, [sid])

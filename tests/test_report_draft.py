@@ -24,7 +24,7 @@ from gis.i18n import t
 from gis.report_draft import figures
 from gis.report_draft.docx import report_docx
 from gis.store import ParkStore
-from tests.apptest_kit import assert_clean
+from tests.apptest_kit import assert_clean, signed_in
 from tests.partial_parks import build_partial_store
 from tests.tiny_park import tiny_park
 
@@ -263,7 +263,7 @@ def test_meeting_page_offers_the_download(sample_store_path, tmp_path, monkeypat
     path = tmp_path / "park.gpkg"
     shutil.copyfile(sample_store_path, path)
     monkeypatch.setenv("PARK_DB", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90))
     at.run(timeout=90)
     at.switch_page("pages/views/meeting.py").run(timeout=90)
     assert_clean(at)

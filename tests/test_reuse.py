@@ -13,6 +13,7 @@ from gis._errors import ValidationError
 from gis.excel import labelled_columns, read_xlsx, to_xlsx
 from gis.schema import CANDIDATES
 from gis.store import ParkStore
+from tests.actors import ACTOR
 from tests.store_kit import digest
 from tests.tiny_park import tiny_park
 
@@ -386,7 +387,7 @@ def test_nothing_is_saved_unless_every_row_is_valid(sample_store_path, tmp_path)
     store = ParkStore(path)
     before = digest(path)
     with pytest.raises(ValidationError) as err:
-        reuse.save_candidates(store, BAD_ROWS)
+        reuse.save_candidates(store, BAD_ROWS, actor=ACTOR)
     assert err.value.key == "reuse_candidates_invalid"
     assert err.value.params["n"] == 6
     assert digest(path) == before
@@ -394,7 +395,7 @@ def test_nothing_is_saved_unless_every_row_is_valid(sample_store_path, tmp_path)
 
     good = BAD_ROWS.iloc[[0]].copy()
     good["need_height_m"] = [6]
-    version = reuse.save_candidates(store, good)
+    version = reuse.save_candidates(store, good, actor=ACTOR)
     assert version == 2
     saved = store.read("candidates")
     assert list(saved["candidate_id"]) == ["G1"]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from gis.i18n import t
 from gis.store import ParkStore
-from tests.apptest_kit import assert_clean, texts
+from tests.apptest_kit import assert_clean, signed_in, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -17,7 +17,7 @@ TIMEOUT = 120
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
     at.run()
     at.switch_page("pages/views/reuse.py").run()
     assert_clean(at)
@@ -52,7 +52,6 @@ def test_run_save_and_compare(store_copy):
 
     # Save it: the baseline is created (locked) and the scenario is based on it.
     at.text_input(key="reuse_name").input("试点方案")
-    at.text_input(key="reuse_author").input("张敏")
     at.button[-1].click().run()  # the form's submit button
     assert_clean(at)
     assert t("reuse_saved", "zh", id="S001") in texts(at.success)
@@ -118,7 +117,6 @@ def test_compare_scores_only_under_the_same_weights(store_copy):
         at.number_input(key="reuse_w_tax").set_value(0.5).run()
         at.button(key="reuse_run").click().run()
         at.text_input(key="reuse_name").input(f"plan {n}")
-        at.text_input(key="reuse_author").input("Zhang Min")
         at.button[-1].click().run()
         assert_clean(at)
         saved.append(f"S00{n}")

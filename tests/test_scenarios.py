@@ -11,8 +11,12 @@ import pytest
 
 from gis import reuse, scenarios
 from gis._errors import ValidationError
+from gis.access import EDITOR, Actor
 from gis.store import ParkStore
+from tests.actors import ACTOR
 from tests.store_kit import digest
+
+LI = Actor("lq", EDITOR, display_name="李强")
 
 
 @pytest.fixture
@@ -27,20 +31,20 @@ def test_save_load_rerun_and_compare(store):
     assert scenarios.with_baseline(frames)[0].scenario_id == scenarios.BASELINE_ID
     assert store.read("scenarios").empty  # listing does not write
 
-    assert scenarios.ensure_baseline(store, frames, author="张敏") is True
-    assert scenarios.ensure_baseline(store, store.read_all()) is False  # only once
+    assert scenarios.ensure_baseline(store, frames, actor=ACTOR) is True
+    assert scenarios.ensure_baseline(store, store.read_all(), actor=ACTOR) is False  # only once
     spaces = list(frames["vacant_spaces"]["space_id"][:30])
     run_a = reuse.run_scenario(frames, space_ids=spaces, seed=5)
-    id_a = scenarios.save_scenario(store, run_a, name="试点", author="张敏", note="先试 30 个空间")
+    id_a = scenarios.save_scenario(store, run_a, name="试点", actor=ACTOR, note="先试 30 个空间")
     run_b = reuse.run_scenario(frames, config=reuse.ReuseConfig(allow_split=True), seed=5)
-    id_b = scenarios.save_scenario(store, run_b, name="全部+分割", author="李强", based_on=id_a)
+    id_b = scenarios.save_scenario(store, run_b, name="全部+分割", actor=LI, based_on=id_a)
     assert (id_a, id_b) == ("S001", "S002")
 
     frames = store.read_all()
     table = frames["scenarios"]
     assert list(table["scenario_id"]) == ["BASELINE", "S001", "S002"]
     row = table.set_index("scenario_id").loc["S002"]
-    assert row["based_on"] == "S001" and row["author"] == "李强" and int(row["seed"]) == 5
+    assert row["based_on"] == "S001" and row["author"] == LI.author and int(row["seed"]) == 5
     inputs = json.loads(row["inputs_json"])
     assert inputs["config"]["allow_split"] is True
     assert len(inputs["candidates"]) == 45 and len(inputs["space_ids"]) == 81
@@ -55,7 +59,7 @@ def test_save_load_rerun_and_compare(store):
     assert again.matching.placements.equals(run_a.matching.placements)
 
     # A later change of the candidate pipeline does not change a saved scenario's re-run.
-    reuse.save_candidates(store, frames["candidates"].iloc[:3])
+    reuse.save_candidates(store, frames["candidates"].iloc[:3], actor=ACTOR)
     assert scenarios.reproduces(store.read_all(), scenarios.load_scenario(table, "S002"))
 
     base, b = scenarios.load_scenario(table, "BASELINE"), scenarios.load_scenario(table, "S002")
@@ -91,22 +95,22 @@ def test_compare_arithmetic_by_hand():
 
 def test_baseline_is_locked_and_bad_saves_write_nothing(store):
     frames = store.read_all()
-    scenarios.ensure_baseline(store, frames)
+    scenarios.ensure_baseline(store, frames, actor=ACTOR)
     before = digest(store.path)
     with pytest.raises(ValidationError) as err:
-        scenarios.delete_scenario(store, scenarios.BASELINE_ID)
+        scenarios.delete_scenario(store, scenarios.BASELINE_ID, actor=ACTOR)
     assert err.value.key == "scenario_locked"
     run = reuse.run_scenario(frames, space_ids=[], candidate_ids=[])
     with pytest.raises(ValidationError) as err:
-        scenarios.save_scenario(store, run, name="x", author="y", based_on="S999")
+        scenarios.save_scenario(store, run, name="x", actor=ACTOR, based_on="S999")
     assert err.value.key == "scenario_unknown"
     with pytest.raises(ValidationError) as err:
-        scenarios.save_scenario(store, run, name=" ", author="y")
+        scenarios.save_scenario(store, run, name=" ", actor=ACTOR)
     assert err.value.key == "scenario_bad_name"
     assert digest(store.path) == before
 
-    new = scenarios.save_scenario(store, run, name="空方案", author="y")
-    scenarios.delete_scenario(store, new)
+    new = scenarios.save_scenario(store, run, name="空方案", actor=ACTOR)
+    scenarios.delete_scenario(store, new, actor=ACTOR)
     assert list(store.read("scenarios")["scenario_id"]) == ["BASELINE"]
 
 

@@ -18,6 +18,7 @@ import shapely
 from gis import lifecycle
 from gis.cli import main as cli_main
 from gis.store import ParkStore, copy_store, gpkg_sql, store_differences
+from tests.actors import ACTOR
 from tests.store_kit import digest
 from tests.tiny_park import tiny_park
 
@@ -57,6 +58,7 @@ def change_status(store: ParkStore, code: str, to: str = "BANKED") -> int:
         ],
         expected_versions={code: int(parcel["version"])},
         today=date(2021, 6, 30),
+        actor=ACTOR,
     )
 
 
@@ -95,6 +97,7 @@ def test_a_second_change_in_one_session_builds_on_the_first(store):
             ],
             expected_versions={"P2": 1},
             today=date(2021, 6, 30),
+            actor=ACTOR,
         )
     change_status(store, "P2", "IN_SUPPLY_PLAN")
     assert store.read("parcels").set_index("code").loc["P2", "sale_status"] == "IN_SUPPLY_PLAN"
@@ -141,6 +144,7 @@ _KILLER = textwrap.dedent(
     from datetime import date
     sys.path.insert(0, {root!r})
     from gis import lifecycle
+    from gis.access import Actor
     from gis.store import ParkStore, gpkg_sql
 
     applied = []
@@ -155,9 +159,10 @@ _KILLER = textwrap.dedent(
     lifecycle.record_changes(
         store,
         [lifecycle.StatusChange(code="P2", field="sale_status", new_status="BANKED",
-                                effective_date=date(2021, 5, 1), author="x")],
+                                effective_date=date(2021, 5, 1))],
         expected_versions={{"P2": 1}},
         today=date(2021, 6, 30),
+        actor=Actor("killed", "editor"),
     )
     """
 )
@@ -210,6 +215,7 @@ def test_copy_between_stores_is_checked_identical(store, tmp_path, capsys):
     assert store_differences(store, copied) == [
         "parcels: ~1",
         "status_events: +1",
+        "park_audit: +1",  # the status change's audit row (#13)
         "park_meta: data_version",
     ]
     assert cli_main(["copy", str(store.path), str(target)]) == 1

@@ -14,6 +14,7 @@ from gis import schema, targets
 from gis._errors import ValidationError
 from gis.i18n import error_text, t
 from gis.store import ParkStore
+from tests.actors import ACTOR
 from tests.tiny_park import tiny_park
 
 AS_OF = date(2021, 6, 30)
@@ -393,18 +394,18 @@ def test_targets_are_saved_through_the_store(tmp_path):
     store = ParkStore.open(tmp_path / "park.gpkg", create=tiny_park)
     version = store.data_version()
     frame = edited(target_value=(0, 321.5))
-    targets.save_targets(store, frame, expected_version=version)
+    targets.save_targets(store, frame, expected_version=version, actor=ACTOR)
     saved = store.read("targets")
     assert saved.set_index("target_id").loc["LAND_SOLD_MU", "target_value"] == 321.5
     assert len(saved) == len(frame)
     # Invalid: refused, nothing written.
     before = store.data_version()
     with pytest.raises(ValidationError):
-        targets.save_targets(store, edited(target_value=(0, -5.0)))
+        targets.save_targets(store, edited(target_value=(0, -5.0)), actor=ACTOR)
     assert store.data_version() == before
     # A stale edit is refused by the store.
     with pytest.raises(Exception) as err:
-        targets.save_targets(store, frame, expected_version=version)
+        targets.save_targets(store, frame, expected_version=version, actor=ACTOR)
     assert getattr(err.value, "key", "") == "store_stale"
 
 

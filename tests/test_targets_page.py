@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from gis import efficiency, targets
 from gis.i18n import t
 from gis.store import ParkStore
-from tests.apptest_kit import assert_clean
+from tests.apptest_kit import assert_clean, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -22,7 +22,7 @@ AS_OF = date(2021, 6, 30)  # the sample park's report date (the sidebar's defaul
 
 
 def open_page(lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    at = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT))
     at.run(timeout=RUN_TIMEOUT)
     if lang != "zh":
         at.selectbox(key="lang").set_value(lang).run(timeout=RUN_TIMEOUT)
@@ -144,12 +144,11 @@ def test_valid_settings_are_stored_and_used(store_copy):
     assert "全部条件" in " ".join(c.value for c in at.caption)
 
 
-def test_adjustments_editor_needs_an_author_and_reports_no_change(store_copy):
+def test_adjustments_editor_takes_the_account_and_reports_no_change(store_copy):
     before = ParkStore(store_copy).data_version()
     at = section(open_page(), "evaluation")
-    at.button(key="adj_save_2020").click().run(timeout=RUN_TIMEOUT)
-    assert [e.value for e in at.error] == [t("adj_author_missing", "zh")]
-    at.text_input(key="adj_author").set_value("经发科 王").run(timeout=RUN_TIMEOUT)
+    # No author box (#13): the signed-in account is the author; nothing changed is said.
+    assert not [w for w in at.text_input if w.key == "adj_author"]
     at.button(key="adj_save_2020").click().run(timeout=RUN_TIMEOUT)
     assert_clean(at)
     assert t("adj_unchanged", "zh") in [i.value for i in at.info]

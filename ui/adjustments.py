@@ -19,6 +19,8 @@ from gis import efficiency
 from gis._errors import ParkError
 from gis.efficiency import OVERRIDES, EfficiencyConfig
 from gis.i18n import t
+from ui import roles
+from ui.session import current_actor
 from ui.text import error_md
 
 #: Session-state key of the pages' one-shot success message (pages/views/targets.py).
@@ -87,9 +89,11 @@ def adjustments_editor(
         # A stored row may name a firm since removed: keep it selectable, so it shows.
         options = list(labels) + sorted(set(rows["enterprise_id"].dropna()) - set(labels))
         override_labels = {o: t(f"adj_override_{o.lower()}", lang) for o in OVERRIDES}
+        editable = roles.may("edit_evaluation")
         edited = st.data_editor(
             rows,
-            num_rows="dynamic",
+            disabled=not editable,  # read-only for the roles that may not change it
+            num_rows="dynamic" if editable else "fixed",
             hide_index=True,
             width="stretch",
             key=f"adj_editor_{year}_{version}_{lang}",
@@ -128,14 +132,15 @@ def adjustments_editor(
                 ),
             },
         )
-        author = st.text_input(t("adj_author", lang), key="adj_author")
+        if not roles.allowed("edit_evaluation", lang):
+            return
         if st.button(t("adj_save", lang), key=f"adj_save_{year}"):
-            try:
+            try:  # the author of new and changed rows is the signed-in account
                 new_version = efficiency.save_adjustments(
                     store,
                     pd.DataFrame(edited)[list(_COLUMNS)],
                     year=year,
-                    author=author,
+                    actor=current_actor(),
                     config=config,
                     expected_version=version,
                 )

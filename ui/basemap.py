@@ -18,7 +18,8 @@ from gis._errors import ParkError, ValidationError
 from gis.basemaps import BasemapConfig, Offer, ServiceConfig
 from gis.i18n import error_text, t
 from layers.basemap import DEFAULT_CENTER, basemap_label
-from ui import shell
+from ui import roles, shell
+from ui.session import current_actor
 from ui.text import error_md, message_md
 
 FEEDBACK = "bm_feedback"
@@ -87,6 +88,9 @@ def settings_section(store, lang: str) -> None:
     stored, problem = stored_config()
     if problem is not None:
         st.warning(error_md(problem, lang))
+    if not roles.allowed("settings", lang):
+        _summary(lang)
+        return
     env = basemaps.with_environment(BasemapConfig()).from_env
     service = stored.service or ServiceConfig(url="")
     with st.form("bm_form"):
@@ -168,7 +172,7 @@ def settings_section(store, lang: str) -> None:
         try:
             if config.file_path:
                 tiles.open_tiles(config.file_path)
-            basemaps.save_config(store, config)
+            basemaps.save_config(store, config, actor=current_actor())
         except ParkError as exc:
             st.error(error_md(exc, lang))
         else:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from gis.access import Actor
 from gis.i18n import t
 
 
@@ -29,13 +30,26 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("meeting", "page_meeting", ":material/co_present:"),
 )
 
+#: Pages for administrators only (accounts, the audit trail): registered for an actor who
+#: may manage accounts, so no one else has them in the sidebar or at their URL.
+ADMIN_PAGES: tuple[PageEntry, ...] = (
+    PageEntry("admin", "page_admin", ":material/admin_panel_settings:"),
+)
+
+
+def admin_pages(actor: Actor | None) -> tuple[PageEntry, ...]:
+    """The administrators' pages ``actor`` gets: all of them or none."""
+    return ADMIN_PAGES if actor is not None and actor.may("manage_accounts") else ()
+
+
 #: Internal name of the default page. Streamlit serves the default page at ``/`` only and
 #: names pages by their url_path, so the first page's own name is kept free for the alias.
 HOME_KEY = "home"
 
 
-def streamlit_pages(lang: str) -> list:
-    """The ``st.Page`` list for ``st.navigation``: every page, the first one the default.
+def streamlit_pages(lang: str, actor: Actor | None = None) -> list:
+    """The ``st.Page`` list for ``st.navigation``: every page, the first one the default;
+    the administrators' pages if ``actor`` may manage accounts.
 
     The default page lives at ``/``; a bookmark of ``/map`` (its name) would show
     Streamlit's "Page not found" dialog, so a hidden page at ``/map`` hands over to ``/``
@@ -50,6 +64,10 @@ def streamlit_pages(lang: str) -> list:
             default=i == 0,
         )
         for i, p in enumerate(PAGES)
+    ]
+    pages += [
+        st.Page(p.script, title=t(p.title_key, lang), icon=p.icon, url_path=p.name)
+        for p in admin_pages(actor)
     ]
     home = pages[0]
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gis import onboarding, schema
+from gis import admin, onboarding, schema
 from gis._errors import ParkError
 from gis.i18n import t
 from gis.store import ParkStore, create_empty_store, problem_text
-from ui import shell
+from ui import roles, shell
 from ui.missing import problems as store_problems
 from ui.text import error_md, md, message_md
 
@@ -167,6 +167,8 @@ def remove_sample_section(store: ParkStore, lang: str) -> None:
         st.info(t("park_no_sample", lang))
         return
     st.caption(t("park_remove_intro", lang))
+    if not roles.allowed("remove_sample", lang):
+        return
     version = store.data_version()
     st.dataframe(removal_preview(store, lang), hide_index=True, key="park_remove_preview")
     confirm = st.checkbox(t("park_remove_confirm", lang), key="park_remove_confirm")
@@ -174,7 +176,9 @@ def remove_sample_section(store: ParkStore, lang: str) -> None:
         t("park_remove_button", lang), key="park_remove", type="primary", disabled=not confirm
     ):
         try:
-            result = store.remove_sample(expected_version=version)
+            result = admin.remove_sample(
+                store, actor=roles.current_actor(), expected_version=version
+            )
         except ParkError as exc:
             st.error(error_md(exc, lang))
             return
@@ -196,6 +200,8 @@ def remove_sample_section(store: ParkStore, lang: str) -> None:
 def new_park_section(lang: str) -> None:
     st.subheader(t("park_new_heading", lang))
     st.caption(t("park_new_intro", lang))
+    if not roles.allowed("settings", lang):  # a new file on the server: an administrator's
+        return
     left, right = st.columns(2)
     raw = left.text_input(
         t("park_new_path", lang),

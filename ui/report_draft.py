@@ -9,6 +9,7 @@ import streamlit as st
 
 from gis.i18n import t
 from gis.report_draft import docx, figures
+from ui import roles
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -39,10 +40,11 @@ def report_section(store, frames, lang: str, as_of: date) -> None:
                 frames, period, as_of, park_name=name, is_sample=sample, lang=lang
             )
 
+        filename = f"report-{choice}-{as_of.isoformat()}.docx"
         st.download_button(
             t("rd_section_download", lang),
-            build,
-            file_name=f"report-{choice}-{as_of.isoformat()}.docx",
+            roles.audited(store, build, target=filename),  # recorded when clicked
+            file_name=filename,
             mime=DOCX_MIME,
             key="rd_download",
             on_click="ignore",  # no rerun: the file stays served (#11, 6a)

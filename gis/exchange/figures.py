@@ -41,8 +41,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gis import schema
+from gis import guard, schema
 from gis._errors import ValidationError
+from gis.access import Actor
 from gis.excel import open_workbook, to_xlsx
 from gis.exchange.encoding import EncodingGuess, decode, guess_text_encoding, normalize
 from gis.exchange.limits import DEFAULT_LIMITS, Limits, check_upload
@@ -1198,16 +1199,28 @@ def run_figures_import(
     layer: str,
     prepared: PreparedFigures,
     *,
-    author: str,
+    actor: Actor,
     expected_version: int | None,
     mode: str = "update",
+    source: str = "",
 ) -> FiguresOutcome:
     """Back the store up, then write ``prepared`` into ``layer`` in one transaction.
 
     The firms and parcels are looked up again in the current data under the writers'
     lock; any problem raises its :class:`ValidationError` and nothing is written.
     ``expected_version`` is the data version the preview was made on (``None``: any).
+    Needs ``edit_figures``; recorded as ``actor.author``'s import (event ``import``,
+    with ``source``, the file's name).
     """
+    audit = guard.permit(
+        store,
+        actor,
+        "edit_figures",
+        "import",
+        target=layer,
+        details={"mode": mode, "source": source, "rows": len(prepared.rows)},
+    )
+    author = actor.author
     if prepared.layer != layer:
         raise ValueError(f"prepared for {prepared.layer!r}, not {layer!r}")
     if prepared.problems:
@@ -1227,7 +1240,9 @@ def run_figures_import(
         return {layer: preview.frame}
 
     meta = {"last_import": f"{layer} {utc_now()} {author}"[:200]}
-    version = store.transaction(needed, change, expected_version=expected_version, meta=meta)
+    version = store.transaction(
+        needed, change, expected_version=expected_version, meta=meta, audit=audit
+    )
     done = result["preview"]
     return FiguresOutcome(version, backup, done.added, done.replaced)
 

@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis import schema, vocabulary
+from gis import guard, schema, vocabulary
 from gis._errors import ValidationError
+from gis.access import Actor
 from gis.crs import M2_PER_HECTARE, M2_PER_MU, m2_to_mu
 from gis.exchange import shp_fields
 from gis.exchange.geometry import (
@@ -908,15 +909,27 @@ def run_import(
     *,
     mode: str = "add",
     defaults: Mapping[str, object] | None = None,
-    author: str = "import",
+    actor: Actor,
     effective_date: date | None = None,
     note: str = "",
     expected_version: int | None = None,
+    source: str = "",
 ) -> ImportOutcome:
     """Back the store up, then merge ``prepared`` in one transaction (all or nothing).
 
     ``mode`` as :func:`merge`; with ``replace`` the check of references to removed codes
-    runs inside the transaction, on the data as it is then."""
+    runs inside the transaction, on the data as it is then. Needs ``import``; the
+    author of the status events it writes is ``actor.author``; the import is audited
+    (event ``import``, with ``source``, the file's name)."""
+    audit = guard.permit(
+        store,
+        actor,
+        "import",
+        "import",
+        target=prepared.layer,
+        details={"mode": mode, "source": source, "rows": len(prepared.features)},
+    )
+    author = actor.author
     if prepared.problems:
         raise prepared.problems[0]
     backup = store.backup(reason=f"before-import-{prepared.layer}")
@@ -936,7 +949,10 @@ def run_import(
         return merged.frames
 
     version = store.transaction(
-        layers_needed(prepared.layer, mode), change, expected_version=expected_version
+        layers_needed(prepared.layer, mode),
+        change,
+        expected_version=expected_version,
+        audit=audit,
     )
     merged = result["merge"]
     return ImportOutcome(version, backup, merged.added, merged.updated, merged.removed)

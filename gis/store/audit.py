@@ -27,6 +27,8 @@ from gis.store.delta import LayerDelta
 OK, REFUSED, FAILED = "ok", "refused", "failed"
 #: How many rows a write's details list per layer and kind before saying "and N more".
 DETAIL_ROWS = 50
+#: Columns whose values never enter the trail: only that they changed.
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ def changes_summary(pairs: Sequence[tuple[pd.DataFrame, LayerDelta]]) -> dict[st
             ):
                 was = before.get(key, {})
                 values = {
-                    c: [_plain(was.get(c)), _plain(row.get(c))]
+                    c: ["***", "***"]
+                    if c in SECRET_COLUMNS
+                    else [_redacted(was.get(c)), _redacted(row.get(c))]
                     for c in spec.column_names
                     if _plain(was.get(c)) != _plain(row.get(c))
                 }
@@ -83,6 +87,33 @@ def changes_summary(pairs: Sequence[tuple[pd.DataFrame, LayerDelta]]) -> dict[st
         if entry:
             out[spec.name] = entry
     return out
+
+
+def _redacted(value: object) -> object:
+    """A value for the trail: secrets inside JSON text (a basemap service key, say:
+    fields named ``*key``, ``*password``, ``*token``) replaced by ``***``."""
+    plain = _plain(value)
+    if not (isinstance(plain, str) and plain.startswith("{")):
+        return plain
+    try:
+        data = json.loads(plain)
+    except ValueError:
+        return plain
+    return json.dumps(_mask(data), ensure_ascii=False, sort_keys=True)
+
+
+def _mask(data: object) -> object:
+    if isinstance(data, dict):
+        return {
+            k: "***" if str(k).lower().endswith(_SECRET_SUFFIXES) and v else _mask(v)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_mask(v) for v in data]
+    return data
+
+
+_SECRET_SUFFIXES = ("key", "password", "token", "secret")
 
 
 def _listed(items: list) -> list:

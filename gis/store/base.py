@@ -52,6 +52,7 @@ class Writer(Protocol):
     def meta(self) -> dict[str, str]: ...
     def read(self, layer: str, where: RowFilter | None = None) -> Frame: ...
     def next_id(self, layer: str, column: str) -> int: ...
+    def values(self, layer: str, column: str, where: RowFilter) -> list: ...
     def apply(self, delta: LayerDelta) -> None: ...
     def set_meta(self, meta: Mapping[str, str]) -> None: ...
     def set_sample_keys(self, keys: Mapping[str, Iterable[str]]) -> None: ...
@@ -302,6 +303,10 @@ class ParkStore(abc.ABC):
                 written.append((old, delta))
             if audit is not None:
                 _append_audit(writer, audit.ended(audit.outcome, changes=changes_summary(written)))
+            if not (
+                meta or drop_meta or any(d.spec.name in schema.LAYERS_BY_NAME for _, d in written)
+            ):
+                return current  # only system tables (accounts, sessions): the park is unchanged
             writer.set_meta(_next_meta(writer.meta(), current, meta or {}, drop_meta))
             return current + 1
 
@@ -424,8 +429,8 @@ class SampleRemoval:
 # --------------------------------------------------------------------- helpers
 def _append_audit(writer: Writer, entry: AuditEntry) -> None:
     audit_id = writer.next_id(schema.AUDIT.name, "audit_id")
-    last = writer.read(schema.AUDIT.name, ("audit_id", [audit_id - 1]))
-    previous = str(last["row_hash"].iloc[0]) if len(last) else ""
+    last = writer.values(schema.AUDIT.name, "row_hash", ("audit_id", [audit_id - 1]))
+    previous = str(last[0]) if last else ""
     row = audit_row(entry, audit_id, utc_now(), previous)
     frame = pd.DataFrame([row], columns=list(schema.AUDIT.column_names))
     writer.apply(LayerDelta(schema.AUDIT, frame.iloc[0:0][["audit_id"]], frame.iloc[0:0], frame))
@@ -436,9 +441,9 @@ def _refuse_taken_keys(writer: Writer, spec: schema.LayerSpec, delta: LayerDelta
     if delta.inserted.empty or len(spec.identity) != 1:
         return
     column = spec.identity[0]
-    taken = writer.read(spec.name, (column, list(delta.inserted[column])))
-    if not taken.empty:
-        values = ", ".join(map(str, taken[column].head(5)))
+    taken = writer.values(spec.name, column, (column, list(delta.inserted[column])))
+    if taken:
+        values = ", ".join(map(str, taken[:5]))
         raise StoreError("layer_duplicate_keys", layer=spec.name, column=column, values=values)
 
 
@@ -506,6 +511,11 @@ def _key_text(value: object) -> str:
     if isinstance(value, bool | np.bool_ | int | np.integer):
         return str(int(value))
     return str(value)
+
+
+def key_texts(identities: np.ndarray) -> list[str]:
+    """The key text of each row of a 2-D array of identity values (see :func:`row_keys`)."""
+    return ["\x1f".join(_key_text(v) for v in row) for row in identities]
 
 
 def row_keys(frame: Frame, spec: schema.LayerSpec) -> pd.Series:

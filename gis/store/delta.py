@@ -49,39 +49,47 @@ class LayerDelta:
 def layer_delta(spec: schema.LayerSpec, old: Frame, new: Frame) -> LayerDelta:
     """The changes that turn the stored rows ``old`` into ``new`` (both with the layer's
     columns; ``new`` checked to have unique identities). If the stored rows repeat an
-    identity (edited outside the app) they cannot be matched: every row is replaced."""
-    from gis.store.base import row_keys
+    identity (edited outside the app) they cannot be matched: every row is replaced.
 
-    identity = list(spec.identity)
-    if any(c not in old.columns for c in spec.column_names) or old.duplicated(identity).any():
+    Works on the frames' values as arrays (a status change compares one parcel row: the
+    cost is pandas' per-operation overhead, so the operations are few)."""
+    from gis.store.base import key_texts
+
+    columns = list(spec.column_names)
+    if any(c not in old.columns for c in columns):
         return LayerDelta.replacing(spec, new)
-    position = {key: i for i, key in enumerate(row_keys(old, spec))}
-    found = np.array([position.get(key, -1) for key in row_keys(new, spec)], dtype=np.int64)
+    old_values = old[columns].to_numpy(object)
+    new_values = new[columns].to_numpy(object)
+    at = [columns.index(c) for c in spec.identity]
+    old_keys = key_texts(old_values[:, at])
+    position = {key: i for i, key in enumerate(old_keys)}
+    if len(position) != len(old_keys):
+        return LayerDelta.replacing(spec, new)
+    found = np.array([position.get(key, -1) for key in key_texts(new_values[:, at])], dtype=int)
     known = found >= 0
     gone = np.ones(len(old), dtype=bool)
     gone[found[known]] = False
-    kept_new = new.loc[known]
-    kept_old = old.iloc[found[known]]
-    differs = np.zeros(len(kept_new), dtype=bool)
-    for column in spec.column_names:
-        differs |= ~_same(kept_old[column].to_numpy(object), kept_new[column].to_numpy(object))
+    same = _same(old_values[found[known]], new_values[known])
+    differs = ~same.all(axis=1) if same.size else np.zeros(int(known.sum()), dtype=bool)
     if spec.geometry_type is not None:
-        differs |= ~_same_geometry(kept_old.geometry.to_numpy(), kept_new.geometry.to_numpy())
+        old_geometry = old.geometry.to_numpy()[found[known]]
+        differs |= ~_same_geometry(old_geometry, new.geometry.to_numpy()[known])
     return LayerDelta(
         spec,
-        deleted=pd.DataFrame(old.loc[gone, identity]),
-        updated=kept_new.loc[differs],
-        inserted=new.loc[~known],
+        deleted=pd.DataFrame(old[list(spec.identity)].iloc[np.flatnonzero(gone)]),
+        updated=new.iloc[np.flatnonzero(known)[differs]],
+        inserted=new.iloc[np.flatnonzero(~known)],
     )
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Element-wise equality where two missing values are equal (None, NaN, NA alike)."""
+    """Element-wise equality (of two arrays of one shape) where two missing values are
+    equal (None, NaN, NA alike)."""
     a_missing = pd.isna(a)
     b_missing = pd.isna(b)
     a = np.where(a_missing, None, a)
     b = np.where(b_missing, None, b)
-    equal = np.asarray(a == b, dtype=bool) if len(a) else np.zeros(0, dtype=bool)
+    equal = np.asarray(a == b, dtype=bool) if a.size else np.zeros(a.shape, dtype=bool)
     return (a_missing & b_missing) | (~a_missing & ~b_missing & equal)
 
 

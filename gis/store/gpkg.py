@@ -39,8 +39,6 @@ from gis.store.base import (
 )
 from gis.store.delta import LayerDelta
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
 
 class GpkgStore(ParkStore):
     """A park in one GeoPackage file."""
@@ -68,13 +66,14 @@ class GpkgStore(ParkStore):
 
     # ----------------------------------------------------------------- checking
     def check(self) -> None:
+        # (SQLite reads the file, never open(): closing another descriptor of the file
+        # would drop the POSIX locks SQLite holds on it in this process.)
         path = str(self.path)
         try:
-            with open(self.path, "rb") as fh:
-                header = fh.read(len(_SQLITE_MAGIC))
+            size = self.path.stat().st_size
         except OSError as exc:
             raise StoreError("store_unreadable", path=path, reason=str(exc)) from exc
-        if header != _SQLITE_MAGIC:
+        if size == 0:  # (SQLite would take it for an empty database)
             raise StoreError("store_corrupt", path=path)
         try:
             with self._connect() as con:
@@ -83,6 +82,8 @@ class GpkgStore(ParkStore):
         except sqlite3.DatabaseError as exc:
             if "no such table" in str(exc):
                 raise StoreError("store_foreign", path=path) from exc
+            if "unable to open" in str(exc):
+                raise StoreError("store_unreadable", path=path, reason=str(exc)) from exc
             raise StoreError("store_corrupt", path=path) from exc
         if meta.get("app") != APP_ID:
             raise StoreError("store_foreign", path=path)
@@ -199,10 +200,11 @@ class GpkgStore(ParkStore):
     @contextlib.contextmanager
     def _writing(self) -> Iterator[_GpkgWriter]:
         with self._lock():
-            self.check()
             with self._write_connection() as con:
                 con.execute("BEGIN IMMEDIATE")
                 try:
+                    # (checked in full when opened; here only that it is still ours)
+                    gpkg_sql.check_ours(con, self.location)
                     yield _GpkgWriter(self, con)
                 except BaseException:
                     con.rollback()
@@ -344,6 +346,9 @@ class _GpkgWriter:
 
     def next_id(self, layer: str, column: str) -> int:
         return gpkg_sql.next_id(self._con, layer, column)
+
+    def values(self, layer: str, column: str, where: RowFilter) -> list:
+        return gpkg_sql.column_values(self._con, layer, column, where)
 
     def apply(self, delta: LayerDelta) -> None:
         if not delta.empty:

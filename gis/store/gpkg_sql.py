@@ -21,6 +21,7 @@ import pyogrio
 import shapely
 
 from gis import schema
+from gis._errors import StoreError
 from gis.store.base import META_LAYER, SAMPLE_ROWS_TABLE, Frame, RowFilter
 from gis.store.delta import LayerDelta, db_values
 
@@ -41,6 +42,11 @@ def write_connection(path: Path) -> sqlite3.Connection:
     for name, function in _GEOMETRY_FUNCTIONS.items():
         con.create_function(name, 1, function, deterministic=True)
     con.execute("PRAGMA journal_mode = WAL")
+    # With WAL, NORMAL syncs at checkpoints, not at every commit: a crash of the app or of
+    # the machine still leaves the store as before or as after a write, never between;
+    # a power cut may lose the last moments' writes (SQLite: "WAL mode is safe from
+    # corruption with synchronous=NORMAL").
+    con.execute("PRAGMA synchronous = NORMAL")
     return con
 
 
@@ -54,6 +60,18 @@ def snapshot(source: Path, target: Path) -> None:
     finally:
         dst.close()
         src.close()
+
+
+def check_ours(con: sqlite3.Connection, location: str) -> None:
+    """Raise ``store_foreign`` unless the file is still a store of ours (a quick look)."""
+    from gis.store.base import APP_ID
+
+    try:
+        app = con.execute(f"SELECT value FROM {META_LAYER} WHERE key = 'app'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError("store_foreign", path=location) from exc
+    if app != (APP_ID,):
+        raise StoreError("store_foreign", path=location)
 
 
 # --------------------------------------------------------------------- geometry blobs
@@ -171,12 +189,28 @@ def _geometries(blobs: Sequence) -> np.ndarray:
     return shapely.from_wkb(wkb)
 
 
+def column_values(con: sqlite3.Connection, layer: str, column: str, where: RowFilter) -> list:
+    """One column's values in the rows ``where`` picks (a quick look, no frame)."""
+    by, picked = where
+    params = _plain(pd.Series(list(picked), dtype=object))
+    if not params:
+        return []
+    marks = ", ".join("?" * len(params))
+    sql = f'SELECT "{column}" FROM "{layer}" WHERE "{by}" IN ({marks}) ORDER BY fid'
+    return [r[0] for r in con.execute(sql, params)]
+
+
 def next_id(con: sqlite3.Connection, layer: str, column: str) -> int:
     found = con.execute(f'SELECT max("{column}") FROM "{layer}"').fetchone()[0]
     return int(found or 0) + 1
 
 
-def _typed_values(values: Sequence, dtype: str) -> pd.Series:
+def _typed_values(values: Sequence, dtype: str) -> np.ndarray | pd.Series:
+    if dtype in ("int", "float") and all(type(v) in (int, float) for v in values):
+        numbers = np.array(values, dtype="float64")  # the usual case, without pandas
+        if dtype == "int" and len(numbers):
+            return numbers.astype("int64")
+        return numbers
     if dtype in ("int", "float"):
         numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
         if dtype == "int" and not numbers.isna().any():

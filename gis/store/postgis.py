@@ -731,6 +731,15 @@ class PostgisWriter:
     def read(self, layer: str, where: RowFilter | None = None) -> Frame:
         return _read(self._conn, schema.layer_spec(layer), where)
 
+    def values(self, layer: str, column: str, where: RowFilter) -> list:
+        by, picked = where
+        dtype = schema.layer_spec(layer).column(by).dtype
+        query = sql.SQL("SELECT {} FROM {} WHERE {} = ANY(%s) ORDER BY fid").format(
+            _ident(column), _ident(layer), _ident(by)
+        )
+        params = [db_column(np.array(list(picked), dtype=object), dtype)]
+        return [r[0] for r in self._conn.execute(query, params)]
+
     def next_id(self, layer: str, column: str) -> int:
         query = sql.SQL("SELECT max({}) FROM {}").format(_ident(column), _ident(layer))
         found = self._conn.execute(query).fetchone()[0]

@@ -7,7 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gis import lifecycle, schema, vocabulary
+from gis import admin, lifecycle, schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import area_mu
 from gis.excel import XLSX_MIME, labelled_columns
@@ -19,7 +19,8 @@ from gis.i18n import error_text, t
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
 from ui import basemap as ui_basemap
-from ui import dates, mapview, onboarding, shell
+from ui import dates, mapview, onboarding, roles, shell
+from ui.session import current_actor
 from ui.text import error_md, message_md
 
 FEEDBACK = "ex_feedback"  # a success message shown once after a rerun
@@ -160,6 +161,9 @@ def geometry_report_lines(prepared) -> list[str]:
 
 
 def import_tab() -> None:
+    if not roles.allowed("import", lang):
+        return
+    actor = current_actor()
     # The target layer comes first: the onboarding's 去导入 buttons preselect it (#12).
     target = st.selectbox(
         t("import_target", lang), list(IMPORT_LAYERS), key="ex_target", format_func=layer_label
@@ -277,7 +281,8 @@ def import_tab() -> None:
             format_func=uses.__getitem__,
         )
         defaults = {"block_id": block or None, "land_use": land_use}
-    author = grid[2].text_input(t("import_author", lang), value="导入", key="ex_author")
+    author = actor.author  # the signed-in account, never a name typed in
+    grid[2].caption(t("import_author", lang) + "：" + author)
     # Any typed date reaches the server; one after today is refused below (#11, 2).
     effective = dates.date_input(
         t("import_effective", lang), value=shell.as_of(), key="ex_effective", container=grid[3]
@@ -383,9 +388,10 @@ def import_tab() -> None:
                 prepared,
                 mode=mode,
                 defaults=defaults,
-                author=author,
+                actor=actor,
                 effective_date=effective,
                 note=f"导入 {name}",
+                source=name,
             )
         except ParkError as exc:
             show_error(exc)
@@ -467,6 +473,8 @@ def figures_preview_table(preview: figures.FiguresPreview, prepared) -> pd.DataF
 
 def figures_tab() -> None:
     st.caption(t("fig_intro", lang))
+    if not roles.allowed("edit_figures", lang):
+        return
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     layer = left.selectbox(
         t("fig_layer", lang), list(figures.FIGURE_LAYERS), key="fig_layer", format_func=layer_label
@@ -566,7 +574,6 @@ def figures_tab() -> None:
                 t("fig_months_default", lang), min_value=1, max_value=12, step=1, key="fig_months"
             )
         )
-    author = next(cells).text_input(t("import_author", lang), value="导入", key="fig_author")
     mode = st.radio(
         t("fig_mode", lang),
         list(figures.FIGURE_MODES),
@@ -610,7 +617,13 @@ def figures_tab() -> None:
     if st.button(t("fig_button", lang), key="fig_import", type="primary", disabled=not preview.ok):
         try:
             outcome = figures.run_figures_import(
-                store, layer, prepared, author=author, expected_version=version, mode=mode
+                store,
+                layer,
+                prepared,
+                actor=current_actor(),
+                expected_version=version,
+                mode=mode,
+                source=uploaded.name,
             )
         except ParkError as exc:
             show_safe_error(exc)
@@ -691,16 +704,23 @@ def export_tab() -> None:
     st.download_button(
         t("export_download", lang, filename=filename),
         # Built when clicked: writing a DXF or a Shapefile on every rerun of the page is slow.
-        data=lambda: (
-            writers.export_layer(
-                selection,
-                layer,
-                fmt,
-                crs=crs,
-                encoding=encoding,
-                lang=lang,
-                block_names=block_names,
-            ).data
+        # Recorded in the audit trail then: what data left the system, and to whom.
+        data=roles.audited(
+            store,
+            lambda: (
+                writers.export_layer(
+                    selection,
+                    layer,
+                    fmt,
+                    crs=crs,
+                    encoding=encoding,
+                    lang=lang,
+                    block_names=block_names,
+                ).data
+            ),
+            target=f"{layer} {fmt} {filename}",
+            rows=len(selection),
+            crs=str(crs),
         ),
         file_name=filename,
         mime=writers.export_mime(fmt),
@@ -710,8 +730,14 @@ def export_tab() -> None:
 
 
 def backup_tab() -> None:
+    if not roles.allowed("backup", lang):
+        return
     if st.button(t("backup_now", lang), key="ex_backup_now"):
-        path = store.backup(reason="manual")
+        try:
+            path = admin.backup(store, actor=current_actor(), reason="manual")
+        except ParkError as exc:
+            show_error(exc)
+            return
         st.success(t("backup_done", lang, name=path.name))
     backups = store.backups()
     if not backups:
@@ -719,10 +745,12 @@ def backup_tab() -> None:
         return
     by_name = {p.name: p for p in backups}
     picked = st.selectbox(t("backup_list", lang), list(by_name), key="ex_backup_pick")
+    if not roles.allowed("restore", lang):
+        return
     confirm = st.checkbox(t("backup_confirm", lang), key="ex_restore_confirm")
     if st.button(t("backup_restore", lang), key="ex_restore", disabled=not confirm):
         try:
-            store.restore(by_name[picked])
+            admin.restore(store, by_name[picked], actor=current_actor())
         except ParkError as exc:
             show_error(exc)
             return
@@ -759,6 +787,6 @@ with tab_backup:
 with tab_park:
     if tab_park.open:
         onboarding.park_tab(store, lang)
-with tab_basemap:  # administrators only, once accounts and roles exist
+with tab_basemap:  # administrators only (the section says so to the others)
     if tab_basemap.open:
         ui_basemap.settings_section(store, lang)

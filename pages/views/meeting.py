@@ -19,9 +19,10 @@ from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
 from layers.draw import DrawControl, ViewFit, ViewSettings
 from ui import basemap as ui_basemap
-from ui import dates, mapview, missing, shell
+from ui import dates, mapview, missing, roles, shell
 from ui.changes import changes_section
 from ui.report_draft import report_section
+from ui.session import current_actor
 from ui.text import md
 
 STATE = "mtg_state"  # the ViewState on screen
@@ -306,34 +307,30 @@ with st.container(border=True):
         st.error(sketch_error)
     if sketch is None:
         st.caption(t("mtg_sketch_hint", lang))
-    else:
+    elif roles.allowed("annotate", lang):
         kind = t(f"mtg_sketch_kind_{sketch.geom_type}", lang)
         st.caption(t("mtg_sketch_ready", lang, kind=kind))
         guess = meeting.parcel_at(now_frames["parcels"], sketch)
         with st.form("mtg_new_annotation", clear_on_submit=False, border=False):
             note = st.text_area(t("mtg_ann_note", lang), key="mtg_new_note", height=90)
-            a, b, c = st.columns(3)
+            a, c = st.columns(2)
             with a:
                 meeting_day = dates.date_input(  # any date, never dropped by the browser
                     t("mtg_ann_meeting_date", lang), value=date.today(), key="mtg_new_date"
                 )
-            with b:
-                author = st.text_input(
-                    t("mtg_ann_author", lang), value=ss.get("mtg_author", ""), key="mtg_new_author"
-                )
             with c:
                 parcel = _parcel_choice(guess, f"mtg_new_parcel_{guess}")
             if st.form_submit_button(t("mtg_ann_save", lang), type="primary"):
-                try:
+                try:  # the author is the signed-in account
                     new_id = meeting.add_annotation(
                         store,
                         sketch,
-                        meeting.AnnotationInput(note, meeting_day, author, parcel or None),
+                        meeting.AnnotationInput(note, meeting_day, parcel_code=parcel or None),
+                        actor=current_actor(),
                     )
                 except ParkError as exc:
                     st.error(error_text(exc, lang))
                 else:
-                    ss["mtg_author"] = author.strip()
                     ss[FEEDBACK] = t("mtg_ann_saved", lang, annotation_id=new_id)
                     st.rerun()
 
@@ -371,12 +368,11 @@ def _views_tab() -> None:
     )
     # What the map shows right now (the browser reports centre and zoom after a pan).
     now_state = meeting.with_view(meeting.seen_view(state, ss[SEEN], now_frames), as_of=as_of)
+    if not roles.allowed("save_view", lang):
+        _view_list(views)
+        return
     with st.form("mtg_view_form", border=False):
-        n, au = st.columns([3, 2])
-        name = n.text_input(t("mtg_view_name", lang), key="mtg_view_name")
-        author = au.text_input(
-            t("mtg_view_author", lang), value=ss.get("mtg_author", ""), key="mtg_view_author"
-        )
+        name = st.text_input(t("mtg_view_name", lang), key="mtg_view_name")
         save, overwrite = st.columns(2)
         do_save = save.form_submit_button(t("mtg_view_save", lang), type="primary")
         do_overwrite = overwrite.form_submit_button(
@@ -388,7 +384,7 @@ def _views_tab() -> None:
                 store,
                 name=name or (current.name if do_overwrite and current else ""),
                 state=now_state,
-                author=author,
+                actor=current_actor(),
                 view_id=current.view_id if do_overwrite and current else None,
             )
         except ParkError as exc:
@@ -404,18 +400,22 @@ def _views_tab() -> None:
     if current is not None:
         up, down, delete = st.columns(3)
         if up.button(t("mtg_view_up", lang), key="mtg_view_up"):
-            meeting.move_view(store, current.view_id, -1)
+            meeting.move_view(store, current.view_id, -1, actor=current_actor())
             st.rerun()
         if down.button(t("mtg_view_down", lang), key="mtg_view_down"):
-            meeting.move_view(store, current.view_id, 1)
+            meeting.move_view(store, current.view_id, 1, actor=current_actor())
             st.rerun()
         if delete.button(t("mtg_view_delete", lang), key="mtg_view_delete"):
-            meeting.delete_view(store, current.view_id)
+            meeting.delete_view(store, current.view_id, actor=current_actor())
             ss[CURRENT] = None
             ss[GEN] += 1
             st.query_params.pop("view", None)
             ss[FEEDBACK] = t("mtg_view_deleted", lang)
             st.rerun()
+    _view_list(views)
+
+
+def _view_list(views: list[meeting.SavedView]) -> None:
     for n, v in enumerate(views, 1):
         st.markdown(
             f"{n}. {md(v.name)} — `{v.view_id}` · "
@@ -445,7 +445,12 @@ def _log_tab() -> None:
     x, g = st.columns(2)
     x.download_button(
         t("mtg_export_xlsx", lang),
-        lambda: to_xlsx({t("mtg_log_heading", lang): shown}),  # built when clicked
+        roles.audited(  # built (and recorded in the audit trail) when clicked
+            store,
+            lambda: to_xlsx({t("mtg_log_heading", lang): shown}),
+            target=f"decisions-{day or 'all'}.xlsx",
+            rows=len(shown),
+        ),
         file_name=f"decisions-{day or 'all'}.xlsx",
         mime=XLSX_MIME,
         key="mtg_log_xlsx",
@@ -453,7 +458,12 @@ def _log_tab() -> None:
     )
     g.download_button(
         t("mtg_export_geojson", lang),
-        lambda: meeting.annotations_geojson(chosen),
+        roles.audited(
+            store,
+            lambda: meeting.annotations_geojson(chosen),
+            target=f"decisions-{day or 'all'}.geojson",
+            rows=len(chosen),
+        ),
         file_name=f"decisions-{day or 'all'}.geojson",
         mime="application/geo+json",
         key="mtg_log_geojson",
@@ -474,22 +484,23 @@ def _edit_annotation(log) -> None:
     if not pick:
         return
     row = log[log["annotation_id"] == pick].iloc[0]
+    code = row["parcel_code"] if isinstance(row["parcel_code"], str) else None
+    parcels = now_frames["parcels"]
+    blocks = parcels.loc[parcels["code"] == code, "block_id"].dropna().astype(str)
+    if not roles.allowed("annotate", lang, blocks=list(blocks)):
+        return
     base = ss.get(EDIT_BASE)
     if base is None or base[0] != pick:
         base = (pick, int(row["version"]))
         ss[EDIT_BASE] = base
     with st.form(f"mtg_edit_{pick}", border=True):
         note = st.text_area(t("mtg_ann_note", lang), value=row["note"], key=f"mtg_edit_note_{pick}")
-        a, b, c = st.columns(3)
+        a, c = st.columns(2)
         with a:
             day = dates.date_input(  # any date, never dropped by the browser
                 t("mtg_ann_meeting_date", lang),
                 value=date.fromisoformat(row["meeting_date"]),
                 key=f"mtg_edit_date_{pick}",
-            )
-        with b:
-            author = st.text_input(
-                t("mtg_ann_author", lang), value=row["author"], key=f"mtg_edit_author_{pick}"
             )
         with c:
             parcel = _parcel_choice(row["parcel_code"] or None, f"mtg_edit_parcel_{pick}")
@@ -506,7 +517,7 @@ def _edit_annotation(log) -> None:
         return
     try:
         if do_delete:
-            meeting.delete_annotation(store, pick, expected_version=base[1])
+            meeting.delete_annotation(store, pick, expected_version=base[1], actor=current_actor())
             ss.pop(EDIT_BASE, None)
             ss[FEEDBACK] = t("mtg_ann_deleted", lang, annotation_id=pick)
         else:
@@ -514,7 +525,8 @@ def _edit_annotation(log) -> None:
                 store,
                 pick,
                 expected_version=base[1],
-                item=meeting.AnnotationInput(note, day, author, parcel or None),
+                item=meeting.AnnotationInput(note, day, parcel_code=parcel or None),
+                actor=current_actor(),
                 geometry=sketch if replace and sketch is not None else None,
             )
             ss[EDIT_BASE] = (pick, version)
@@ -544,7 +556,11 @@ def _make_pack(title: str, chosen: tuple[str, ...], meeting_day: str) -> None:
     except ParkError as exc:
         ss["mtg_pack_error"] = error_text(exc, lang)
     else:
-        ss[PACK] = (pdf, xlsx, as_of.isoformat())
+        day = as_of.isoformat()
+        rows = len(now_frames["parcels"])
+        for name in (f"meeting-pack-{day}.pdf", f"meeting-pack-{day}.xlsx"):
+            roles.exported(store, None, target=name, rows=rows, once=str(store.data_version()))
+        ss[PACK] = (pdf, xlsx, day)
 
 
 def _pack_section() -> None:

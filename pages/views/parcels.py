@@ -19,7 +19,8 @@ from gis.i18n import t
 from gis.parcels import enrich_parcels
 from gis.search import ParcelIndex, normalise
 from layers.deadlines import deadline_extras
-from ui import dates, mapview, missing, shell
+from ui import dates, mapview, missing, roles, shell
+from ui.session import current_actor
 from ui.text import md
 
 SELECTED = "parcel_code"  # the parcel whose card is open
@@ -206,15 +207,16 @@ def _save(code: str, action: str, keys: dict[str, str]) -> None:
         field=fld,
         new_status=st.session_state[keys["status"]],
         effective_date=day,
-        author=st.session_state.get(keys["author"], ""),
         note=st.session_state.get(keys["note"], ""),
         supersedes=supersedes,
     )
     base = st.session_state.get(BASE, {}).get(code)
     try:
+        # The author is the signed-in account (gis refuses a write nobody may make).
         lifecycle.record_changes(
             shell.store(),
             [change],
+            actor=current_actor(),
             expected_versions={code: base} if base is not None else None,
         )
     except ParkError as exc:
@@ -427,8 +429,15 @@ def _timeline(code: str) -> None:
         )
 
 
+def _block_of(row: pd.Series) -> str:
+    block = row.get("block_id")
+    return "" if block is None or pd.isna(block) else str(block)
+
+
 def _edit_form(code: str, row: pd.Series) -> None:
     st.markdown(f"**{t('edit_heading', lang)}**")
+    if not roles.allowed("edit_status", lang, blocks=[_block_of(row)]):
+        return  # a viewer (or an editor of other blocks) sees the record, not the form
     bases = st.session_state.setdefault(BASE, {})
     bases.setdefault(code, int(row["version"]))
     feedback = st.session_state.pop(FEEDBACK, None)
@@ -510,7 +519,6 @@ def _edit_form(code: str, row: pd.Series) -> None:
     keys = {
         "status": f"edit_status_{shown}_{action}",
         "date": f"edit_date_{based}",
-        "author": "edit_author",  # the clerk's name stays from one save to the next
         "note": f"edit_note_{based}",
     }
     with st.form("edit_form", clear_on_submit=False, border=True):
@@ -528,7 +536,6 @@ def _edit_form(code: str, row: pd.Series) -> None:
             value=min(as_of, date.today()),  # what the map shows; real data: today
             key=keys["date"],
         )
-        st.text_input(t("edit_author", lang), key=keys["author"])
         st.text_area(t("edit_note", lang), key=keys["note"], height=68)
         st.form_submit_button(
             t("edit_submit", lang),
@@ -611,7 +618,13 @@ with st.expander(t("excel_heading", lang)):
     c1, c2 = st.columns(2)
     c1.download_button(
         t("excel_export", lang),
-        data=_export_xlsx(store.location, store.data_version(), lang),
+        data=roles.exported(  # recorded in the audit trail once per session and version
+            store,
+            _export_xlsx(store.location, store.data_version(), lang),
+            target="parcels.xlsx",
+            rows=len(now_frames["parcels"]),
+            once=f"{store.data_version()}:{lang}",
+        ),
         file_name="parcels.xlsx",
         mime=excel.XLSX_MIME,
         key="excel_export",
@@ -625,7 +638,9 @@ with st.expander(t("excel_heading", lang)):
         key="excel_template",
         on_click="ignore",  # no rerun: the file stays served (#11, 6a)
     )
-    st.text_input(t("edit_author", lang), key="excel_author")
+    actor = current_actor()
+    if not roles.allowed("edit_status", lang):
+        st.stop()  # the page's last section: the upload below is for editors only
     upload = st.file_uploader(t("excel_upload", lang), type=["xlsx"], key="excel_upload")
     done = st.session_state.get("excel_done")
     if upload is not None and done and done[0] == upload.file_id:
@@ -637,7 +652,7 @@ with st.expander(t("excel_heading", lang)):
                 sheet,
                 now_frames["parcels"],
                 now_frames["status_events"],
-                author=st.session_state.get("excel_author", ""),
+                author=actor.author,
             )
         except ParkError as exc:
             st.error(lifecycle.error_message(exc, lang))
@@ -668,7 +683,9 @@ with st.expander(t("excel_heading", lang)):
                         if c in {ch.code for ch in changes}
                     }
                     try:
-                        lifecycle.record_changes(store, changes, expected_versions=versions)
+                        lifecycle.record_changes(
+                            store, changes, actor=actor, expected_versions=versions
+                        )
                     except ParkError as exc:
                         st.error(lifecycle.error_message(exc, lang))
                     else:

@@ -13,7 +13,8 @@ from gis.i18n import error_text, t
 from gis.schema import CANDIDATES, VACANT_SPACES
 from layers.legend import compact_controls
 from layers.reuse import scenario_extras
-from ui import mapview, missing, shell
+from ui import mapview, missing, roles, shell
+from ui.session import current_actor
 from ui.text import md
 
 lang = shell.lang()
@@ -313,19 +314,20 @@ def show_run(run: reuse.ScenarioRun) -> None:
 
 
 def save_form(run: reuse.ScenarioRun) -> None:
+    if not roles.allowed("scenario", lang):
+        return
+    actor = current_actor()
     with st.form("reuse_save_form"):
         st.markdown("**" + t("reuse_save", lang) + "**")
-        a, b = st.columns(2)
-        name = a.text_input(t("reuse_name", lang), key="reuse_name")
-        author = b.text_input(t("reuse_author", lang), key="reuse_author")
+        name = st.text_input(t("reuse_name", lang), key="reuse_name")
         note = st.text_input(t("reuse_note", lang), key="reuse_note")
         submitted = st.form_submit_button(t("reuse_save", lang))
     if submitted:
-        try:
-            scenarios.ensure_baseline(store, frames, author=author or "system")
+        try:  # the author is the signed-in account
+            scenarios.ensure_baseline(store, frames, actor=actor)
             based_on = st.session_state.get("reuse_based_on", scenarios.BASELINE_ID)
             new_id = scenarios.save_scenario(
-                store, run, name=name, author=author, based_on=based_on, note=note or None
+                store, run, name=name, actor=actor, based_on=based_on, note=note or None
             )
         except ParkError as exc:
             st.warning(error_text(exc, lang))
@@ -345,9 +347,11 @@ def candidates_section() -> None:
             base = reuse.candidate_columns(read_xlsx(upload.getvalue()))
         except ValidationError as exc:
             st.warning(error_text(exc, lang))
+    editable = roles.may("edit_candidates")
     edited = st.data_editor(
         base,
-        num_rows="dynamic",
+        disabled=not editable,
+        num_rows="dynamic" if editable else "fixed",
         hide_index=True,
         key="reuse_editor",
         column_config={
@@ -356,9 +360,11 @@ def candidates_section() -> None:
         },
     )
     a, b = st.columns(2)
-    if a.button(t("reuse_save_candidates", lang), key="reuse_save_cands", type="primary"):
+    if not roles.allowed("edit_candidates", lang, where=a):
+        pass
+    elif a.button(t("reuse_save_candidates", lang), key="reuse_save_cands", type="primary"):
         try:
-            reuse.save_candidates(store, edited)
+            reuse.save_candidates(store, edited, actor=current_actor())
         except ValidationError as exc:
             issues = exc.params.get("issues")
             if issues:
@@ -371,8 +377,13 @@ def candidates_section() -> None:
             st.success(t("reuse_candidates_saved", lang, n=len(edited)))
     b.download_button(
         t("reuse_download_template", lang),
-        lambda: to_xlsx(  # built when clicked, not on every rerun
-            {"candidates": labelled_columns(pd.DataFrame(candidates), CANDIDATES, lang)}
+        roles.audited(  # built (and recorded in the audit trail) when clicked
+            store,
+            lambda: to_xlsx(
+                {"candidates": labelled_columns(pd.DataFrame(candidates), CANDIDATES, lang)}
+            ),
+            target="candidates.xlsx",
+            rows=len(candidates),
         ),
         file_name="candidates.xlsx",
         mime=XLSX_MIME,

@@ -14,8 +14,9 @@ from gis.efficiency import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
 from layers.efficiency import efficiency_extras
-from ui import mapview, missing, shell
+from ui import mapview, missing, roles, shell
 from ui.adjustments import adjustments_editor
+from ui.session import current_actor
 from ui.text import md
 
 lang = shell.lang()
@@ -323,7 +324,12 @@ def targets_section() -> None:
             sheets[t("targets_by_block", XLSX_LANG)] = _block_table(blocks, prog, XLSX_LANG)
         st.download_button(
             t("download_xlsx", lang),
-            lambda: to_xlsx(sheets),  # built when clicked, not on every rerun
+            roles.audited(  # built (and recorded in the audit trail) when clicked
+                store,
+                lambda: to_xlsx(sheets),
+                target=f"targets-{year}-{as_of.isoformat()}.xlsx",
+                rows=sum(len(frame) for frame in sheets.values()),
+            ),
             file_name=f"targets-{year}-{as_of.isoformat()}.xlsx",
             mime=XLSX_MIME,
             key="tg_download_targets",
@@ -335,9 +341,11 @@ def targets_section() -> None:
 def targets_editor(table: pd.DataFrame) -> None:
     with st.expander(t("targets_edit", lang)):
         st.caption(t("targets_edit_help", lang))
+        editable = roles.may("edit_targets")
         edited = st.data_editor(
             table,
-            num_rows="dynamic",
+            num_rows="dynamic" if editable else "fixed",
+            disabled=not editable,
             hide_index=True,
             width="stretch",
             key="tg_editor",
@@ -348,9 +356,11 @@ def targets_editor(table: pd.DataFrame) -> None:
                 "target_value": st.column_config.NumberColumn(t("targets_col_goal", lang)),
             },
         )
+        if not roles.allowed("edit_targets", lang):
+            return
         if st.button(t("targets_save", lang), key="tg_save_targets"):
             try:
-                targets.save_targets(store, edited, expected_version=version)
+                targets.save_targets(store, edited, actor=current_actor(), expected_version=version)
             except ParkError as exc:
                 st.error(_error(exc))
             else:
@@ -461,20 +471,25 @@ def evaluation_section(config: EfficiencyConfig) -> None:
     )
     st.download_button(
         t("download_xlsx", lang),
-        lambda: to_xlsx(  # built when clicked, not on every rerun
-            {
-                t("section_evaluation", XLSX_LANG): efficiency.evaluation_table(
-                    ev, lang=XLSX_LANG, config=config, for_export=True
-                ),
-                t("eval_class_counts", XLSX_LANG): counts.rename(
-                    columns={
-                        "above": t("eval_group_above", XLSX_LANG),
-                        "below": t("eval_group_below", XLSX_LANG),
-                    }
-                )
-                .rename_axis(t("eval_filter_class", XLSX_LANG))
-                .reset_index(),
-            }
+        roles.audited(  # built (and recorded in the audit trail) when clicked
+            store,
+            lambda: to_xlsx(
+                {
+                    t("section_evaluation", XLSX_LANG): efficiency.evaluation_table(
+                        ev, lang=XLSX_LANG, config=config, for_export=True
+                    ),
+                    t("eval_class_counts", XLSX_LANG): counts.rename(
+                        columns={
+                            "above": t("eval_group_above", XLSX_LANG),
+                            "below": t("eval_group_below", XLSX_LANG),
+                        }
+                    )
+                    .rename_axis(t("eval_filter_class", XLSX_LANG))
+                    .reset_index(),
+                }
+            ),
+            target=f"efficiency-{year}.xlsx",
+            rows=len(ev),
         ),
         file_name=f"efficiency-{year}.xlsx",
         mime=XLSX_MIME,
@@ -537,15 +552,20 @@ def supervision_section(config: EfficiencyConfig) -> None:
         st.dataframe(pool_table, hide_index=True, width="stretch", key="tg_pool_table")
     st.download_button(
         t("download_xlsx", lang),
-        lambda: to_xlsx(  # built when clicked, not on every rerun
-            {
-                t("ks_heading", XLSX_LANG): efficiency.evaluation_table(
-                    flagged, lang=XLSX_LANG, config=config, for_export=True
-                ),
-                t("pool_heading", XLSX_LANG): efficiency.evaluation_table(
-                    pool, lang=XLSX_LANG, config=config, for_export=True
-                ),
-            }
+        roles.audited(  # built (and recorded in the audit trail) when clicked
+            store,
+            lambda: to_xlsx(
+                {
+                    t("ks_heading", XLSX_LANG): efficiency.evaluation_table(
+                        flagged, lang=XLSX_LANG, config=config, for_export=True
+                    ),
+                    t("pool_heading", XLSX_LANG): efficiency.evaluation_table(
+                        pool, lang=XLSX_LANG, config=config, for_export=True
+                    ),
+                }
+            ),
+            target=f"key-supervision-{year}.xlsx",
+            rows=len(flagged) + len(pool),
         ),
         file_name=f"key-supervision-{year}.xlsx",
         mime=XLSX_MIME,
@@ -558,6 +578,10 @@ def supervision_section(config: EfficiencyConfig) -> None:
 def settings_section(config: EfficiencyConfig) -> None:
     st.subheader(t("cfg_heading", lang))
     st.caption(t("cfg_help", lang))
+    if not roles.allowed("edit_evaluation", lang):
+        with st.expander(t("cfg_current_json", lang)):
+            st.json(config.to_dict())
+        return
     with st.form("tg_cfg_form"):
         c1, c2, c3 = st.columns(3)
         c1.markdown(f"**{t('cfg_weights_above', lang)}**")
@@ -746,7 +770,7 @@ def settings_section(config: EfficiencyConfig) -> None:
                 max_bonus_points=max_bonus,
                 max_deduction_points=max_deduction,
             )
-            efficiency.save_config(store, new, author="app", expected_version=version)
+            efficiency.save_config(store, new, actor=current_actor(), expected_version=version)
         except ParkError as exc:
             st.error(_error(exc))
         else:
@@ -755,7 +779,7 @@ def settings_section(config: EfficiencyConfig) -> None:
     if st.button(t("cfg_reset", lang), key="tg_cfg_reset"):
         try:
             efficiency.save_config(
-                store, EfficiencyConfig(), author="app", expected_version=version
+                store, EfficiencyConfig(), actor=current_actor(), expected_version=version
             )
         except ParkError as exc:
             st.error(_error(exc))
