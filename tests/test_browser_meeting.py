@@ -284,6 +284,7 @@ def test_planner_saves_views_across_block_filters_and_presents_them(
     changchuan_box, changchuan_n = block("长川区块")
 
     def save(name: str) -> None:
+        idle()  # a rerun still running (the map reporting its view) would drop the click
         page.get_by_label("视图名称").fill(name)
         page.get_by_role("button", name="保存为新视图").click()
         page.get_by_text(f"已保存视图“{name}”。").wait_for()

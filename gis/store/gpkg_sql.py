@@ -169,9 +169,15 @@ def read_layer(
         params = _plain(pd.Series(list(values), dtype=object))
         sql += f' WHERE "{column}" IN ({", ".join("?" * len(params))})' if params else " WHERE 0"
     rows = con.execute(sql + " ORDER BY fid", params).fetchall()
+    # The few rows a write picks keep text as Python objects (no Arrow round trips in the
+    # comparisons that follow); whole layers have pandas' "str" columns, as GDAL gives.
+    text = "object" if where is not None else "str"
     values = list(zip(*rows, strict=True)) if rows else [() for _ in select]
     frame = pd.DataFrame(
-        {c: _typed_values(v, spec.column(c).dtype) for c, v in zip(columns, values, strict=False)}
+        {
+            c: _typed_values(v, spec.column(c).dtype, text=text)
+            for c, v in zip(columns, values, strict=False)
+        }
     )
     if spec.geometry_type is None:
         return frame
@@ -205,7 +211,7 @@ def next_id(con: sqlite3.Connection, layer: str, column: str) -> int:
     return int(found or 0) + 1
 
 
-def _typed_values(values: Sequence, dtype: str) -> np.ndarray | pd.Series:
+def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndarray | pd.Series:
     if dtype in ("int", "float") and all(type(v) in (int, float) for v in values):
         numbers = np.array(values, dtype="float64")  # the usual case, without pandas
         if dtype == "int" and len(numbers):
@@ -220,8 +226,8 @@ def _typed_values(values: Sequence, dtype: str) -> np.ndarray | pd.Series:
         flags = [None if v is None else bool(v) for v in values]
         return pd.Series(flags, dtype=bool if None not in flags else object)
     if all(v is None or type(v) is str for v in values):
-        return pd.Series(values, dtype="str")
-    return pd.Series([None if v is None else str(v) for v in values], dtype="str")
+        return pd.Series(values, dtype=text)
+    return pd.Series([None if v is None else str(v) for v in values], dtype=text)
 
 
 # --------------------------------------------------------------------- tables

@@ -269,12 +269,19 @@ def _read(
     if spec.geometry_type is not None:
         wkbs = [r[len(names)] for r in rows] if spatial else [None] * len(rows)
         geoms = shapely.from_wkb(wkbs)
-    return _frame(spec, values, geoms)
+    return _frame(spec, values, geoms, text="object" if where is not None else "str")
 
 
-def _frame(spec: schema.LayerSpec, values: dict[str, list], geoms: np.ndarray | None) -> Frame:
-    """A frame typed by the schema: text columns ``str``; numbers ``float64`` (``int64``
-    for whole-number columns without gaps); ``bool`` without gaps, else objects."""
+def _frame(
+    spec: schema.LayerSpec,
+    values: dict[str, list],
+    geoms: np.ndarray | None,
+    *,
+    text: str = "str",
+) -> Frame:
+    """A frame typed by the schema: text columns ``str`` (``text="object"``: Python
+    objects, for the few rows a write picks); numbers ``float64`` (``int64`` for
+    whole-number columns without gaps); ``bool`` without gaps, else objects."""
     data: dict[str, object] = {}
     for name, column in values.items():
         dtype = spec.column(name).dtype
@@ -284,6 +291,8 @@ def _frame(spec: schema.LayerSpec, values: dict[str, list], geoms: np.ndarray | 
             data[name] = np.array(column, dtype=np.float64)  # None -> NaN
         elif dtype == "bool":
             data[name] = np.array(column, dtype=bool if None not in column else object)
+        elif text == "object":
+            data[name] = np.array(column, dtype=object)
         else:
             data[name] = pd.array(column, dtype="str")
     rows = len(geoms) if geoms is not None else len(next(iter(values.values()), []))
