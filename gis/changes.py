@@ -39,7 +39,7 @@ import pandas as pd
 from gis import history, vocabulary
 from gis.crs import m2_to_mu
 from gis.parcels import parcel_area_m2
-from gis.values import is_missing, iso_day
+from gis.values import is_missing, iso_day, iso_days
 
 #: The start used when no meeting was saved before the as-of date.
 FALLBACK_DAYS = 30
@@ -139,11 +139,10 @@ def changes_since(frames: Mapping[str, pd.DataFrame], since: date, until: date) 
     every = history.with_derived(parcels, events)
     every = every[every["parcel_code"].notna()].copy()
     every["parcel_code"] = every["parcel_code"].astype(str)
-    every["effective_date"] = every["effective_date"].map(iso_day)
-    every["recorded_day"] = every["recorded_at"].map(iso_day)
+    every["effective_date"] = iso_days(every["effective_date"])
+    every["recorded_day"] = iso_days(every["recorded_at"])
     live = history.effective_events(every)
     live = live[live["effective_date"].notna()]
-    wrong = _by_id(every)
     superseding = pd.to_numeric(live["supersedes"], errors="coerce")
 
     in_period = live[(live["effective_date"] > lo) & (live["effective_date"] <= hi)]
@@ -159,6 +158,9 @@ def changes_since(frames: Mapping[str, pd.DataFrame], since: date, until: date) 
     fixes = every[pd.to_numeric(every["supersedes"], errors="coerce").notna()]
     when = fixes["recorded_day"].where(fixes["recorded_day"].notna(), fixes["effective_date"])
     fixes = fixes[(when > lo) & (when <= hi)]
+    # Only the events these corrections replace are looked up (a row each is slow).
+    replaced = pd.to_numeric(fixes["supersedes"], errors="coerce")
+    wrong = _by_id(every[pd.to_numeric(every["event_id"], errors="coerce").isin(replaced)])
     return Changes(
         since=since,
         until=until,
@@ -286,9 +288,10 @@ def _new_firms(enterprises: pd.DataFrame, lo: str, hi: str) -> pd.DataFrame:
     for kind, column in (("production", "production_start"), ("above_scale", "above_scale_since")):
         if column not in enterprises.columns:
             continue
-        for _, firm in enterprises.iterrows():
-            day = iso_day(firm[column])
-            if day is not None and lo < day <= hi:
+        days = iso_days(enterprises[column])
+        inside = days.notna() & (days.fillna("") > lo) & (days.fillna("") <= hi)
+        for (_, firm), day in zip(enterprises[inside].iterrows(), days[inside], strict=True):
+            if day is not None:
                 rows.append(
                     {
                         "enterprise_id": _text(firm["enterprise_id"]),

@@ -24,7 +24,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from gis.values import iso_day
+from gis.values import iso_days
 from gis.vocabulary import (
     CONSTRUCTION_FIELD,
     CONSTRUCTION_STATUSES,
@@ -97,7 +97,7 @@ def derived_events(parcels: pd.DataFrame) -> pd.DataFrame:
     for field, code, order, column in _STEPS:
         if column not in parcels.columns:
             continue
-        days = parcels[column].map(iso_day)
+        days = iso_days(parcels[column])
         keep = days.notna() & codes.notna()
         if keep.any():
             parts.append(
@@ -151,13 +151,9 @@ def with_derived(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index()
     merged = derived.merge(bounds, on=keys, how="left", indicator=True)
-    order = pd.Series(
-        [_ORDER.get((f, c)) for f, c in zip(merged["field"], merged["new_status"], strict=True)],
-        dtype=float,
-    )
-    first = pd.Series(
-        [_ORDER.get((f, c)) for f, c in zip(merged["field"], merged["first_status"], strict=True)],
-        dtype=float,
+    order, first = (
+        _orders(merged["field"], merged["new_status"]),
+        _orders(merged["field"], merged["first_status"]),
     )
     # Per field: a parcel whose construction is recorded but whose sale is not (or the
     # other way round) still takes the untold field's history from its dates.
@@ -170,6 +166,13 @@ def with_derived(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     if recorded.empty:
         return extra.reset_index(drop=True)
     return pd.concat([recorded, extra], ignore_index=True)
+
+
+def _orders(fields: pd.Series, statuses: pd.Series) -> pd.Series:
+    """The step order of each (field, status) pair (NaN for an unknown one), column-wise."""
+    keys = pd.MultiIndex.from_arrays([fields.astype(object), statuses.astype(object)])
+    table = pd.Series(list(_ORDER.values()), index=pd.MultiIndex.from_tuples(list(_ORDER)))
+    return pd.Series(table.reindex(keys).to_numpy(dtype=float), index=fields.index)
 
 
 def statuses_as_of(
@@ -191,7 +194,7 @@ def statuses_as_of(
     last = live.groupby(["parcel_code", "field"])["new_status"].last().astype(object)
     sale = _field_of(last, SALE_FIELD)
     built = _field_of(last, CONSTRUCTION_FIELD)
-    codes = parcels["code"].map(lambda c: None if _blank(c) else str(c))
+    codes = _code_texts(parcels["code"])
     told = set(history["parcel_code"].dropna().astype(str))
     undated = ~codes.isin(told)
     shown = (codes.isin(sale.index) | undated).to_numpy()
@@ -204,6 +207,13 @@ def statuses_as_of(
     replayed = codes.map(built).astype(object).fillna(INITIAL_CONSTRUCTION)
     out[CONSTRUCTION_FIELD] = replayed.where(~undated, record_built).astype(object)
     return out
+
+
+def _code_texts(codes: pd.Series) -> pd.Series:
+    """Each code as text, ``None`` where it is blank (:func:`_blank`), column-wise."""
+    text = codes.astype(object).where(codes.notna(), None)
+    text = text.map(str, na_action="ignore")
+    return text.where(text.notna() & (text.str.strip() != ""), None).astype(object)
 
 
 def _blank(value: object) -> bool:

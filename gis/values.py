@@ -34,3 +34,25 @@ def iso_day(value: object) -> str | None:
         return date.fromisoformat(str(value).strip()[:10]).isoformat()
     except ValueError:
         return None
+
+
+def iso_days(values: pd.Series) -> pd.Series:
+    """:func:`iso_day` of every cell of ``values`` (same index, ``None`` where it is not a
+    date), the common case — text ``YYYY-MM-DD…`` — checked for the whole column at once.
+
+    A district's 50,000 parcels have 17 date columns: one Python call per cell was most of
+    the time of an as-of replay. Cells that are not such text (date objects, other ISO
+    spellings) still go through :func:`iso_day`, so both give the same answer.
+    """
+    out = pd.Series(None, index=values.index, dtype=object)
+    if values.empty:
+        return out
+    # Dates and timestamps print as ISO text, so one text column covers them too.
+    text = values.astype("string").str.strip().str[:10]
+    shaped = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    real = pd.to_datetime(text.where(shaped), format="%Y-%m-%d", errors="coerce").notna()
+    out[real] = text[real].astype(object)
+    rest = (~shaped & values.notna()).to_numpy(dtype=bool)
+    if rest.any():
+        out[rest] = values[rest].map(iso_day)
+    return out.where(out.notna(), None)

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
 
 ANNOTATION_COLOR = "#d81b60"
@@ -45,9 +45,7 @@ def annotation_layer(annotations: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson
         ],
         "lookups": {},
     }
-    return ParkGeoJson(
-        encode_features(annotations, props), name=t("mtg_layer_annotations", lang), spec=spec
-    )
+    return ParkGeoJson.of(annotations, props, name=t("mtg_layer_annotations", lang), spec=spec)
 
 
 def annotation_legend(lang: str) -> LegendSection:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as xstatic_leaflet
 
+from layers import payloads
+
 LEAFLET_VERSION = "1.9.3"
 VENDOR_DIR = f"vendor/leaflet-{LEAFLET_VERSION}"
 _FILES = (
@@ -33,6 +35,7 @@ class AssetUrls:
 
     leaflet_js: str
     leaflet_css: str
+    data_base: str = "/" + payloads.ROUTE  # large layers (layers.payloads), same origin
 
 
 def install_assets(static_dir: Path) -> Path:
@@ -59,7 +62,12 @@ def install_assets(static_dir: Path) -> Path:
     return target
 
 
-def asset_urls(base_url: str = "/app/static") -> AssetUrls:
-    """URLs of the vendored files under ``base_url`` (Streamlit serves ./static there)."""
+def asset_urls(base_url: str = "/app/static", site: str = "") -> AssetUrls:
+    """URLs of the vendored files under ``base_url`` (Streamlit serves ./static there) and
+    of published layers under ``site`` (the server's base path, "" at the root)."""
     root = f"{base_url.rstrip('/')}/{VENDOR_DIR}"
-    return AssetUrls(leaflet_js=f"{root}/leaflet.js", leaflet_css=f"{root}/leaflet.css")
+    return AssetUrls(
+        leaflet_js=f"{root}/leaflet.js",
+        leaflet_css=f"{root}/leaflet.css",
+        data_base=f"{site.rstrip('/')}/{payloads.ROUTE}",
+    )

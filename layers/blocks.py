@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem
 
 BLOCK_COLOR = "#37474f"
@@ -28,7 +28,7 @@ def block_layer(blocks: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
         "label": "n",
         "labelMinZoom": 0,
     }
-    return ParkGeoJson(encode_features(blocks, props), name=t("layer_blocks", lang), spec=spec)
+    return ParkGeoJson.of(blocks, props, name=t("layer_blocks", lang), spec=spec)
 
 
 def boundary_layer(boundary: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
@@ -43,7 +43,7 @@ def boundary_layer(boundary: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
         "dash": "2 6",
         "interactive": False,
     }
-    return ParkGeoJson(encode_features(boundary, props), name=t("layer_boundary", lang), spec=spec)
+    return ParkGeoJson.of(boundary, props, name=t("layer_boundary", lang), spec=spec)
 
 
 def block_legend_items(lang: str) -> tuple[LegendItem, ...]:

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem
 
 BUILDING_COLOR = "#90a4ae"
@@ -45,9 +45,7 @@ def building_layer(buildings: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
         ],
         "lookups": {},
     }
-    return ParkGeoJson(
-        encode_features(buildings, props), name=t("layer_buildings", lang), spec=spec
-    )
+    return ParkGeoJson.of(buildings, props, name=t("layer_buildings", lang), spec=spec)
 
 
 def building_legend_items(lang: str) -> tuple[LegendItem, ...]:

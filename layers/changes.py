@@ -7,7 +7,7 @@ import pandas as pd
 
 from gis.changes import Changes, field_label, transition_label
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
 
 CHANGED_COLOR = "#111111"
@@ -53,7 +53,7 @@ def changes_layer(parcels: gpd.GeoDataFrame, found: Changes, *, lang: str) -> Pa
         ],
         "lookups": {},
     }
-    return ParkGeoJson(encode_features(shown, props), name=t("chg_layer", lang), spec=spec)
+    return ParkGeoJson.of(shown, props, name=t("chg_layer", lang), spec=spec)
 
 
 def changes_legend(lang: str) -> LegendSection:

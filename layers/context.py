@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem
 
 #: kind → (colour, line weight in px)
@@ -45,7 +45,7 @@ def context_layer(context: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
         "label": "n",
         "labelMinZoom": 0,
     }
-    return ParkGeoJson(encode_features(context, props), name=t("layer_context", lang), spec=spec)
+    return ParkGeoJson.of(context, props, name=t("layer_context", lang), spec=spec)
 
 
 def context_legend_items(lang: str) -> tuple[LegendItem, ...]:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from gis import lifecycle
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
 
 #: Warning kinds, worst first, and their outline colours.
@@ -72,7 +72,7 @@ def deadline_layer(parcels: gpd.GeoDataFrame, *, as_of: date, lang: str) -> Park
         ],
         "lookups": {"kinds": [t(k, lang) for k in KINDS]},
     }
-    return ParkGeoJson(encode_features(late, props), name=t("layer_deadlines", lang), spec=spec)
+    return ParkGeoJson.of(late, props, name=t("layer_deadlines", lang), spec=spec)
 
 
 def deadline_legend(lang: str) -> LegendSection:

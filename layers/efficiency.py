@@ -21,7 +21,7 @@ from branca.element import Element
 
 from gis.efficiency import CLASSES, EfficiencyConfig, parcel_classes
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
 
 #: Class colours, A (best) to D: a diverging blue–red scale, readable on a projector and
@@ -78,7 +78,7 @@ def class_layer(
         ],
         "lookups": {"classes": [f"{c} {config.class_label(c, lang)}" for c in CLASSES]},
     }
-    return ParkGeoJson(encode_features(shown, props), name=t("layer_efficiency", lang), spec=spec)
+    return ParkGeoJson.of(shown, props, name=t("layer_efficiency", lang), spec=spec)
 
 
 def ungraded_layer(parcels: gpd.GeoDataFrame, classes: pd.DataFrame, *, lang: str) -> ParkGeoJson:
@@ -98,9 +98,7 @@ def ungraded_layer(parcels: gpd.GeoDataFrame, classes: pd.DataFrame, *, lang: st
         "fillOpacity": 0.92,
         "interactive": False,
     }
-    return ParkGeoJson(
-        encode_features(shown, props), name=t("layer_efficiency_ungraded", lang), spec=spec
-    )
+    return ParkGeoJson.of(shown, props, name=t("layer_efficiency_ungraded", lang), spec=spec)
 
 
 def supervision_layer(
@@ -119,9 +117,7 @@ def supervision_layer(
         "dash": "6 4",
         "interactive": False,
     }
-    return ParkGeoJson(
-        encode_features(shown, props), name=t("layer_key_supervision", lang), spec=spec
-    )
+    return ParkGeoJson.of(shown, props, name=t("layer_key_supervision", lang), spec=spec)
 
 
 def efficiency_legend(lang: str, config: EfficiencyConfig) -> LegendSection:

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem
 
 ENTERPRISE_COLOR = "#1a237e"
@@ -35,8 +35,9 @@ def enterprise_layer(enterprises: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson
         ],
         "lookups": {},
     }
-    return ParkGeoJson(
-        encode_features(enterprises, props),
+    return ParkGeoJson.of(
+        enterprises,
+        props,
         name=t("layer_enterprises", lang),
         spec=spec,
         show=False,

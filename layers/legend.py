@@ -7,6 +7,7 @@ cover most of the map: :func:`compact_controls` folds the legend into a small bu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
@@ -31,6 +32,9 @@ class LegendSection:
 
 class Legend(RawScriptMixin, MacroElement):
     """A bottom-left control listing colour swatches; text is set with ``textContent``.
+
+    ``zoom_notes`` (``(from zoom or None, below zoom or None, text)``) say what the map
+    shows at the current zoom, kept up to date as it changes.
 
     Bottom-left, above the scale bar: the layer control owns the right-hand side, and a
     tall legend there would cover its toggles.
@@ -63,6 +67,22 @@ class Legend(RawScriptMixin, MacroElement):
       show(false);
       L.DomEvent.on(toggle, "click", function () { show(body.style.display === "none"); });
     }
+    if (data.zoomNotes.length) {
+      // What the map shows at its zoom (a district: the grid from afar, parcels close up).
+      var map = {{ this._parent.get_name() }};
+      var zoomNote = L.DomUtil.create("div", "park-legend-zoom", body);
+      zoomNote.style.cssText = "max-width:16em;margin-bottom:4px;font-size:12px;";
+      var showZoom = function () {
+        var z = map.getZoom();
+        data.zoomNotes.forEach(function (n) {
+          if ((n[0] === null || z >= n[0]) && (n[1] === null || z < n[1])) {
+            zoomNote.textContent = n[2];
+          }
+        });
+      };
+      map.on("zoomend", showZoom);
+      showZoom();
+    }
     data.sections.forEach(function (section) {
       var title = L.DomUtil.create("div", "park-legend-title", body);
       title.textContent = section.title;
@@ -91,9 +111,11 @@ class Legend(RawScriptMixin, MacroElement):
         note: str | None = None,
         compact: bool = False,
         toggle: str = "",
+        zoom_notes: Sequence[tuple[int | None, int | None, str]] = (),
     ) -> None:
         super().__init__()
         self._name = "Legend"
+        self.zoom_notes = [list(n) for n in zoom_notes]
         self.sections = list(sections)
         self.note = note
         self.compact = compact
@@ -114,6 +136,7 @@ class Legend(RawScriptMixin, MacroElement):
                     for s in sections
                 ],
                 "note": self.note,
+                "zoomNotes": self.zoom_notes,
                 "compact": self.compact,
                 "toggle": self.toggle,
             }

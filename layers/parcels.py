@@ -7,11 +7,11 @@ import pandas as pd
 
 from gis import vocabulary
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
+from layers.aggregate import DETAIL_ZOOM, OUTLINE_ZOOM, is_district
 from layers.legend import LegendItem, LegendSection
 
-#: Above this many parcels the code labels are left out (they cost a DOM node each).
-MAX_LABELLED_PARCELS = 3000
+#: From this zoom on, parcels carry their code as a label.
 LABEL_MIN_ZOOM = 16
 
 
@@ -66,10 +66,12 @@ def parcel_layer(parcels: gpd.GeoDataFrame, *, field: str, lang: str) -> ParkGeo
             "uses": [u.label(lang) for u in uses],
             "statuses": [s.label(lang) for s in statuses],
         },
-        "label": "c" if len(parcels) <= MAX_LABELLED_PARCELS else None,
+        "label": "c",
         "labelMinZoom": LABEL_MIN_ZOOM,
     }
-    return ParkGeoJson(encode_features(parcels, props), name=t("layer_parcels", lang), spec=spec)
+    if is_district(parcels):  # drawn from close up only, outlined closer, codes in view
+        spec |= {"minZoom": DETAIL_ZOOM, "outlineMinZoom": OUTLINE_ZOOM, "viewLabels": True}
+    return ParkGeoJson.of(parcels, props, name=t("layer_parcels", lang), spec=spec)
 
 
 def parcel_legend(field: str, lang: str) -> LegendSection:
@@ -93,6 +95,4 @@ def focus_layer(parcels: gpd.GeoDataFrame, *, lang: str) -> ParkGeoJson:
         "fillOpacity": 0,
         "interactive": False,
     }
-    return ParkGeoJson(
-        encode_features(parcels, props), name=t("layer_focus", lang), spec=spec, control=False
-    )
+    return ParkGeoJson.of(parcels, props, name=t("layer_focus", lang), spec=spec, control=False)

@@ -15,6 +15,7 @@ from gis.crs import AREA_CRS, to_display
 from gis.i18n import t
 from gis.parcels import enrich_parcels, filter_blocks
 from layers._element import MapHelpers
+from layers.aggregate import aggregate_layer, is_district, zoom_notes
 from layers.assets import AssetUrls
 from layers.basemap import BASEMAPS, new_map
 from layers.blocks import block_layer, block_legend_items, boundary_layer
@@ -22,7 +23,7 @@ from layers.buildings import building_layer, building_legend_items
 from layers.context import context_layer, context_legend_items
 from layers.enterprises import enterprise_layer, enterprise_legend_items
 from layers.legend import Legend, LegendSection
-from layers.parcels import focus_layer, parcel_layer, parcel_legend
+from layers.parcels import LABEL_MIN_ZOOM, focus_layer, parcel_layer, parcel_legend
 
 #: Metres of context kept around parcels the map zooms to.
 FOCUS_MARGIN_M = 150.0
@@ -97,11 +98,14 @@ def build_park_map(
         focus=focus, blocks=shown_blocks, boundary=frames["park_boundary"], parcels=parcels
     )
     m = new_map(bounds, assets=assets, basemaps=basemaps, lang=lang)
-    MapHelpers().add_to(m)
+    MapHelpers(data_base=assets.data_base, load_error=t("map_load_error", lang)).add_to(m)
+    district = is_district(parcels)
     # Drawing order, bottom to top: context, boundary, parcels, buildings, block outlines,
     # enterprises.
     context_layer(frames["context"], lang=lang).add_to(m)
     boundary_layer(frames["park_boundary"], lang=lang).add_to(m)
+    if district:  # seen from afar: the grid (layers.aggregate); parcels from close up
+        aggregate_layer(parcels, field=field, lang=lang).add_to(m)
     parcel_layer(parcels, field=field, lang=lang).add_to(m)
     building_layer(buildings, lang=lang).add_to(m)
     block_layer(shown_blocks, lang=lang).add_to(m)
@@ -121,6 +125,9 @@ def build_park_map(
         ),
     )
     note = t("sample_mark", lang) if is_sample else None
-    Legend([parcel_legend(field, lang), *extra_legend, other], note=note).add_to(m)
+    notes = zoom_notes(parcels, lang, LABEL_MIN_ZOOM) if district else ()
+    Legend([parcel_legend(field, lang), *extra_legend, other], note=note, zoom_notes=notes).add_to(
+        m
+    )
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     return m

@@ -9,7 +9,7 @@ import pandas as pd
 from branca.element import Element
 
 from gis.i18n import t
-from layers._element import ParkGeoJson, encode_features
+from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
 
 PLACED_COLOR = "#2e7d32"
@@ -86,7 +86,7 @@ def reuse_layer(
         "lookups": {},
     }
     frame = gpd.GeoDataFrame(geometry=shifted.to_crs(spaces.crs).to_numpy(), crs=spaces.crs)
-    return ParkGeoJson(encode_features(frame, props), name=t("reuse_layer", lang), spec=spec)
+    return ParkGeoJson.of(frame, props, name=t("reuse_layer", lang), spec=spec)
 
 
 def _offset(point, rank: int):

@@ -33,7 +33,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
 
 from gis import tiles  # noqa: E402  (the same module the app publishes its files in)
-from ui import auth_routes  # noqa: E402
+from ui import auth_routes, data_route  # noqa: E402
 
 
 def _tile(request) -> Response:
@@ -50,7 +50,8 @@ def _with_tile_route(create):
         base = (config.get_option("server.baseUrlPath") or "").strip("/")
         path = f"{'/' + base if base else ''}/{tiles.ROUTE}/{{token}}/{{z:int}}/{{x:int}}/{{y:int}}"
         auth = auth_routes.make_routes(auth_routes.base_path(base))
-        return [Route(path, _tile), *auth, *create(runtime)]
+        layer_data = data_route.make_route(auth_routes.base_path(base))
+        return [Route(path, _tile), *auth, layer_data, *create(runtime)]
 
     return routes
 

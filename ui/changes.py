@@ -12,7 +12,7 @@ from gis import changes as chg
 from gis.i18n import t
 from gis.store import ParkStore
 from layers.changes import changes_layer, changes_legend
-from ui import dates, mapview
+from ui import dates, mapview, memo
 from ui.text import md
 
 SINCE_KEY = "chg_since"
@@ -49,7 +49,10 @@ def changes_section(store: ParkStore, frames: dict, lang: str, as_of: date) -> N
     if since >= as_of:
         st.warning(t("chg_since_after_until", lang, since=since, until=as_of))
         return
-    found = chg.changes_since(frames, since, as_of)
+    # Once per data version and period (ui.memo): stepping through the meeting is cheap.
+    found = memo.derived(
+        frames, ("changes_since", since, as_of), lambda: chg.changes_since(frames, since, as_of)
+    )
     st.caption(t("chg_period", lang, since=since.isoformat(), until=as_of.isoformat()))
     if found.is_empty():
         st.info(t("chg_nothing", lang))

@@ -18,7 +18,7 @@ from layers.basemap import BASEMAPS
 from layers.legend import LegendSection
 from layers.parkmap import build_park_map
 from ui import basemap as ui_basemap
-from ui import shell
+from ui import memo, shell
 
 MAP_HEIGHT = 660
 
@@ -27,11 +27,16 @@ MapExtras = Callable[[dict, str], tuple[Sequence[Element], Sequence[LegendSectio
 
 
 def frames_as_of(frames: dict, as_of: date | None) -> dict:
-    """``frames`` with parcel statuses replayed from the history as of ``as_of``."""
+    """``frames`` with parcel statuses replayed from the history as of ``as_of`` (once per
+    frames and date: :mod:`ui.memo`; do not modify the result)."""
     if as_of is None:
         return frames
-    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
-    return {**frames, "parcels": parcels}
+
+    def replay() -> dict:
+        parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+        return {**frames, "parcels": parcels}
+
+    return memo.derived(frames, ("as_of", as_of), replay)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -70,7 +70,8 @@ def _install_assets() -> None:
 def assets() -> AssetUrls:
     """Same-origin URLs of the vendored Leaflet, honouring ``server.baseUrlPath``."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return asset_urls(f"/{base}/app/static" if base else "/app/static")
+    site = f"/{base}" if base else ""
+    return asset_urls(f"{site}/app/static", site=site)
 
 
 def store() -> ParkStore:

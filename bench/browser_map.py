@@ -1,0 +1,299 @@
+"""What a person waits for: the 一张图 page in headless Chromium at 1,000 / 10,000 / 50,000 parcels.
+
+For each size the script writes a GeoPackage store of synthetic parcels (the generator of
+``bench/map_payload.py``, one status event per parcel), starts the real app on it
+(``scripts/serve.py``, as ``run.sh`` does) and measures in Chromium:
+
+- ``cold``: navigation until the map has drawn what it shows (every parcel, or at district
+  zoom the aggregate of them), on a server that has just started, in a new browser profile;
+- ``warm``: the same on the warm server, again in a new browser profile (median of 3);
+- ``MB``: what that warm page load received (HTTP bodies as sent, plus websocket frames);
+- ``again MB``: a second visit in the same profile (the browser's cache is warm);
+- ``rerun MB``: a rerun that changes no data (Streamlit's ``r`` key);
+- ``heap MB``: the JavaScript heap once drawn;
+- ``rerun p95 ms``: the server time of a rerun that changes no data, for every page, in
+  Streamlit's AppTest (the whole script: sign-in check, sidebar, page), 10 reruns each;
+  the table shows the slowest page's p95.
+
+Beside it, the baseline: a folium map of the same parcels made with
+``GeoDataFrame.explore(column="sale_status")`` (Leaflet served locally, so it also works
+offline), opened in a new profile: time until loaded and drawn, bytes, heap.
+
+Run: ``cd /work/main && .venv/bin/python bench/browser_map.py [N ...]``. The last line is
+``n=50000 first_paint_s=A cold_s=B transfer_mb=C rerun_p95_ms=D`` for the largest size.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import http.server
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from bench.map_payload import synthetic_frames  # noqa: E402
+from gis import schema, vocabulary  # noqa: E402
+from gis.store import ParkStore  # noqa: E402
+from layers.assets import VENDOR_DIR  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    browser_cookie,
+    seed_browser_accounts,
+    serve_app,
+)
+
+SIZES = (1_000, 10_000, 50_000)
+WARM_RUNS = 3
+RERUNS = 10
+VIEWPORT = {"width": 1600, "height": 1000}
+TIMEOUT_S = 120
+#: True in the map's frame once what the map shows at its zoom is drawn (``layers/_element``).
+DRAWN_JS = "() => window.parkMapDrawn === true"
+#: Resolves after two animation frames: what was drawn has been painted.
+PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+EXPLORE_DRAWN_JS = (
+    "() => document.readyState === 'complete' &&"
+    " document.querySelectorAll('path.leaflet-interactive').length > 0"
+)
+
+
+def build_store(path: Path, n: int) -> Path:
+    """n synthetic parcels, each with one recorded sale-status event (its present status)."""
+    frames = synthetic_frames(n)
+    parcels = frames["parcels"]
+    frames["status_events"] = pd.DataFrame(
+        {
+            "event_id": range(1, n + 1),
+            "parcel_code": parcels["code"],
+            "field": vocabulary.SALE_FIELD,
+            "old_status": None,
+            "new_status": parcels[vocabulary.SALE_FIELD],
+            "effective_date": "2020-01-01",
+            "recorded_at": "2020-01-01T00:00:00Z",
+            "author": "基准",
+            "note": "",
+            "supersedes": pd.array([None] * n, dtype="Int64"),
+        },
+        columns=list(schema.STATUS_EVENTS.column_names),
+    )
+    ParkStore.open(path, create=lambda: frames)
+    seed_browser_accounts(path)
+    return path
+
+
+class Meter:
+    """Bytes a page receives, counted with the DevTools protocol (HTTP and websocket)."""
+
+    def __init__(self, page) -> None:
+        self.received = 0
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._http)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        self.cdp = cdp
+
+    def _http(self, event: dict) -> None:
+        self.received += int(event.get("encodedDataLength", 0))
+
+    def _frame(self, event: dict) -> None:
+        response = event["response"]
+        data = response.get("payloadData", "")
+        # Binary frames (Streamlit's protobuf) arrive base64-encoded.
+        self.received += len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data)
+
+    def heap_mb(self) -> float:
+        return self.cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
+
+
+def wait_in_frames(page, js: str, name: str = "streamlit_folium") -> object:
+    """The first frame whose URL contains ``name`` where ``js`` is true."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if name in frame.url and not frame.is_detached():
+                with contextlib.suppress(Exception):
+                    if frame.evaluate(js):
+                        return frame
+        page.wait_for_timeout(25)
+    raise TimeoutError(f"{js} did not hold within {TIMEOUT_S} s")
+
+
+def visit(page, url: str) -> float:
+    """Seconds from navigation until the map's frame has drawn and painted."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    frame = wait_in_frames(page, DRAWN_JS)
+    frame.evaluate(PAINTED_JS)
+    return time.perf_counter() - start
+
+
+def fresh_page(browser, cookie: dict | None = None):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    if cookie:
+        context.add_cookies([cookie])
+    page = context.new_page()
+    return context, page, Meter(page)
+
+
+def measure_app(browser, store: Path, workdir: Path) -> dict[str, float]:
+    row: dict[str, float] = {}
+    cookie = browser_cookie()
+    with serve_app(store, workdir) as server:
+        context, page, meter = fresh_page(browser, cookie)
+        row["cold"] = visit(page, server.url + "/")
+        context.close()
+        warm, received = [], []
+        for _ in range(WARM_RUNS):
+            context, page, meter = fresh_page(browser, cookie)
+            warm.append(visit(page, server.url + "/"))
+            page.wait_for_timeout(300)  # late frames of the same load
+            received.append(meter.received)
+            if len(warm) < WARM_RUNS:
+                context.close()
+        row["warm"] = statistics.median(warm)
+        row["mb"] = statistics.median(received) / 1e6
+        row["heap"] = meter.heap_mb()
+        meter.received = 0
+        visit(page, server.url + "/")
+        page.wait_for_timeout(300)
+        row["again_mb"] = meter.received / 1e6
+        meter.received = 0
+        page.locator("body").press("r")  # Streamlit's rerun key
+        page.wait_for_timeout(1500)
+        row["rerun_mb"] = meter.received / 1e6
+        context.close()
+    return row
+
+
+def page_reruns(store: Path) -> dict[str, float]:
+    """Per page, the p95 server time (ms) of a rerun that changes no data (AppTest)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_kit import signed_in
+    from ui.navigation import PAGES
+
+    os.environ["PARK_DB"] = str(store)
+    result = {}
+    for entry in PAGES:
+        at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S))
+        at.run()
+        at.switch_page(entry.script).run()
+        at.run()  # caches filled: what follows changes nothing
+        times = []
+        for _ in range(RERUNS):
+            start = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - start) * 1000)
+        if at.exception:
+            raise RuntimeError(f"{entry.name}: {at.exception[0].value}")
+        result[entry.name] = statistics.quantiles(times, n=20)[-1]
+    return result
+
+
+@contextlib.contextmanager
+def static_server(folder: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # the bench prints its own table
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def explore_page(n: int, folder: Path) -> Path:
+    """explore()'s map of the same parcels, its Leaflet served locally, other CDNs left out."""
+    frames = synthetic_frames(n)
+    html = frames["parcels"].explore(column="sale_status", tiles=None).get_root().render()
+    leaflet = ROOT / "static" / VENDOR_DIR
+    lines = []
+    for line in html.splitlines():
+        if "leaflet.js" in line and "<script" in line:
+            line = '<script src="leaflet.js"></script>'
+        elif "leaflet.css" in line and "<link" in line:
+            line = '<link rel="stylesheet" href="leaflet.css"/>'
+        elif ("<script src=" in line or "<link rel=" in line) and "http" in line:
+            continue  # jQuery, Bootstrap, Font Awesome: not needed to draw polygons
+        lines.append(line)
+    for name in ("leaflet.js", "leaflet.css"):
+        (folder / name).write_bytes((leaflet / name).read_bytes())
+    page = folder / f"explore-{n}.html"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    return page
+
+
+def measure_explore(browser, n: int, folder: Path) -> dict[str, float]:
+    page_file = explore_page(n, folder)
+    with static_server(folder) as url:
+        context, page, meter = fresh_page(browser)
+        start = time.perf_counter()
+        page.goto(f"{url}/{page_file.name}", wait_until="commit", timeout=TIMEOUT_S * 1000)
+        page.wait_for_function(EXPLORE_DRAWN_JS, timeout=TIMEOUT_S * 1000, polling=25)
+        page.evaluate(PAINTED_JS)
+        seconds = time.perf_counter() - start
+        page.wait_for_timeout(300)
+        row = {"seconds": seconds, "mb": meter.received / 1e6, "heap": meter.heap_mb()}
+        context.close()
+    return row
+
+
+def main(sizes: tuple[int, ...]) -> None:
+    print(
+        f"{'n':>7} | {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} {'rerun MB':>8} "
+        f"{'heap MB':>7} {'rerun p95 ms':>12} {'(page)':>9} | {'explore() s':>11} {'MB':>6} "
+        f"{'heap MB':>7}"
+    )
+    last: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        for n in sizes:
+            workdir = Path(tmp) / str(n)
+            workdir.mkdir()
+            store = build_store(workdir / "park.gpkg", n)
+            app = measure_app(browser, store, workdir)
+            reruns = page_reruns(store)
+            slowest = max(reruns, key=reruns.__getitem__)
+            base = measure_explore(browser, n, workdir)
+            print(
+                f"{n:>7,} | {app['cold']:>6.2f} {app['warm']:>6.2f} {app['mb']:>6.2f} "
+                f"{app['again_mb']:>8.2f} {app['rerun_mb']:>8.3f} {app['heap']:>7.0f} "
+                f"{reruns[slowest]:>12.0f} {slowest:>9} | {base['seconds']:>11.2f} "
+                f"{base['mb']:>6.2f} {base['heap']:>7.0f}",
+                flush=True,
+            )
+            print(
+                "        per page, rerun p95 ms: "
+                + ", ".join(f"{k} {v:.0f}" for k, v in reruns.items()),
+                flush=True,
+            )
+            last = {"n": n, **app, "rerun": reruns[slowest]}
+        browser.close()
+    print(
+        f"n={last['n']} first_paint_s={last['warm']:.2f} cold_s={last['cold']:.2f} "
+        f"transfer_mb={last['mb']:.2f} rerun_p95_ms={last['rerun']:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main(tuple(int(a) for a in sys.argv[1:]) or SIZES)

@@ -1,0 +1,42 @@
+"""Results derived from the cached frames, kept while those frames are current.
+
+:func:`ui.shell.frames` hands out one dict per data version (the same object on every
+rerun), so what is computed from it — statuses as of a date, the deadline table — need
+not be computed again until the data changes. Entries hold their frames dict, so its id
+cannot be reused by another dict while the entry lives. Like the frames, results are
+shared by every session: callers must not modify them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: Entries kept: a few as-of dates and options per page, for the current data version.
+MAX_ENTRIES = 32
+
+_entries: OrderedDict[tuple[int, Hashable], tuple[dict, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def derived(frames: dict, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, computed once per ``frames`` object and ``key`` (least recently used
+    entries dropped beyond :data:`MAX_ENTRIES`). ``key`` names what is computed and its
+    options, e.g. ``("as_of", date)``."""
+    slot = (id(frames), key)
+    with _lock:
+        found = _entries.get(slot)
+        if found is not None and found[0] is frames:
+            _entries.move_to_end(slot)
+            return found[1]
+    value = compute()  # outside the lock: another session may compute something else
+    with _lock:
+        _entries[slot] = (frames, value)
+        _entries.move_to_end(slot)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
