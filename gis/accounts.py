@@ -408,10 +408,30 @@ def sign_in(
         _refuse(store, entry, "signin_failed", reason="disabled")
     if not good:
         _failed_attempt(store, account, entry, config, now)
+    values = {"failed_count": 0, "locked_until": None}
+    return open_session(store, account, entry, values=values, client=client, config=config, now=now)
+
+
+def open_session(
+    store: ParkStore,
+    account: Account,
+    entry: AuditEntry,
+    *,
+    values: Mapping[str, Any] | None = None,
+    method: str = "password",
+    client: str = "",
+    config: AuthConfig | None = None,
+    now: datetime | None = None,
+) -> SignedIn:
+    """A session of ``account``, whose sign-in was checked (by password, or by a single
+    sign-on provider in :mod:`gis.oidc`); ``entry`` is audited with the session id and
+    ``values`` written to the account with the sign-in time."""
+    config = config or AuthConfig.from_env()
+    now = now or _now()
     _expire_sessions(store, config, now)
-    token, sid = start_session(store, username, client=client, now=now)
-    values = {"failed_count": 0, "locked_until": None, "last_sign_in_at": _iso(now)}
-    _write_row(store, username, entry.ended(entry.outcome, session=sid), values)
+    token, sid = start_session(store, account.username, client=client, now=now, method=method)
+    row = {**(values or {}), "last_sign_in_at": _iso(now)}
+    _write_row(store, account.username, entry.ended(entry.outcome, session=sid), row)
     return SignedIn(token, account)
 
 
@@ -422,13 +442,17 @@ def start_session(
     token: str | None = None,
     client: str = "",
     now: datetime | None = None,
+    method: str = "password",
 ) -> tuple[str, str]:
     """A new session of ``username`` (whose password was checked): ``(token, session
-    id)``. ``token`` is random unless given (the test suite's browsers bring their own)."""
+    id)``. ``token`` is random unless given (the test suite's browsers bring their own).
+    A session not opened by password has its ``method`` before its id (``oidc-…``): that
+    keeps the sessions table as it is in existing stores."""
     token = token or secrets.token_urlsafe(32)
     now = now or _now()
+    prefix = "" if method == "password" else f"{method}-"
     session = {
-        "session_id": secrets.token_hex(8),
+        "session_id": prefix + secrets.token_hex(8),
         "token_hash": token_hash(token),
         "username": username,
         "created_at": _iso(now),
@@ -488,6 +512,12 @@ class Session:
     session_id: str
     account: Account
     last_seen_at: datetime
+
+    @property
+    def method(self) -> str:
+        """How it was opened: ``password``, or ``oidc`` (single sign-on, no password rules)."""
+        method, dash, _ = self.session_id.rpartition("-")
+        return method if dash else "password"
 
 
 def resume_session(

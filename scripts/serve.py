@@ -11,7 +11,8 @@ before the server starts makes the first run an ordinary one.
 
 It also adds routes: ``/park-tiles/<token>/<z>/<x>/<y>`` serves the tiles of a local
 basemap file the app has published (``gis.tiles.publish``; #18), from the app's own origin;
-``/auth/login`` and ``/auth/logout`` sign in and out (``ui.auth_routes``; #13). On a store
+``/auth/login`` and ``/auth/logout`` sign in and out (``ui.auth_routes``; #13), and
+``/auth/oidc/*`` by single sign-on when it is configured (``ui.oidc_routes``). On a store
 with no accounts the first start creates ``admin`` and prints its one-time password.
 
 Usage: ``python scripts/serve.py [streamlit run options]`` (run.sh and the tests use it).
@@ -33,7 +34,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
 
 from gis import tiles  # noqa: E402  (the same module the app publishes its files in)
-from ui import auth_routes, data_route  # noqa: E402
+from ui import auth_routes, data_route, oidc_routes  # noqa: E402
 
 
 def _tile(request) -> Response:
@@ -49,8 +50,9 @@ def _with_tile_route(create):
     def routes(runtime):
         base = (config.get_option("server.baseUrlPath") or "").strip("/")
         path = f"{'/' + base if base else ''}/{tiles.ROUTE}/{{token}}/{{z:int}}/{{x:int}}/{{y:int}}"
-        auth = auth_routes.make_routes(auth_routes.base_path(base))
-        layer_data = data_route.make_route(auth_routes.base_path(base))
+        prefix = auth_routes.base_path(base)
+        auth = [*auth_routes.make_routes(prefix), *oidc_routes.make_routes(prefix)]
+        layer_data = data_route.make_route(prefix)
         return [Route(path, _tile), *auth, layer_data, *create(runtime)]
 
     return routes

@@ -14,10 +14,11 @@ This module does not import streamlit: it runs in the server, outside any script
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from string import Template
 from urllib.parse import urlencode
 
@@ -28,9 +29,11 @@ from starlette.routing import Route
 from gis import accounts
 from gis._errors import ParkError
 from gis.i18n import error_text, t
+from gis.oidc import OidcConfig
 from gis.store import open_park_store
 
 LOGIN, LOGOUT = "auth/login", "auth/logout"
+SSO_START, SSO_CALLBACK = "auth/oidc/start", "auth/oidc/callback"
 CSRF_COOKIE = "park_login_form"
 LOGGER = logging.getLogger("park.auth")
 
@@ -59,6 +62,11 @@ button:hover { background: #e03c3c; }
 .alert { padding: 0.7rem 0.9rem; border-radius: 0.5rem; font-size: 0.9rem; margin: 0 0 0.6rem; }
 .error { background: #ffe1e1; color: #7d1a1a; }
 .info { background: #e3effd; color: #0b4586; }
+a.sso { display: block; box-sizing: border-box; margin-top: 0.4rem; padding: 0.6rem;
+  text-align: center; text-decoration: none; color: #fff; background: #0b4586;
+  border-radius: 0.5rem; }
+a.sso:hover { background: #08356a; }
+p.or { text-align: center; font-size: 0.8rem; color: #808495; margin: 1.1rem 0 -0.4rem; }
 footer { display: flex; justify-content: space-between; align-items: baseline; gap: 1rem;
   margin-top: 1.2rem; font-size: 0.8rem; color: #808495; }
 footer a { color: #0b4586; white-space: nowrap; }
@@ -66,7 +74,13 @@ footer a { color: #0b4586; white-space: nowrap; }
 <body><main>
 <h1>$app</h1><h2>$title</h2>
 $notice
-<form method="post" action="$action" autocomplete="on">
+$sso
+$form
+<footer><span>$hint</span><a href="$switch_href" id="lang-switch">$switch</a></footer>
+</main></body></html>
+""")
+
+_FORM = Template("""<form method="post" action="$action" autocomplete="on">
 <input type="hidden" name="next" value="$next">
 <input type="hidden" name="lang" value="$lang">
 <input type="hidden" name="form_token" value="$form_token">
@@ -76,10 +90,7 @@ $notice
 <label for="password">$password_label</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">$submit</button>
-</form>
-<footer><span>$hint</span><a href="$switch_href" id="lang-switch">$switch</a></footer>
-</main></body></html>
-""")
+</form>""")
 
 
 def base_path(base_url: str | None) -> str:
@@ -124,8 +135,10 @@ def login_page(
     username: str = "",
     status: int = 200,
     secure: bool = False,
+    sso: OidcConfig | None = None,
 ) -> HTMLResponse:
-    """The sign-in form (with a fresh form token in its cookie)."""
+    """The sign-in form (with a fresh form token in its cookie); with ``sso`` the single
+    sign-on button too, alone if the password form is turned off."""
     token = secrets.token_urlsafe(16)
     other = "en" if lang == "zh" else "zh"
     notice = ""
@@ -134,20 +147,15 @@ def login_page(
     elif info:
         notice = f'<p class="alert info">{html.escape(info)}</p>'
     esc = html.escape
+    form = "" if sso and sso.only else _password_form(base, lang, next_path, token, username)
     body = _PAGE.substitute(
         html_lang="zh-CN" if lang == "zh" else "en",
         title=esc(t("login_title", lang)),
         app=esc(t("login_app", lang)),
         notice=notice,
-        action=esc(f"{base}/{LOGIN}"),
-        next=esc(next_path),
-        lang=esc(lang),
-        form_token=esc(token),
-        username_label=esc(t("login_username", lang)),
-        username=esc(username),
-        password_label=esc(t("login_password", lang)),
-        submit=esc(t("login_submit", lang)),
-        hint=esc(t("login_hint", lang)),
+        sso=sso_button(base, sso, lang, next_path) if sso else "",
+        form=form,
+        hint=esc(t("sso_only_hint" if sso and sso.only else "login_hint", lang)),
         switch_href=esc(login_url(base, next_path, lang=other)),
         switch=esc(t("login_switch", lang)),
     )
@@ -161,14 +169,45 @@ def login_page(
 _NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
 
 
+def _password_form(base: str, lang: str, next_path: str, token: str, username: str) -> str:
+    esc = html.escape
+    return _FORM.substitute(
+        action=esc(f"{base}/{LOGIN}"),
+        next=esc(next_path),
+        lang=esc(lang),
+        form_token=esc(token),
+        username_label=esc(t("login_username", lang)),
+        username=esc(username),
+        password_label=esc(t("login_password", lang)),
+        submit=esc(t("login_submit", lang)),
+    )
+
+
+def sso_button(base: str, sso: OidcConfig, lang: str, next_path: str) -> str:
+    """The link that starts a single sign-on (``ui.oidc_routes``), styled as a button."""
+    href = f"{base}/{SSO_START}?{urlencode({'next': next_path, 'lang': lang})}"
+    if sso.name:
+        label = t("sso_button_named", lang, name=sso.name)
+    else:
+        label = t("sso_button", lang, name=t("sso_default_name", lang))
+    link = f'<a class="sso" id="sso" href="{html.escape(href)}">{html.escape(label)}</a>'
+    return link if sso.only else f'{link}\n<p class="or">{html.escape(t("sso_or", lang))}</p>'
+
+
 def _set_session(response: Response, token: str, base: str, secure: bool) -> None:
     response.set_cookie(
         accounts.COOKIE, token, path=f"{base}/", httponly=True, samesite="strict", secure=secure
     )
 
 
-def make_routes(base: str, open_store: Callable = open_park_store) -> list[Route]:
-    """``/auth/login`` (GET: the form; POST: sign in) and ``/auth/logout``."""
+def make_routes(
+    base: str, open_store: Callable = open_park_store, env: Mapping[str, str] | None = None
+) -> list[Route]:
+    """``/auth/login`` (GET: the form; POST: sign in) and ``/auth/logout``. With single
+    sign-on configured (``PARK_OIDC_*`` in ``env``) the form offers it; the routes of the
+    sign-on itself are :func:`ui.oidc_routes.make_routes`."""
+    sso = OidcConfig.from_env(env)
+    page = functools.partial(login_page, sso=sso)
 
     def login(request: Request) -> Response:
         q = request.query_params
@@ -185,7 +224,7 @@ def make_routes(base: str, open_store: Callable = open_park_store) -> list[Route
             info = t("login_signed_out", lang)
         elif q.get("expired"):
             info = t("login_expired", lang)
-        return login_page(base, lang, next_path, info=info, secure=_secure(request))
+        return page(base, lang, next_path, info=info, secure=_secure(request))
 
     async def login_post(request: Request) -> Response:
         form = await request.form()
@@ -194,9 +233,11 @@ def make_routes(base: str, open_store: Callable = open_park_store) -> list[Route
         username = str(form.get("username", ""))[:64]
         password = str(form.get("password", ""))[:256]
         secure = _secure(request)
+        if sso and sso.only:  # the form is hidden; a hand-made POST is refused too
+            return page(base, lang, next_path, error=t("sso_only", lang), status=403, secure=secure)
         sent, expected = str(form.get("form_token", "")), request.cookies.get(CSRF_COOKIE, "")
         if not expected or not secrets.compare_digest(sent, expected):
-            return login_page(
+            return page(
                 base,
                 lang,
                 next_path,
@@ -212,7 +253,7 @@ def make_routes(base: str, open_store: Callable = open_park_store) -> list[Route
                 lambda: accounts.sign_in(open_store(), username, password, client=_client(request))
             )
         except ParkError as exc:
-            return login_page(
+            return page(
                 base,
                 lang,
                 next_path,

@@ -41,6 +41,7 @@ class _Check:
     at: float  # time.monotonic() of the check
     actor: Actor
     account: accounts.Account | None
+    method: str = "password"  # "oidc": single sign-on, where the provider owns the password
 
 
 def _base() -> str:
@@ -79,7 +80,9 @@ def resolve(config: accounts.AuthConfig | None = None) -> tuple[Actor | None, bo
             return None, True
         actor = session.account.actor(_client())
         st.session_state[ACTOR_KEY] = actor
-        st.session_state[_CHECK_KEY] = _Check(digest, time.monotonic(), actor, session.account)
+        st.session_state[_CHECK_KEY] = _Check(
+            digest, time.monotonic(), actor, session.account, session.method
+        )
         return actor, False
     actor = current_actor()
     if actor is None:
@@ -94,8 +97,11 @@ def resolve(config: accounts.AuthConfig | None = None) -> tuple[Actor | None, bo
 
 
 def _account() -> accounts.Account | None:
+    """The signed-in account, for its password rules: none in a single sign-on session."""
     cached = st.session_state.get(_CHECK_KEY)
-    return cached.account if isinstance(cached, _Check) else None
+    if not isinstance(cached, _Check) or cached.method != "password":
+        return None
+    return cached.account
 
 
 def gate() -> Actor:
