@@ -16,7 +16,7 @@ from gis.exchange import figures
 from gis.exchange.limits import DEFAULT_LIMITS
 from gis.i18n import t
 from gis.store import ParkStore
-from ui import onboarding, roles, shell
+from ui import onboarding, roles, shell, upload_widgets
 from ui.session import current_actor
 from ui.text import error_md, message_md
 from ui.upload_widgets import FEEDBACK, PREVIEW_ROWS, encoding_choice, layer_label, mapping_grid
@@ -212,20 +212,10 @@ def _read_table(uploaded, lang: str):
             {"name": name, "count": len(table.frame), "header": table.header_row},
         )
     )
-    if table.encoding is not None:
-        st.caption(
-            t(
-                "import_encoding_found",
-                lang,
-                encoding=table.encoding.encoding,
-                source=t(f"enc_source_{table.encoding.source}", lang),
-            )
-        )
+    upload_widgets.read_notes(table.encoding, None, lang)
     if table.title:
         st.caption(message_md("fig_title", lang, {"title": table.title}))
-    if table.text_preview:
-        with st.expander(t("import_text_preview", lang)):
-            st.code(table.text_preview, language=None)
+    upload_widgets.read_notes(None, table.text_preview, lang)
     return table
 
 

@@ -22,7 +22,7 @@ from gis.i18n import error_text, t
 from gis.store import ParkStore
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
-from ui import dates, mapview, onboarding, roles, shell
+from ui import dates, mapview, onboarding, roles, shell, upload_widgets
 from ui.session import current_actor
 from ui.text import message_md
 from ui.upload_widgets import FEEDBACK, PREVIEW_ROWS, encoding_choice, layer_label, mapping_grid
@@ -205,20 +205,10 @@ def _read_upload(round_: int, lang: str) -> tuple[str, str, readers.Source] | No
         st.error(error_text(exc, lang))
         return None
     st.success(t("import_read_ok", lang, name=name, fmt=fmt, count=len(source.frame)))
-    if source.encoding is not None:
-        st.caption(
-            t(
-                "import_encoding_found",
-                lang,
-                encoding=source.encoding.encoding,
-                source=t(f"enc_source_{source.encoding.source}", lang),
-            )
-        )
+    upload_widgets.read_notes(source.encoding, None, lang)
     for key, params in source.notes:
         st.caption(t(key, lang, **params))
-    if source.text_preview:
-        with st.expander(t("import_text_preview", lang)):
-            st.code(source.text_preview, language=None)
+    upload_widgets.read_notes(None, source.text_preview, lang)
     return name, digest, source
 
 

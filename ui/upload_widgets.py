@@ -30,6 +30,16 @@ def encoding_choice(key: str, lang: str) -> str | None:
     return None if choice == "auto" else choice
 
 
+def read_notes(found, text_preview: str | None, lang: str) -> None:
+    """The encoding detected in an uploaded text file (if any) and the file's first lines."""
+    if found is not None:
+        source = t(f"enc_source_{found.source}", lang)
+        st.caption(t("import_encoding_found", lang, encoding=found.encoding, source=source))
+    if text_preview:
+        with st.expander(t("import_text_preview", lang)):
+            st.code(text_preview, language=None)
+
+
 def mapping_grid(
     columns,
     options: list[str],
