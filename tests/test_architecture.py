@@ -77,3 +77,18 @@ def test_every_download_button_keeps_its_file_served():
         )
     ]
     assert wrong == []
+
+
+def test_pages_are_thin():
+    # A page reads state, calls gis and composes sections that live in ui/ (#16): every
+    # page fits on a few screens, every ui/ module is readable in one sitting.
+    def too_long(folder: str, limit: int) -> list[str]:
+        return [
+            f"{p.relative_to(ROOT)}: {n} lines"
+            for p in sorted((ROOT / folder).glob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > limit
+        ]
+
+    assert len(list((ROOT / "pages" / "views").glob("*.py"))) >= 7
+    assert too_long("pages/views", 250) == []
+    assert too_long("ui", 600) == []
