@@ -12,7 +12,9 @@ before the server starts makes the first run an ordinary one.
 It also adds routes: ``/park-tiles/<token>/<z>/<x>/<y>`` serves the tiles of a local
 basemap file the app has published (``gis.tiles.publish``; #18), from the app's own origin;
 ``/auth/login`` and ``/auth/logout`` sign in and out (``ui.auth_routes``; #13), and
-``/auth/oidc/*`` by single sign-on when it is configured (``ui.oidc_routes``). On a store
+``/auth/oidc/*`` by single sign-on when it is configured (``ui.oidc_routes``);
+``/park-data/<digest>`` serves the map's large layers to signed-in browsers
+(``ui.data_route``; #15). On a store
 with no accounts the first start creates ``admin`` and prints its one-time password.
 
 Usage: ``python scripts/serve.py [streamlit run options]`` (run.sh and the tests use it).
