@@ -7,10 +7,13 @@ For each size the script writes a GeoPackage store of synthetic parcels (the gen
 - ``cold``: navigation until the map has drawn what it shows (every parcel, or at district
   zoom the aggregate of them), on a server that has just started, in a new browser profile;
 - ``warm``: the same on the warm server, again in a new browser profile (median of 3);
-- ``MB``: what that warm page load received (HTTP bodies as sent, plus websocket frames);
+- ``MB``: what that warm page load received (HTTP bodies as sent, plus websocket frames),
+  until the script run has ended and the network has been quiet for a second;
 - ``again MB``: a second visit in the same profile (the browser's cache is warm);
 - ``rerun MB``: a rerun that changes no data (Streamlit's ``r`` key);
 - ``heap MB``: the JavaScript heap once drawn;
+- ``zoom-in s`` / ``MB``: zooming that map in to parcel level (:data:`DETAIL_ZOOM`) until
+  the parcels are drawn, and what that fetched (a district's parcels come then);
 - ``rerun p95 ms``: the server time of a rerun that changes no data, for every page, in
   Streamlit's AppTest (the whole script: sign-in check, sidebar, page), 10 reruns each;
   the table shows the slowest page's p95.
@@ -47,6 +50,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from bench.map_payload import synthetic_frames  # noqa: E402
 from gis import schema, vocabulary  # noqa: E402
 from gis.store import ParkStore  # noqa: E402
+from layers.aggregate import DETAIL_ZOOM  # noqa: E402
 from layers.assets import VENDOR_DIR  # noqa: E402
 from tests.conftest import (  # noqa: E402
     CHROMIUM,
@@ -65,6 +69,12 @@ TIMEOUT_S = 120
 DRAWN_JS = "() => window.parkMapDrawn === true"
 #: Resolves after two animation frames: what was drawn has been painted.
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+#: Zoom the folium map (a global ``map_<id>``) to the zoom where parcels are drawn.
+ZOOM_IN_JS = f"""() => {{
+  const map = window[Object.keys(window).find(k => k.startsWith("map_"))];
+  map.setZoom(Math.max(map.getZoom(), {DETAIL_ZOOM}));
+}}"""
+PARCELS_SHOWN_JS = "() => !!(window.parkLayers.parcels && window.parkLayers.parcels._map)"
 EXPLORE_DRAWN_JS = (
     "() => document.readyState === 'complete' &&"
     " document.querySelectorAll('path.leaflet-interactive').length > 0"
@@ -141,6 +151,30 @@ def visit(page, url: str) -> float:
     return time.perf_counter() - start
 
 
+def settle(page, meter: Meter, quiet_s: float = 1.0) -> None:
+    """Wait until the script run has ended and nothing arrived for ``quiet_s``: the page's
+    later parts (tables below the map, their lazily loaded code) are counted too."""
+    deadline = time.monotonic() + TIMEOUT_S
+    last, since = meter.received, time.monotonic()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        if meter.received != last or running:
+            last, since = meter.received, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+
+
+def zoom_in(page) -> float:
+    """Seconds from zooming the opened map to parcel level until its parcels are drawn."""
+    frame = wait_in_frames(page, DRAWN_JS)
+    start = time.perf_counter()
+    frame.evaluate(ZOOM_IN_JS)
+    wait_in_frames(page, PARCELS_SHOWN_JS)
+    frame.evaluate(PAINTED_JS)
+    return time.perf_counter() - start
+
+
 def fresh_page(browser, cookie: dict | None = None):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     if cookie:
@@ -160,7 +194,7 @@ def measure_app(browser, store: Path, workdir: Path) -> dict[str, float]:
         for _ in range(WARM_RUNS):
             context, page, meter = fresh_page(browser, cookie)
             warm.append(visit(page, server.url + "/"))
-            page.wait_for_timeout(300)  # late frames of the same load
+            settle(page, meter)
             received.append(meter.received)
             if len(warm) < WARM_RUNS:
                 context.close()
@@ -169,12 +203,17 @@ def measure_app(browser, store: Path, workdir: Path) -> dict[str, float]:
         row["heap"] = meter.heap_mb()
         meter.received = 0
         visit(page, server.url + "/")
-        page.wait_for_timeout(300)
+        settle(page, meter)
         row["again_mb"] = meter.received / 1e6
         meter.received = 0
         page.locator("body").press("r")  # Streamlit's rerun key
-        page.wait_for_timeout(1500)
+        page.wait_for_timeout(500)
+        settle(page, meter)
         row["rerun_mb"] = meter.received / 1e6
+        meter.received = 0
+        row["zoom_s"] = zoom_in(page)
+        settle(page, meter)
+        row["zoom_mb"] = meter.received / 1e6
         context.close()
     return row
 
@@ -259,8 +298,8 @@ def measure_explore(browser, n: int, folder: Path) -> dict[str, float]:
 def main(sizes: tuple[int, ...]) -> None:
     print(
         f"{'n':>7} | {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} {'rerun MB':>8} "
-        f"{'heap MB':>7} {'rerun p95 ms':>12} {'(page)':>9} | {'explore() s':>11} {'MB':>6} "
-        f"{'heap MB':>7}"
+        f"{'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'rerun p95 ms':>12} {'(page)':>9} | "
+        f"{'explore() s':>11} {'MB':>6} {'heap MB':>7}"
     )
     last: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -278,6 +317,7 @@ def main(sizes: tuple[int, ...]) -> None:
             print(
                 f"{n:>7,} | {app['cold']:>6.2f} {app['warm']:>6.2f} {app['mb']:>6.2f} "
                 f"{app['again_mb']:>8.2f} {app['rerun_mb']:>8.3f} {app['heap']:>7.0f} "
+                f"{app['zoom_s']:>9.2f} {app['zoom_mb']:>5.2f} "
                 f"{reruns[slowest]:>12.0f} {slowest:>9} | {base['seconds']:>11.2f} "
                 f"{base['mb']:>6.2f} {base['heap']:>7.0f}",
                 flush=True,

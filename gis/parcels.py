@@ -34,8 +34,9 @@ def enrich_parcels(
     out["block_name_en"] = out["block_id"].map(english).astype(object).fillna(out["block_name"])
     firms = (
         enterprises.dropna(subset=["parcel_code"])
+        .sort_values("name", kind="stable")
         .groupby("parcel_code")["name"]
-        .agg(lambda s: "、".join(sorted(s)))
+        .agg("、".join)
     )
     out["enterprise_names"] = out["code"].map(firms).astype(object).fillna("")
     m2 = parcel_area_m2(out)

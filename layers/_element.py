@@ -374,6 +374,8 @@ window.parkOneMap = window.parkOneMap || (function () {
       });
     }
     function sync() {
+      if (!ready) { return; }
+      load();
       var show = inZoom();
       if (show && !layer && data) { build(); }
       if (layer && show && !group.hasLayer(layer)) { group.addLayer(layer).addLayer(labels); }
@@ -400,9 +402,12 @@ window.parkOneMap = window.parkOneMap || (function () {
       toggle();
     }
     function load() {
-      // A published layer is fetched once it is on the map (even if not yet at its zoom,
-      // so zooming in finds it ready); one the layer control leaves off, when ticked.
-      if (source === null || !map.hasLayer(group)) { return; }
+      // A published layer is fetched once it is on the map and the map is at most one
+      // zoom level short of showing it (so zooming in finds it ready, and a district seen
+      // from afar does not download its parcels); one the layer control leaves off, when
+      // ticked.
+      var near = spec.minZoom == null || map.getZoom() >= spec.minZoom - 1;
+      if (source === null || !map.hasLayer(group) || !near) { return; }
       var url = parkOneMap.dataBase + "/" + source;
       source = null;
       fetching += 1;
@@ -417,8 +422,13 @@ window.parkOneMap = window.parkOneMap || (function () {
         .then(function () { fetching -= 1; sync(); });
     }
     map.on(spec.viewLabels ? "zoomend moveend" : "zoomend", sync);
-    group.on("add", function () { load(); sync(); });
-    if (source === null) { sync(); } else { setTimeout(load, 0); }
+    // A layer drawn only in a zoom range waits for the map's script to end: the map is
+    // created at one zoom and then fitted to the park, and only the fitted zoom counts.
+    var ranged = spec.minZoom != null || spec.maxZoom != null;
+    var ready = !ranged;
+    function start() { ready = true; sync(); }
+    group.on("add", function () { if (ready) { sync(); } });
+    if (ranged) { setTimeout(start, 0); } else { sync(); }
     return group;
   }
   return {geoJsonLayer: geoJsonLayer, tip: tip, decode: decode, dataBase: "", loadError: ""};

@@ -30,7 +30,7 @@ from starlette.routing import Route
 from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
-from streamlit.web.server.starlette import starlette_app
+from streamlit.web.server.starlette import starlette_app, starlette_gzip_middleware
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
@@ -60,10 +60,30 @@ def _with_tile_route(create):
     return routes
 
 
+def _compress_static_files() -> None:
+    """Let Streamlit's gzip middleware compress its own JavaScript and CSS too.
+
+    Streamlit serves its bundles uncompressed, expecting a reverse proxy to compress them
+    (see ``starlette_gzip_middleware._should_bypass_gzip``). A committee's office server
+    usually has none, and a first visit then downloads 4 MB of script that gzip makes 1.2
+    MB (#15). The bundles are content-hashed and cached for a year, so each browser pays
+    the compression once. Only the root document stays as Streamlit serves it.
+    """
+    original = starlette_gzip_middleware._should_bypass_gzip
+
+    def bypass_root_only(path: str, base_url: str = "") -> bool:
+        return original(path, base_url) and not path.rstrip("/").endswith(
+            ("/static", ".js", ".css", ".json", ".svg", ".map")
+        )
+
+    starlette_gzip_middleware._should_bypass_gzip = bypass_root_only
+
+
 def main(argv: list[str]) -> None:
     # app.py declares its pages with st.navigation; nothing is read from the pages/ folder.
     PagesManager.uses_pages_directory = False
     starlette_app.create_streamlit_routes = _with_tile_route(starlette_app.create_streamlit_routes)
+    _compress_static_files()
     auth_routes.announce_first_admin()
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main(prog_name="streamlit")

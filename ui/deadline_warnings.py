@@ -8,6 +8,7 @@ import streamlit as st
 
 from gis import lifecycle, schema
 from gis.i18n import t
+from ui import memo
 from ui.parcel_state import ParcelPage
 
 
@@ -15,7 +16,11 @@ def warnings_section(page: ParcelPage) -> None:
     """The heading and the warnings table (or a note that there are none)."""
     lang, as_of = page.lang, page.as_of
     st.subheader(t("warnings_heading", lang, date=as_of.isoformat()))
-    warn = lifecycle.warnings(page.frames["parcels"], as_of)
+    # Once per data version and date (ui.memo): a rerun that changes nothing is cheap.
+    parcels = page.frames["parcels"]
+    warn = memo.derived(
+        page.frames, ("warnings", as_of), lambda: lifecycle.warnings(parcels, as_of)
+    )
     if warn.empty:
         st.info(t("warnings_none", lang, date=as_of.isoformat()))
         return

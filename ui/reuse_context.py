@@ -15,7 +15,7 @@ from gis.i18n import t
 from gis.store import ParkStore
 from layers.legend import compact_controls
 from layers.reuse import scenario_extras
-from ui import mapview, shell
+from ui import mapview, memo, shell
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class ReusePage:
     @classmethod
     def read(cls) -> ReusePage:
         frames = shell.frames()
-        saved = scenarios.with_baseline(frames)
+        # Once per data version (ui.memo): the unsaved baseline is a whole scenario run.
+        saved = memo.derived(frames, ("scenarios",), lambda: scenarios.with_baseline(frames))
         return cls(
             lang=shell.lang(),
             store=shell.store(),

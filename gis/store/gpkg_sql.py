@@ -212,7 +212,8 @@ def next_id(con: sqlite3.Connection, layer: str, column: str) -> int:
 
 
 def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndarray | pd.Series:
-    if dtype in ("int", "float") and all(type(v) in (int, float) for v in values):
+    types = set(map(type, values))  # one pass in C: a district's layer has 50,000 rows
+    if dtype in ("int", "float") and types <= {int, float}:
         numbers = np.array(values, dtype="float64")  # the usual case, without pandas
         if dtype == "int" and len(numbers):
             return numbers.astype("int64")
@@ -225,7 +226,7 @@ def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndar
     if dtype == "bool":
         flags = [None if v is None else bool(v) for v in values]
         return pd.Series(flags, dtype=bool if None not in flags else object)
-    if all(v is None or type(v) is str for v in values):
+    if types <= {type(None), str}:
         return pd.Series(values, dtype=text)
     return pd.Series([None if v is None else str(v) for v in values], dtype=text)
 

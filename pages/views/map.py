@@ -17,9 +17,9 @@ lang = shell.lang()
 as_of = shell.as_of()
 frames = mapview.frames_as_of(shell.frames(), as_of)
 st.header(t("map_heading", lang))
-missing.show_missing("map")
-missing.show_as_of_gaps(as_of)
-missing.show_problems()
+# What is missing or wrong is written above the map but worked out after it: at district
+# scale these checks take seconds the first time, and the map need not wait for them.
+notes = st.container()
 
 blocks = frames["blocks"]
 block_names = dict(
@@ -42,6 +42,10 @@ block_ids = right.multiselect(
 )
 
 mapview.show(mapview.park_map(field, tuple(block_ids), as_of=as_of), key="park_map")
+with notes:
+    missing.show_missing("map")
+    missing.show_as_of_gaps(as_of)
+    missing.show_problems()
 
 
 def block_summary() -> pd.DataFrame | None:
