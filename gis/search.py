@@ -128,18 +128,20 @@ class _Haystack:
         """
         if not len(self.starts):
             return np.empty(0, np.int64), np.empty(0, bool)
-        tail = "(?![0-9])" if whole_number and token[-1:].isdigit() else ""
-        if len(token) < MIN_SUBSTRING_LEN:
-            # Prefix only: search "\x00token" in the prefixed text; position p there is
-            # the key start p in self.text.
-            pattern = re.compile(re.escape(_SEP + token) + tail)
-            positions = [m.start() for m in pattern.finditer(self.prefixed)]
+        # Prefix only for a short token: search "\x00token" in the prefixed text;
+        # position p there is the key start p in self.text.
+        short = len(token) < MIN_SUBSTRING_LEN
+        needle, text = (_SEP + token, self.prefixed) if short else (token, self.text)
+        if whole_number and token[-1:].isdigit():
+            pattern = re.compile(re.escape(needle) + "(?![0-9])")
+            pos = np.fromiter((m.start() for m in pattern.finditer(text)), np.int64)
         else:
-            pattern = re.compile(re.escape(token) + tail)
-            positions = [m.start() for m in pattern.finditer(self.text)]
-        if not positions:
+            # Where the matches are, from the lengths of the pieces between them: str.split
+            # runs in C, and a two-letter token may match 10,000 keys of a district.
+            pieces = np.fromiter(map(len, text.split(needle)), np.int64)[:-1]
+            pos = np.cumsum(pieces) + np.arange(len(pieces), dtype=np.int64) * len(needle)
+        if not len(pos):
             return np.empty(0, np.int64), np.empty(0, bool)
-        pos = np.asarray(positions, dtype=np.int64)
         key = np.searchsorted(self.starts, pos, side="right") - 1
         prefix = self.starts[key] == pos
         # A key may hold the token twice: keep one hit per key, prefix if either is.
@@ -282,8 +284,14 @@ class ParcelIndex:
             scores = np.where(better, joined, scores)
             kinds = np.where(better, joined_kinds, kinds)
         found = np.flatnonzero(scores > 0)
-        # Best first, ties by code: sort the (few) matches in Python.
-        ranked = sorted(found.tolist(), key=lambda i: (-scores[i], self.codes[i]))[:limit]
+        # Best first, ties by code: only the matches scoring at least the limit-th best
+        # are sorted (a short query may match thousands).
+        if len(found) > limit:
+            floor = -np.partition(-scores[found], limit - 1)[limit - 1]
+            found_top = found[scores[found] >= floor]
+        else:
+            found_top = found
+        ranked = sorted(found_top.tolist(), key=lambda i: (-scores[i], self.codes[i]))[:limit]
         names = list(KIND_WEIGHTS)
         hits = [Hit(i, self.codes[i], float(scores[i]), names[int(kinds[i])]) for i in ranked]
         return hits, len(found)
