@@ -49,7 +49,8 @@ def iso_days(values: pd.Series) -> pd.Series:
         return out
     # Dates and timestamps print as ISO text, so one text column covers them too.
     text = values.astype("string").str.strip().str[:10]
-    shaped = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    # ASCII digits only, as date.fromisoformat reads them (\d would take full-width ones).
+    shaped = text.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False).astype(bool)
     real = pd.to_datetime(text.where(shaped), format="%Y-%m-%d", errors="coerce").notna()
     out[real] = text[real].astype(object)
     rest = (~shaped & values.notna()).to_numpy(dtype=bool)
