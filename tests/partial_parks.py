@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from gis import schema
-from gis.sample import park
+from gis.sample import park, plan
 from gis.store import ParkStore
 
 _GROUND = ("park_boundary", "blocks")
@@ -62,7 +62,7 @@ def partial_frames(stage: str) -> dict:
 def build_partial_store(stage: str, path: str | Path) -> Path:
     """Write the partial park ``stage`` as a new store file at ``path``; returns the path."""
     path = Path(path)
-    meta = {} if stage == "empty" else {"reference_date": park.SAMPLE_REFERENCE_DATE.isoformat()}
+    meta = {} if stage == "empty" else {"reference_date": plan.SAMPLE_REFERENCE_DATE.isoformat()}
     ParkStore.open(path, create=lambda: partial_frames(stage), meta=meta)
     return path
 
