@@ -28,10 +28,11 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from gis import guard, history, lifecycle, scenarios, schema, targets, vocabulary
+from gis import guard, history, lifecycle, schema, targets, vocabulary
 from gis._errors import ValidationError
 from gis.access import Actor
 from gis.crs import AREA_CRS, DISPLAY_CRS, LIANDU_BBOX, STORAGE_CRS
+from gis.reuse import scenarios
 from gis.store import ParkStore, utc_now
 from gis.values import is_missing
 
@@ -801,7 +802,7 @@ def scenario_comparison(
 ) -> pd.DataFrame | None:
     """A side-by-side table of saved reuse scenarios, or None when none is chosen.
 
-    :func:`gis.scenarios.compare` of the chosen scenarios (the baseline is put first when
+    :func:`gis.reuse.scenarios.compare` of the chosen scenarios (the baseline is put first when
     only one is chosen): one row per metric, one column per scenario, then the change
     against the first.
     """

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from gis import admin, basemaps, efficiency, lifecycle, meeting, reuse, scenarios, targets
+from gis import admin, basemaps, efficiency, lifecycle, meeting, targets
 from gis._errors import AccessError
 from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 from gis.exchange.figures import run_figures_import
 from gis.exchange.mapping import run_import
+from gis.reuse import run, scenarios
 from gis.store import ParkStore
 from tests.actors import ACTOR, ADMINISTRATOR
 from tests.store_kit import digest
@@ -75,7 +76,7 @@ def _two_views(store):
 
 
 def _run(store):
-    return reuse.run_scenario(store.read_all(), space_ids=[], candidate_ids=[])
+    return run.run_scenario(store.read_all(), space_ids=[], candidate_ids=[])
 
 
 def _scenario(store):
@@ -92,7 +93,7 @@ def _targets(store, actor):
 def _candidates(store, actor):
     frame = BAD_ROWS.iloc[[0]].copy()  # made valid as in tests/test_reuse.py
     frame["need_height_m"] = [6]
-    return reuse.save_candidates(store, frame, actor=actor)
+    return run.save_candidates(store, frame, actor=actor)
 
 
 def _adjustments(store, actor):

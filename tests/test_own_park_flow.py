@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from gis import efficiency, history, onboarding, reuse, targets
+from gis import efficiency, history, onboarding, targets
 from gis.crs import area_mu
 from gis.excel import read_xlsx
 from gis.exchange import crs_detect, figures, readers
 from gis.exchange.mapping import prepare, run_import, suggest_mapping
+from gis.reuse import run as reuse_run
 from gis.store import ParkStore
 from tests import own_park_files as files
 from tests.actors import ACTOR
@@ -114,8 +115,8 @@ def own_park(tmp_path_factory: pytest.TempPathFactory) -> ParkStore:
     for upload in files.figure_uploads():
         assert import_figures(store, upload) == len(files.FIRMS)
     targets.save_targets(store, files.targets_frame(), actor=ACTOR)
-    reuse.save_candidates(
-        store, reuse.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
+    reuse_run.save_candidates(
+        store, reuse_run.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
     )
     return store
 
@@ -186,7 +187,7 @@ def test_one_firms_class_is_hand_computed(own_park):
 
 
 def test_reuse_run_places_the_one_candidate_that_fits(own_park):
-    run = reuse.run_scenario(own_park.read_all(), seed=0)
+    run = reuse_run.run_scenario(own_park.read_all(), seed=0)
     placements = run.matching.placements
     assert set(zip(placements["candidate_id"], placements["space_id"], strict=True)) == (
         files.PLACED

@@ -15,9 +15,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis import efficiency, lifecycle, meeting, onboarding, report, reuse, scenarios, targets
+from gis import efficiency, lifecycle, meeting, onboarding, report, targets
 from gis import parcels as parcel_rules
 from gis.i18n import MESSAGES, t
+from gis.reuse import run as reuse_run
+from gis.reuse import scenarios
 from gis.store import ParkStore
 from tests.apptest_kit import assert_no_exception, signed_in
 from tests.partial_parks import STAGES, build_partial_store, partial_frames
@@ -114,9 +116,9 @@ def test_efficiency_runs_on_every_stage(frames, stage):
 def test_reuse_runs_without_yearly_figures(frames, stage):
     baseline = scenarios.with_baseline(frames)[0]
     assert baseline.scenario_id == scenarios.BASELINE_ID
-    run = reuse.run_scenario(frames)
+    run = reuse_run.run_scenario(frames)
     placed = run.matching.placements
-    reuse.target_progress(frames, run.totals, placements=placed, as_of=AS_OF)
+    reuse_run.target_progress(frames, run.totals, placements=placed, as_of=AS_OF)
     if stage == "no_figures":
         # Vacant spaces and candidates, no figures: the matching still places firms; the
         # parcels' current figures count as nothing, so the park's tax after is the tenants'.

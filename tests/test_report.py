@@ -168,14 +168,14 @@ def test_scale_bar_lengths_are_round(span, length):
 
 
 def test_pack_with_a_saved_scenario(sample_store_path, tmp_path):
-    from gis import reuse, scenarios
+    from gis.reuse import run, scenarios
 
     path = tmp_path / "park.gpkg"
     shutil.copyfile(sample_store_path, path)
     store = ParkStore(path)
     scenarios.ensure_baseline(store, store.read_all(), actor=ACTOR)
     sid = scenarios.save_scenario(
-        store, reuse.run_scenario(store.read_all()), name="全部盘活方案", actor=ACTOR
+        store, run.run_scenario(store.read_all()), name="全部盘活方案", actor=ACTOR
     )
     frames = store.read_all()
     table = meeting.scenario_comparison(frames, [sid])

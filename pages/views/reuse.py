@@ -6,10 +6,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from gis import reuse, scenarios
 from gis._errors import ParkError, ValidationError
 from gis.excel import XLSX_MIME, labelled_columns, read_xlsx, to_xlsx
 from gis.i18n import error_text, t
+from gis.reuse import run as reuse_run
+from gis.reuse import scenarios
 from gis.schema import CANDIDATES, VACANT_SPACES
 from layers.legend import compact_controls
 from layers.reuse import scenario_extras
@@ -72,8 +73,8 @@ def load_inputs() -> None:
     """Start the inputs from the chosen 'based on' scenario."""
     s = by_id[st.session_state["reuse_based_on"]]
     inputs = s.inputs
-    config = reuse.ReuseConfig.from_dict(inputs["config"]) if inputs.get("config") else None
-    config = config or reuse.ReuseConfig()
+    config = reuse_run.ReuseConfig.from_dict(inputs["config"]) if inputs.get("config") else None
+    config = config or reuse_run.ReuseConfig()
     all_s, all_c = set(spaces["space_id"]), set(candidates["candidate_id"])
     chosen_s = [i for i in inputs.get("space_ids", []) if i in all_s]
     chosen_c = [i for i in inputs.get("candidate_ids", []) if i in all_c]
@@ -132,7 +133,7 @@ def run_section() -> None:
         placeholder=t("reuse_all", lang),
         format_func=lambda c: f"{c} {names.get(c, '')}",
     )
-    defaults = reuse.ReuseConfig()
+    defaults = reuse_run.ReuseConfig()
     with st.expander(t("reuse_weights", lang) + " · " + t("reuse_rules", lang), expanded=False):
         cols = st.columns(4)
         weights = {}
@@ -148,7 +149,7 @@ def run_section() -> None:
         a, b, c, d = st.columns(4)
         method = a.radio(
             t("reuse_method", lang),
-            reuse.METHODS,
+            reuse_run.METHODS,
             key="reuse_method",
             format_func=lambda m: t(f"reuse_method_{m}", lang),
         )
@@ -171,14 +172,14 @@ def run_section() -> None:
         seed = d.number_input(t("reuse_seed", lang), min_value=0, value=0, step=1, key="reuse_seed")
     if st.button(t("reuse_run", lang), key="reuse_run", type="primary"):
         try:
-            config = reuse.ReuseConfig(
+            config = reuse_run.ReuseConfig(
                 **weights,
                 method=method,
                 allow_split=split,
                 min_split_unit_m2=float(unit),
                 area_tolerance=float(tolerance),
             )
-            run = reuse.run_scenario(
+            run = reuse_run.run_scenario(
                 frames,
                 space_ids=space_ids or None,
                 candidate_ids=cand_ids or None,
@@ -197,7 +198,7 @@ def run_section() -> None:
     save_form(run)
 
 
-def show_run(run: reuse.ScenarioRun) -> None:
+def show_run(run: reuse_run.ScenarioRun) -> None:
     m = run.matching
     cands = pd.DataFrame(run.inputs["candidates"], columns=list(CANDIDATES.column_names))
     names = dict(zip(cands["candidate_id"], cands["name"], strict=True))
@@ -293,7 +294,7 @@ def show_run(run: reuse.ScenarioRun) -> None:
     )
     left, right = st.columns(2)
     left.dataframe(totals, hide_index=True, key="reuse_totals_table", height="content")
-    progress = reuse.target_progress(
+    progress = reuse_run.target_progress(
         frames, run.totals, placements=run.matching.placements, as_of=shell.as_of()
     )
     right.dataframe(
@@ -313,7 +314,7 @@ def show_run(run: reuse.ScenarioRun) -> None:
     show_map(p, cands, run.inputs["space_ids"], key="reuse_map_run")
 
 
-def save_form(run: reuse.ScenarioRun) -> None:
+def save_form(run: reuse_run.ScenarioRun) -> None:
     if not roles.allowed("scenario", lang):
         return
     actor = current_actor()
@@ -344,7 +345,7 @@ def candidates_section() -> None:
     base = pd.DataFrame(candidates)
     if upload is not None:
         try:
-            base = reuse.candidate_columns(read_xlsx(upload.getvalue()))
+            base = reuse_run.candidate_columns(read_xlsx(upload.getvalue()))
         except ValidationError as exc:
             st.warning(error_text(exc, lang))
     editable = roles.may("edit_candidates")
@@ -364,7 +365,7 @@ def candidates_section() -> None:
         pass
     elif a.button(t("reuse_save_candidates", lang), key="reuse_save_cands", type="primary"):
         try:
-            reuse.save_candidates(store, edited, actor=current_actor())
+            reuse_run.save_candidates(store, edited, actor=current_actor())
         except ValidationError as exc:
             issues = exc.params.get("issues")
             if issues:
