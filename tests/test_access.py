@@ -18,7 +18,7 @@ from gis._errors import AccessError
 from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 from gis.exchange.figures import run_figures_import
 from gis.exchange.mapping import run_import
-from gis.reuse import run, scenarios
+from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
 from tests.actors import ACTOR, ADMINISTRATOR
 from tests.store_kit import digest
@@ -93,7 +93,7 @@ def _targets(store, actor):
 def _candidates(store, actor):
     frame = BAD_ROWS.iloc[[0]].copy()  # made valid as in tests/test_reuse.py
     frame["need_height_m"] = [6]
-    return run.save_candidates(store, frame, actor=actor)
+    return candidates.save_candidates(store, frame, actor=actor)
 
 
 def _adjustments(store, actor):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from gis.reuse import config, scenarios
 from gis.reuse import run as reuse_run
-from gis.reuse import scenarios
 from gis.store import ParkStore
 from tests.actors import ACTOR
 from tests.browser_kit import foreign_requests
@@ -127,7 +127,7 @@ def weights_server(sample_store_path, tmp_path):
     run = reuse_run.run_scenario(
         frames,
         space_ids=list(frames["vacant_spaces"]["space_id"][bihu]),
-        config=reuse_run.ReuseConfig(w_tax=0.5),
+        config=config.ReuseConfig(w_tax=0.5),
         seed=1,
     )
     scenarios.save_scenario(store, run, name="Bihu, tax first", actor=ACTOR)

@@ -22,6 +22,7 @@ from gis.crs import area_mu
 from gis.excel import read_xlsx
 from gis.exchange import crs_detect, figures, readers
 from gis.exchange.mapping import prepare, run_import, suggest_mapping
+from gis.reuse import candidates
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
 from tests import own_park_files as files
@@ -115,8 +116,8 @@ def own_park(tmp_path_factory: pytest.TempPathFactory) -> ParkStore:
     for upload in files.figure_uploads():
         assert import_figures(store, upload) == len(files.FIRMS)
     targets.save_targets(store, files.targets_frame(), actor=ACTOR)
-    reuse_run.save_candidates(
-        store, reuse_run.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
+    candidates.save_candidates(
+        store, candidates.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
     )
     return store
 

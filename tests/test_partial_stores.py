@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 from gis import efficiency, lifecycle, meeting, onboarding, report, targets
 from gis import parcels as parcel_rules
 from gis.i18n import MESSAGES, t
+from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
-from gis.reuse import scenarios
 from gis.store import ParkStore
 from tests.apptest_kit import assert_no_exception, signed_in
 from tests.partial_parks import STAGES, build_partial_store, partial_frames
@@ -118,7 +118,7 @@ def test_reuse_runs_without_yearly_figures(frames, stage):
     assert baseline.scenario_id == scenarios.BASELINE_ID
     run = reuse_run.run_scenario(frames)
     placed = run.matching.placements
-    reuse_run.target_progress(frames, run.totals, placements=placed, as_of=AS_OF)
+    effects.target_progress(frames, run.totals, placements=placed, as_of=AS_OF)
     if stage == "no_figures":
         # Vacant spaces and candidates, no figures: the matching still places firms; the
         # parcels' current figures count as nothing, so the park's tax after is the tenants'.

@@ -25,7 +25,9 @@ import pandas as pd
 from gis import guard, schema
 from gis._errors import ValidationError
 from gis.access import Actor
-from gis.reuse.run import PLACEMENT_COLUMNS, ReuseConfig, ScenarioRun, rerun, run_scenario
+from gis.reuse.assignment import PLACEMENT_COLUMNS
+from gis.reuse.config import ReuseConfig
+from gis.reuse.run import ScenarioRun, rerun, run_scenario
 from gis.store import utc_now
 from gis.values import is_missing
 

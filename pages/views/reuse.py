@@ -9,8 +9,10 @@ import streamlit as st
 from gis._errors import ParkError, ValidationError
 from gis.excel import XLSX_MIME, labelled_columns, read_xlsx, to_xlsx
 from gis.i18n import error_text, t
+from gis.reuse import candidates as reuse_candidates
+from gis.reuse import config as reuse_config
+from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
-from gis.reuse import scenarios
 from gis.schema import CANDIDATES, VACANT_SPACES
 from layers.legend import compact_controls
 from layers.reuse import scenario_extras
@@ -73,8 +75,8 @@ def load_inputs() -> None:
     """Start the inputs from the chosen 'based on' scenario."""
     s = by_id[st.session_state["reuse_based_on"]]
     inputs = s.inputs
-    config = reuse_run.ReuseConfig.from_dict(inputs["config"]) if inputs.get("config") else None
-    config = config or reuse_run.ReuseConfig()
+    config = reuse_config.ReuseConfig.from_dict(inputs["config"]) if inputs.get("config") else None
+    config = config or reuse_config.ReuseConfig()
     all_s, all_c = set(spaces["space_id"]), set(candidates["candidate_id"])
     chosen_s = [i for i in inputs.get("space_ids", []) if i in all_s]
     chosen_c = [i for i in inputs.get("candidate_ids", []) if i in all_c]
@@ -133,7 +135,7 @@ def run_section() -> None:
         placeholder=t("reuse_all", lang),
         format_func=lambda c: f"{c} {names.get(c, '')}",
     )
-    defaults = reuse_run.ReuseConfig()
+    defaults = reuse_config.ReuseConfig()
     with st.expander(t("reuse_weights", lang) + " · " + t("reuse_rules", lang), expanded=False):
         cols = st.columns(4)
         weights = {}
@@ -149,7 +151,7 @@ def run_section() -> None:
         a, b, c, d = st.columns(4)
         method = a.radio(
             t("reuse_method", lang),
-            reuse_run.METHODS,
+            reuse_config.METHODS,
             key="reuse_method",
             format_func=lambda m: t(f"reuse_method_{m}", lang),
         )
@@ -172,7 +174,7 @@ def run_section() -> None:
         seed = d.number_input(t("reuse_seed", lang), min_value=0, value=0, step=1, key="reuse_seed")
     if st.button(t("reuse_run", lang), key="reuse_run", type="primary"):
         try:
-            config = reuse_run.ReuseConfig(
+            config = reuse_config.ReuseConfig(
                 **weights,
                 method=method,
                 allow_split=split,
@@ -294,7 +296,7 @@ def show_run(run: reuse_run.ScenarioRun) -> None:
     )
     left, right = st.columns(2)
     left.dataframe(totals, hide_index=True, key="reuse_totals_table", height="content")
-    progress = reuse_run.target_progress(
+    progress = effects.target_progress(
         frames, run.totals, placements=run.matching.placements, as_of=shell.as_of()
     )
     right.dataframe(
@@ -345,7 +347,7 @@ def candidates_section() -> None:
     base = pd.DataFrame(candidates)
     if upload is not None:
         try:
-            base = reuse_run.candidate_columns(read_xlsx(upload.getvalue()))
+            base = reuse_candidates.candidate_columns(read_xlsx(upload.getvalue()))
         except ValidationError as exc:
             st.warning(error_text(exc, lang))
     editable = roles.may("edit_candidates")
@@ -365,7 +367,7 @@ def candidates_section() -> None:
         pass
     elif a.button(t("reuse_save_candidates", lang), key="reuse_save_cands", type="primary"):
         try:
-            reuse_run.save_candidates(store, edited, actor=current_actor())
+            reuse_candidates.save_candidates(store, edited, actor=current_actor())
         except ValidationError as exc:
             issues = exc.params.get("issues")
             if issues:
