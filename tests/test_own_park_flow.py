@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from gis import efficiency, history, onboarding, targets
+from gis import history, onboarding, targets
 from gis.crs import area_mu
+from gis.efficiency import evaluation
 from gis.excel import read_xlsx
 from gis.exchange import crs_detect, figures, readers
 from gis.exchange.mapping import prepare, run_import, suggest_mapping
@@ -177,9 +178,9 @@ def test_effective_investment_from_the_year_to_date_report(own_park):
 
 def test_one_firms_class_is_hand_computed(own_park):
     frames = own_park.read_all()
-    year = efficiency.default_year(frames["enterprise_years"], files.AS_OF)
+    year = evaluation.default_year(frames["enterprise_years"], files.AS_OF)
     assert year == files.EVALUATION_YEAR
-    ev = efficiency.evaluate(frames["enterprises"], frames["enterprise_years"], year=year)
+    ev = evaluation.evaluate(frames["enterprises"], frames["enterprise_years"], year=year)
     ev = ev.set_index("enterprise_id")
     assert not ev["above_scale"].any()  # every firm below 2000万元: 规下
     for firm, score in files.EXPECTED_SCORES.items():

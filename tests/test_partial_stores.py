@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis import efficiency, lifecycle, meeting, onboarding, report, targets
+from gis import lifecycle, meeting, onboarding, report, targets
 from gis import parcels as parcel_rules
+from gis.efficiency import evaluation
 from gis.i18n import MESSAGES, t
 from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
@@ -95,22 +96,22 @@ def test_no_report_with_an_empty_report_table_names_the_import():
 
 
 def test_efficiency_runs_on_every_stage(frames, stage):
-    years = efficiency.evaluation_years(frames["enterprise_years"])
-    default = efficiency.default_year(frames["enterprise_years"], AS_OF)
+    years = evaluation.evaluation_years(frames["enterprise_years"])
+    default = evaluation.default_year(frames["enterprise_years"], AS_OF)
     has_figures = len(frames["enterprise_years"]) > 0
     assert bool(years) == has_figures
     assert (default is not None) == has_figures
-    ev = efficiency.evaluate(
+    ev = evaluation.evaluate(
         frames["enterprises"],
         frames["enterprise_years"],
         year=default or YEAR,
-        config=efficiency.EfficiencyConfig(),
+        config=evaluation.EfficiencyConfig(),
         adjustments=frames["evaluation_adjustments"],
     )
-    counts = efficiency.class_counts(ev)
+    counts = evaluation.class_counts(ev)
     assert int(counts.to_numpy().sum()) == int(ev["evaluated"].sum())
-    efficiency.parcel_classes(ev)
-    efficiency.evaluation_table(ev, lang="en")
+    evaluation.parcel_classes(ev)
+    evaluation.evaluation_table(ev, lang="en")
 
 
 def test_reuse_runs_without_yearly_figures(frames, stage):

@@ -322,10 +322,10 @@ def test_sample_park_run_is_deterministic(sample_store_path):
 
 
 def test_predicted_class_and_cleared_flags_use_the_evaluation(sample_store_path):
-    from gis import efficiency
+    from gis.efficiency import evaluation
 
     frames = ParkStore(sample_store_path).read_all()
-    ev = efficiency.evaluate(frames["enterprises"], frames["enterprise_years"], year=2020)
+    ev = evaluation.evaluate(frames["enterprises"], frames["enterprise_years"], year=2020)
     # A parcel whose firms are flagged KS-3 (tax ≤ 3 万元/亩): a rich tenant clears it.
     flagged = ev[ev["ks3"] & ~ev["tenant"]]
     code = flagged["parcel_code"].iloc[0]

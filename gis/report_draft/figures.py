@@ -17,9 +17,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from gis import efficiency, history, lifecycle, onboarding, targets, vocabulary
+from gis import history, lifecycle, onboarding, targets, vocabulary
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
+from gis.efficiency import evaluation
 from gis.parcels import parcel_area_m2
 
 COMPLETED_CODES = frozenset({"COMPLETED", "IN_PRODUCTION", "AT_CAPACITY"})
@@ -308,30 +309,30 @@ def compute(
 
     # 4. 亩均 evaluation of the latest complete year with figures (gis.efficiency)
     years = frames["enterprise_years"]
-    eval_year = efficiency.default_year(years, as_of) if len(years) else None
+    eval_year = evaluation.default_year(years, as_of) if len(years) else None
     supervision = pd.DataFrame(columns=["enterprise_id", "name", "parcel_code"])
     if eval_year is None or firms.empty:
         figures["rd_eval"] = Figure("rd_eval", method_key="rd_method_eval", gap_key="rd_gap_eval")
     else:
         try:
-            config = efficiency.config_from_settings(frames["settings"])
+            config = evaluation.config_from_settings(frames["settings"])
         except ValidationError:
-            config = efficiency.EfficiencyConfig()
+            config = evaluation.EfficiencyConfig()
         adjustments = frames.get("evaluation_adjustments")
-        now = efficiency.evaluate(
+        now = evaluation.evaluate(
             firms, years, year=eval_year, config=config, adjustments=adjustments
         )
-        counts = efficiency.class_counts(now)
+        counts = evaluation.class_counts(now)
         evaluated = int(now["evaluated"].astype(bool).sum())
         params = {
             "year": eval_year,
             "evaluated": evaluated,
-            **{c: int(counts.loc[c].sum()) for c in efficiency.CLASSES},
+            **{c: int(counts.loc[c].sum()) for c in evaluation.CLASSES},
             "up": None,
             "down": None,
         }
-        if eval_year - 1 in efficiency.evaluation_years(years):
-            before = efficiency.evaluate(
+        if eval_year - 1 in evaluation.evaluation_years(years):
+            before = evaluation.evaluate(
                 firms, years, year=eval_year - 1, config=config, adjustments=adjustments
             )
             both = now[["enterprise_id", "class_code", "evaluated"]].merge(

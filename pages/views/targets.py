@@ -8,9 +8,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from gis import efficiency, targets
+from gis import targets
 from gis._errors import ParkError
-from gis.efficiency import CLASSES, EfficiencyConfig
+from gis.efficiency import evaluation
+from gis.efficiency.evaluation import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
 from layers.efficiency import efficiency_extras
@@ -56,7 +57,7 @@ def _by_block(path: str, data_version: int, year: int, day, _frames: dict) -> pd
 @st.cache_data(show_spinner=False, max_entries=16)
 def _evaluation(path: str, data_version: int, year: int, config_json: str, _frames: dict):
     config = EfficiencyConfig.from_json(config_json)
-    return efficiency.evaluate(
+    return evaluation.evaluate(
         _frames["enterprises"],
         _frames["enterprise_years"],
         year=year,
@@ -67,7 +68,7 @@ def _evaluation(path: str, data_version: int, year: int, config_json: str, _fram
 
 def _config() -> EfficiencyConfig:
     try:
-        return efficiency.config_from_settings(frames["settings"])
+        return evaluation.config_from_settings(frames["settings"])
     except ParkError as exc:
         st.error(t("eval_config_stored_invalid", lang, reason=_error(exc)))
         return EfficiencyConfig()
@@ -370,11 +371,11 @@ def targets_editor(table: pd.DataFrame) -> None:
 
 # ---------------------------------------------------------------- evaluation
 def _year_picker() -> int | None:
-    years = efficiency.evaluation_years(frames["enterprise_years"])
+    years = evaluation.evaluation_years(frames["enterprise_years"])
     if not years:
         st.info(t("eval_no_figures", lang))
         return None
-    default = efficiency.default_year(frames["enterprise_years"], as_of)
+    default = evaluation.default_year(frames["enterprise_years"], as_of)
     return st.selectbox(t("eval_year", lang), years, index=years.index(default), key="tg_eval_year")
 
 
@@ -401,7 +402,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
             mode=t(f"eval_mode_{config.class_mode}", lang),
         )
     )
-    counts = efficiency.class_counts(ev)
+    counts = evaluation.class_counts(ev)
     cols = st.columns(len(CLASSES))
     for col, code in zip(cols, CLASSES, strict=True):
         col.metric(
@@ -464,7 +465,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
     view = view.sort_values(["evaluated", "score"], ascending=[False, False], na_position="last")
     st.caption(t("eval_rows", lang, shown=len(view), total=len(ev)))
     st.dataframe(
-        efficiency.evaluation_table(view, lang=lang, config=config),
+        evaluation.evaluation_table(view, lang=lang, config=config),
         hide_index=True,
         width="stretch",
         key="tg_eval_table",
@@ -475,7 +476,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
             store,
             lambda: to_xlsx(
                 {
-                    t("section_evaluation", XLSX_LANG): efficiency.evaluation_table(
+                    t("section_evaluation", XLSX_LANG): evaluation.evaluation_table(
                         ev, lang=XLSX_LANG, config=config, for_export=True
                     ),
                     t("eval_class_counts", XLSX_LANG): counts.rename(
@@ -525,8 +526,8 @@ def supervision_section(config: EfficiencyConfig) -> None:
         )
     )
     flagged = ev[ev["key_supervision"]]
-    table = efficiency.evaluation_table(
-        flagged, lang=lang, config=config, columns=efficiency.SUPERVISION_COLUMNS
+    table = evaluation.evaluation_table(
+        flagged, lang=lang, config=config, columns=evaluation.SUPERVISION_COLUMNS
     )
     if flagged.empty:
         st.info(t("ks_none", lang))
@@ -543,8 +544,8 @@ def supervision_section(config: EfficiencyConfig) -> None:
         )
     )
     pool = ev[ev["pool"]].sort_values("gap_to_above_scale_wan")
-    pool_table = efficiency.evaluation_table(
-        pool, lang=lang, config=config, columns=efficiency.POOL_COLUMNS
+    pool_table = evaluation.evaluation_table(
+        pool, lang=lang, config=config, columns=evaluation.POOL_COLUMNS
     )
     if pool.empty:
         st.info(t("pool_none", lang))
@@ -556,10 +557,10 @@ def supervision_section(config: EfficiencyConfig) -> None:
             store,
             lambda: to_xlsx(
                 {
-                    t("ks_heading", XLSX_LANG): efficiency.evaluation_table(
+                    t("ks_heading", XLSX_LANG): evaluation.evaluation_table(
                         flagged, lang=XLSX_LANG, config=config, for_export=True
                     ),
-                    t("pool_heading", XLSX_LANG): efficiency.evaluation_table(
+                    t("pool_heading", XLSX_LANG): evaluation.evaluation_table(
                         pool, lang=XLSX_LANG, config=config, for_export=True
                     ),
                 }
@@ -597,7 +598,7 @@ def settings_section(config: EfficiencyConfig) -> None:
         c2.markdown(f"**{t('cfg_benchmarks', lang)}** · {t('eval_group_above', lang)}")
         b_above = {
             k: c2.number_input(
-                f"{t(f'ind_{k}', lang)}({efficiency.INDICATOR_UNITS[k]})",
+                f"{t(f'ind_{k}', lang)}({evaluation.INDICATOR_UNITS[k]})",
                 value=None if v is None else float(v),
                 format="%.4f",
                 key=f"tg_cfg_ba_{k}",
@@ -607,7 +608,7 @@ def settings_section(config: EfficiencyConfig) -> None:
         c2.markdown(f"**{t('cfg_benchmarks', lang)}** · {t('eval_group_below', lang)}")
         b_below = {
             k: c2.number_input(
-                f"{t(f'ind_{k}', lang)}({efficiency.INDICATOR_UNITS[k]})",
+                f"{t(f'ind_{k}', lang)}({evaluation.INDICATOR_UNITS[k]})",
                 value=None if v is None else float(v),
                 format="%.4f",
                 key=f"tg_cfg_bb_{k}",
@@ -615,7 +616,7 @@ def settings_section(config: EfficiencyConfig) -> None:
             for k, v in config.benchmarks_below.items()
         }
         c3.markdown(f"**{t('cfg_classes', lang)}**")
-        modes = {m: t(f"eval_mode_{m}", lang) for m in efficiency.MODES}
+        modes = {m: t(f"eval_mode_{m}", lang) for m in evaluation.MODES}
         mode = c3.radio(
             t("cfg_mode", lang),
             list(modes),
@@ -673,11 +674,11 @@ def settings_section(config: EfficiencyConfig) -> None:
         d2.markdown(f"**{t('cfg_ks', lang)}**")
         rules = d2.multiselect(
             t("cfg_ks_rules", lang),
-            list(efficiency.KS_RULES),
+            list(evaluation.KS_RULES),
             default=list(config.ks_rules),
             key="tg_cfg_rules",
         )
-        combinators = {c: t(f"ks_{c}", lang) for c in efficiency.COMBINATORS}
+        combinators = {c: t(f"ks_{c}", lang) for c in evaluation.COMBINATORS}
         combinator = d2.radio(
             t("cfg_ks_combinator", lang),
             list(combinators),
@@ -770,7 +771,7 @@ def settings_section(config: EfficiencyConfig) -> None:
                 max_bonus_points=max_bonus,
                 max_deduction_points=max_deduction,
             )
-            efficiency.save_config(store, new, actor=current_actor(), expected_version=version)
+            evaluation.save_config(store, new, actor=current_actor(), expected_version=version)
         except ParkError as exc:
             st.error(_error(exc))
         else:
@@ -778,7 +779,7 @@ def settings_section(config: EfficiencyConfig) -> None:
             st.rerun()
     if st.button(t("cfg_reset", lang), key="tg_cfg_reset"):
         try:
-            efficiency.save_config(
+            evaluation.save_config(
                 store, EfficiencyConfig(), actor=current_actor(), expected_version=version
             )
         except ParkError as exc:

@@ -1,0 +1,1 @@
+"""亩均 efficiency evaluation (domain.md §1): ``evaluation.evaluate`` grades every firm."""
