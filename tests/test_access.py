@@ -16,7 +16,7 @@ import shapely
 from gis import admin, basemaps, lifecycle, meeting, targets
 from gis._errors import AccessError
 from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
-from gis.efficiency import evaluation
+from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
 from gis.exchange.mapping import run_import
 from gis.reuse import candidates, run, scenarios
@@ -98,11 +98,11 @@ def _candidates(store, actor):
 
 
 def _adjustments(store, actor):
-    base = dict.fromkeys(evaluation.ADJUSTMENT_FIELDS)
+    base = dict.fromkeys(config.ADJUSTMENT_FIELDS)
     rows = pd.DataFrame(
         [{**base, "enterprise_id": "E1", "bonus_points": 2.0, "reason": "专精特新"}]
     )
-    return evaluation.save_adjustments(store, rows, year=2020, actor=actor)
+    return adjustments.save_adjustments(store, rows, year=2020, actor=actor)
 
 
 def _import(store, actor):
@@ -199,9 +199,7 @@ WRITES = [
         "efficiency.save_config",
         "save_config",
         DATA,
-        lambda s, a: evaluation.save_config(
-            s, evaluation.EfficiencyConfig(max_bonus_points=8.0), actor=a
-        ),
+        lambda s, a: config.save_config(s, config.EfficiencyConfig(max_bonus_points=8.0), actor=a),
     ),
     Write("save_adjustments", "save_adjustments", DATA, _adjustments),
     Write("run_import", "import", DATA, _import),

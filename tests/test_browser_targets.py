@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gis import history
+from gis.efficiency import classes as efficiency_classes
 from gis.efficiency import evaluation
 from gis.store import ParkStore
 from tests.browser_kit import (
@@ -38,7 +39,7 @@ def expected_counts(store_path: Path) -> tuple[int, int]:
     ev = evaluation.evaluate(
         frames["enterprises"], years, year=evaluation.default_year(years, AS_OF)
     )
-    classes = evaluation.parcel_classes(ev)
+    classes = efficiency_classes.parcel_classes(ev)
     on_map = set(history.statuses_as_of(frames["parcels"], frames["status_events"], AS_OF)["code"])
     classes = classes[classes["parcel_code"].isin(on_map)]
     return int(classes["class_code"].notna().sum()), int(classes["key_supervision"].sum())

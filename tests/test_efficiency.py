@@ -13,8 +13,12 @@ import pytest
 
 from gis import schema
 from gis._errors import ValidationError
-from gis.efficiency import evaluation
-from gis.efficiency.evaluation import EfficiencyConfig, evaluate, predict_class
+from gis.efficiency import classes as efficiency_classes
+from gis.efficiency import config as efficiency_config
+from gis.efficiency import evaluation, scores, supervision
+from gis.efficiency.classes import predict_class
+from gis.efficiency.config import EfficiencyConfig
+from gis.efficiency.evaluation import evaluate
 from gis.i18n import error_text
 from gis.store import ParkStore
 from tests.actors import ACTOR
@@ -125,7 +129,7 @@ def test_three_hand_worked_scores():
     # Three firms: ranks 1..3, percentiles 1/3, 2/3, 1 → B, B, D (A needs the top 25 %).
     assert list(ev.loc[["F2", "F3", "F1"], "rank"]) == [1, 2, 3]
     assert list(ev.loc[["F2", "F3", "F1"], "class_code"]) == ["B", "B", "D"]
-    bench = evaluation.benchmarks_of(evaluate(*three_firms(), year=YEAR), above_scale=True)
+    bench = scores.benchmarks_of(evaluate(*three_firms(), year=YEAR), above_scale=True)
     assert bench["va_per_energy"] == pytest.approx(8 / 3)
     assert bench["va_per_emission"] == pytest.approx(2500)
 
@@ -264,8 +268,8 @@ def test_predict_class_against_an_evaluation():
     assert predict_class(125.0, above_scale=False, evaluation=ev, config=config) == "A"
     assert predict_class(124.99, above_scale=False, evaluation=ev, config=config) == "B"
     # The score of a new firm against the evaluation's benchmarks: an average firm ≈ 100.
-    bench = evaluation.benchmarks_of(ev, above_scale=True)
-    assert evaluation.score_of(bench, above_scale=True, benchmarks=bench) == pytest.approx(100)
+    bench = scores.benchmarks_of(ev, above_scale=True)
+    assert scores.score_of(bench, above_scale=True, benchmarks=bench) == pytest.approx(100)
 
 
 # ---------------------------------------------------------------- who is evaluated
@@ -561,18 +565,18 @@ def test_json_round_trip_and_bad_json():
 
 def test_config_is_stored_in_the_settings_layer(tmp_path):
     store = ParkStore.open(tmp_path / "park.gpkg", create=tiny_park)
-    assert evaluation.config_from_settings(store.read("settings")) == EfficiencyConfig()
+    assert efficiency_config.config_from_settings(store.read("settings")) == EfficiencyConfig()
     config = EfficiencyConfig(ks2_min_land_mu=15.0, class_mode="absolute")
     version = store.data_version()
-    evaluation.save_config(store, config, actor=ACTOR, expected_version=version)
+    efficiency_config.save_config(store, config, actor=ACTOR, expected_version=version)
     settings = store.read("settings")
-    assert list(settings["key"]) == [evaluation.SETTINGS_KEY]
-    assert evaluation.config_from_settings(settings) == config
+    assert list(settings["key"]) == [efficiency_config.SETTINGS_KEY]
+    assert efficiency_config.config_from_settings(settings) == config
     # An invalid configuration is refused and nothing is written.
     before = store.data_version()
     bad = dataclasses.replace(config, ks1_alpha=-1.0)
     with pytest.raises(ValidationError):
-        evaluation.save_config(store, bad, actor=ACTOR)
+        efficiency_config.save_config(store, bad, actor=ACTOR)
     assert store.data_version() == before
 
 
@@ -621,7 +625,7 @@ def test_class_layer_colours_parcels_by_their_main_firm():
         ],
     )
     ev = evaluate(firms_, years_, year=YEAR)
-    classes = evaluation.parcel_classes(ev).set_index("parcel_code")
+    classes = efficiency_classes.parcel_classes(ev).set_index("parcel_code")
     assert classes.loc["P4", "main_firm"] == "<b>主体</b>企业"  # the most land, not the tenant
     assert classes.loc["P4", "class_code"] == by_id(ev).loc["E1", "class_code"]
     assert bool(classes.loc["P1", "key_supervision"])  # E3: 30 / 45 = 0.67 万元/亩 ≤ 3
@@ -644,6 +648,6 @@ def test_export_has_chinese_headers_with_units():
         assert header in back.columns
     assert set(back["参评"]) == {"是"}
     assert sorted(back["分类"]) == ["B", "B", "D"]
-    subset = evaluation.evaluation_table(ev, lang="en", columns=evaluation.SUPERVISION_COLUMNS)
+    subset = evaluation.evaluation_table(ev, lang="en", columns=supervision.SUPERVISION_COLUMNS)
     assert list(subset.columns)[:2] == ["Enterprise ID", "Enterprise"]
     assert "KS-1 power vs tax/sales" in subset.columns

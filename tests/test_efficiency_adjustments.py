@@ -14,8 +14,12 @@ import pytest
 
 from gis import schema
 from gis._errors import StoreError, ValidationError
-from gis.efficiency import evaluation
-from gis.efficiency.evaluation import EfficiencyConfig, evaluate
+from gis.efficiency import adjustments as efficiency_adjustments
+from gis.efficiency import classes as efficiency_classes
+from gis.efficiency import config as efficiency_config
+from gis.efficiency import evaluation, scores
+from gis.efficiency.config import EfficiencyConfig
+from gis.efficiency.evaluation import evaluate
 from gis.i18n import MESSAGES, error_text, placeholders
 from gis.store import ParkStore
 from tests.actors import ACTOR
@@ -165,7 +169,7 @@ def test_not_graded_firm_leaves_the_ranking_and_is_managed_as_b():
     assert list(others["class_code"]) == ["A", "B", "C", "D"]
     assert others["graded"].all()
     # Class counts use the final class: G1 counts as B.
-    counts = evaluation.class_counts(
+    counts = efficiency_classes.class_counts(
         evaluate(firms, years, year=YEAR, config=FIXED, adjustments=adjustments)
     )
     assert counts["below"].to_dict() == {"A": 1, "B": 2, "C": 1, "D": 1}
@@ -177,7 +181,7 @@ def test_not_graded_firm_still_counts_in_the_benchmarks():
     ev = evaluate(firms, years, year=YEAR, adjustments=adjustments)  # benchmarks = means
     # Means over all five: tax/mu (5+4+3+2+1)/4/5 = 0.75, tax/kWh the same; G3 = 100.
     # (Over the four graded firms the means would be 0.625 and G3 would score 120.)
-    bench = evaluation.benchmarks_of(ev, above_scale=False)
+    bench = scores.benchmarks_of(ev, above_scale=False)
     assert bench == pytest.approx({"tax_per_mu": 0.75, "tax_per_kwh": 0.75})
     assert by_id(ev).loc["G3", "score"] == pytest.approx(100.0)
 
@@ -192,7 +196,7 @@ def test_force_d_is_ranked_but_classed_d():
     # Everyone else keeps the rank and class of the plain evaluation.
     assert list(ev.loc[["G2", "G3", "G4", "G5"], "class_code"]) == ["B", "B", "C", "D"]
     assert list(ev["group_size"]) == [5] * 5
-    assert evaluation.class_counts(ev.reset_index())["below"].to_dict() == {
+    assert efficiency_classes.class_counts(ev.reset_index())["below"].to_dict() == {
         "A": 0,
         "B": 2,
         "C": 1,
@@ -222,9 +226,19 @@ def test_cutoffs_and_predictions_ignore_overrides():
     )
     ev = evaluate(firms, years, year=YEAR, config=FIXED, adjustments=adjustments)
     # Ranked: G1..G4 (125, 100, 75, 50) → A B C D by rank; G1's A and G5's B do not count.
-    assert evaluation.class_cutoffs(ev, above_scale=False, config=FIXED) == (125.0, 100.0, 75.0)
-    assert evaluation.predict_class(60.0, above_scale=False, evaluation=ev, config=FIXED) == "D"
-    assert evaluation.predict_class(125.0, above_scale=False, evaluation=ev, config=FIXED) == "A"
+    assert efficiency_classes.class_cutoffs(ev, above_scale=False, config=FIXED) == (
+        125.0,
+        100.0,
+        75.0,
+    )
+    assert (
+        efficiency_classes.predict_class(60.0, above_scale=False, evaluation=ev, config=FIXED)
+        == "D"
+    )
+    assert (
+        efficiency_classes.predict_class(125.0, above_scale=False, evaluation=ev, config=FIXED)
+        == "A"
+    )
 
 
 def test_excluded_firm_stays_excluded():
@@ -249,7 +263,7 @@ def test_excluded_firm_stays_excluded():
     # The recorded adjustment is still listed.
     assert ev.loc["SMALL", "bonus_points"] == 5.0 and ev.loc["SMALL", "override"] == "NOT_GRADED"
     assert list(ev.loc[list(FIVE), "group_size"]) == [5] * 5
-    counts = evaluation.class_counts(ev.reset_index())
+    counts = efficiency_classes.class_counts(ev.reset_index())
     assert int(counts["below"].sum()) == 5
 
 
@@ -263,7 +277,7 @@ def test_map_classes_use_the_final_class_and_mark_not_graded():
         {"enterprise_id": "E2", "override": "FORCE_D"},
     )
     ev = evaluate(firms, years, year=YEAR, config=FIXED, adjustments=adjustments)
-    classes = evaluation.parcel_classes(ev).set_index("parcel_code")
+    classes = efficiency_classes.parcel_classes(ev).set_index("parcel_code")
     assert classes.loc["P1", "class_code"] == "B" and not classes.loc["P1", "graded"]
     assert classes.loc["P2", "class_code"] == "D" and bool(classes.loc["P2", "graded"])
     layers, _ = efficiency_extras(ev, FIXED)(tiny_park(), "zh")
@@ -303,7 +317,7 @@ def enterprises() -> pd.DataFrame:
 
 
 def rows(*items: dict) -> pd.DataFrame:
-    base = dict.fromkeys(evaluation.ADJUSTMENT_FIELDS)
+    base = dict.fromkeys(efficiency_config.ADJUSTMENT_FIELDS)
     return pd.DataFrame([{**base, "reason": "依据", **i} for i in items])
 
 
@@ -315,7 +329,7 @@ def test_validation_normalises_rows_for_the_store():
         {"enterprise_id": "G3", "deduction_points": 20.0, "year": 1999},
     )
     frame.loc[1, "reason"] = None
-    out = evaluation.validate_adjustments(
+    out = efficiency_adjustments.validate_adjustments(
         frame, enterprises=enterprises(), year=YEAR, config=EfficiencyConfig()
     )
     assert list(out.columns) == list(schema.EVALUATION_ADJUSTMENTS.column_names)
@@ -354,7 +368,7 @@ INVALID = [
 @pytest.mark.parametrize(("frame", "key"), INVALID, ids=[k for _, k in INVALID])
 def test_every_validation_error_has_its_key_and_message(frame, key):
     with pytest.raises(ValidationError) as err:
-        evaluation.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             frame, enterprises=enterprises(), year=YEAR, config=EfficiencyConfig()
         )
     assert err.value.key == key
@@ -365,7 +379,7 @@ def test_every_validation_error_has_its_key_and_message(frame, key):
 
 def test_bad_year_is_refused():
     with pytest.raises(ValidationError) as err:
-        evaluation.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             rows({"enterprise_id": "G1", "bonus_points": 1.0}),
             enterprises=enterprises(),
             year="20x0",
@@ -375,7 +389,7 @@ def test_bad_year_is_refused():
 
 def test_caps_come_from_the_configuration():
     config = EfficiencyConfig(max_bonus_points=3.0, max_deduction_points=0.0)
-    ok = evaluation.validate_adjustments(
+    ok = efficiency_adjustments.validate_adjustments(
         rows({"enterprise_id": "G1", "bonus_points": 3.0}),  # on the cap: allowed
         enterprises=enterprises(),
         year=YEAR,
@@ -383,7 +397,7 @@ def test_caps_come_from_the_configuration():
     )
     assert list(ok["bonus_points"]) == [3.0]
     with pytest.raises(ValidationError) as err:
-        evaluation.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             rows({"enterprise_id": "G1", "bonus_points": 3.5}),
             enterprises=enterprises(),
             year=YEAR,
@@ -392,7 +406,7 @@ def test_caps_come_from_the_configuration():
     assert err.value.key == "adj_bonus_above_cap" and err.value.params["cap"] == 3.0
     assert "3.0" in error_text(err.value, "zh") and "3.5" in error_text(err.value, "en")
     with pytest.raises(ValidationError) as err:
-        evaluation.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             rows({"enterprise_id": "G1", "deduction_points": 0.5}),
             enterprises=enterprises(),
             year=YEAR,
@@ -441,14 +455,14 @@ def test_old_config_json_without_the_caps_loads_with_defaults():
     settings = pd.DataFrame(
         [
             {
-                "key": evaluation.SETTINGS_KEY,
+                "key": efficiency_config.SETTINGS_KEY,
                 "value_json": json.dumps(data),
                 "updated_at": None,
                 "author": None,
             }
         ]
     )
-    assert evaluation.config_from_settings(settings) == config
+    assert efficiency_config.config_from_settings(settings) == config
     custom = EfficiencyConfig(max_bonus_points=5.0, max_deduction_points=8.0)
     assert EfficiencyConfig.from_json(custom.to_json()) == custom
     assert custom.to_dict()["max_bonus_points"] == 5.0
@@ -491,7 +505,7 @@ def test_save_replaces_only_that_years_rows(store):
         {"enterprise_id": "E1", "bonus_points": 2.0, "reason": "旧依据"},  # unchanged
         {"enterprise_id": "E2", "override": "FORCE_D", "reason": "安全事故"},  # changed
     )
-    new = evaluation.save_adjustments(
+    new = efficiency_adjustments.save_adjustments(
         store,
         edited,
         year=2020,
@@ -527,12 +541,12 @@ def test_saving_nothing_new_writes_nothing(store):
         {"enterprise_id": "E1", "bonus_points": 2.0, "reason": "旧依据"},
         {"enterprise_id": "E2", "override": "NOT_GRADED", "reason": "初创"},
     )
-    assert evaluation.save_adjustments(store, same, year=2020, actor=ACTOR) == version
+    assert efficiency_adjustments.save_adjustments(store, same, year=2020, actor=ACTOR) == version
     assert store.data_version() == version
 
 
 def test_deleting_every_row_of_a_year(store):
-    evaluation.save_adjustments(store, rows(), year=2020, actor=ACTOR)
+    efficiency_adjustments.save_adjustments(store, rows(), year=2020, actor=ACTOR)
     assert stored(store, 2020).empty
     assert list(stored(store, 2019).index) == ["E1"]
 
@@ -555,7 +569,9 @@ def test_a_refused_save_writes_nothing(store, edited, author, key):
     version = store.data_version()
     table = store.read("evaluation_adjustments")
     with pytest.raises(ValidationError) as err:
-        evaluation.save_adjustments(store, edited, year=2020, actor=ACTOR, expected_version=version)
+        efficiency_adjustments.save_adjustments(
+            store, edited, year=2020, actor=ACTOR, expected_version=version
+        )
     assert err.value.key == key
     assert store.data_version() == version
     pd.testing.assert_frame_equal(store.read("evaluation_adjustments"), table)
@@ -564,7 +580,7 @@ def test_a_refused_save_writes_nothing(store, edited, author, key):
 def test_a_stale_save_is_refused(store):
     version = store.data_version()
     with pytest.raises(StoreError) as err:
-        evaluation.save_adjustments(
+        efficiency_adjustments.save_adjustments(
             store,
             rows({"enterprise_id": "E1", "bonus_points": 1.0}),
             year=2020,

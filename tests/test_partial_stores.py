@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from gis import lifecycle, meeting, onboarding, report, targets
 from gis import parcels as parcel_rules
-from gis.efficiency import evaluation
+from gis.efficiency import classes, config, evaluation
 from gis.i18n import MESSAGES, t
 from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
@@ -105,12 +105,12 @@ def test_efficiency_runs_on_every_stage(frames, stage):
         frames["enterprises"],
         frames["enterprise_years"],
         year=default or YEAR,
-        config=evaluation.EfficiencyConfig(),
+        config=config.EfficiencyConfig(),
         adjustments=frames["evaluation_adjustments"],
     )
-    counts = evaluation.class_counts(ev)
+    counts = classes.class_counts(ev)
     assert int(counts.to_numpy().sum()) == int(ev["evaluated"].sum())
-    evaluation.parcel_classes(ev)
+    classes.parcel_classes(ev)
     evaluation.evaluation_table(ev, lang="en")
 
 

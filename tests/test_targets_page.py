@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gis import targets
+from gis.efficiency import config
 from gis.efficiency import evaluation as efficiency_evaluation
 from gis.i18n import t
 from gis.store import ParkStore
@@ -138,7 +139,7 @@ def test_valid_settings_are_stored_and_used(store_copy):
     at.number_input(key="tg_cfg_ks2_land").set_value(15.0)
     at.button(key="tg_cfg_save").click().run(timeout=RUN_TIMEOUT)
     assert_clean(at)
-    stored = efficiency_evaluation.config_from_settings(ParkStore(store_copy).read("settings"))
+    stored = config.config_from_settings(ParkStore(store_copy).read("settings"))
     assert stored.ks_combinator == "all" and stored.ks2_min_land_mu == 15.0
     assert t("cfg_saved", "zh") in [s.value for s in at.success]
     section(at, "supervision")
@@ -174,7 +175,7 @@ def test_block_table_leaves_a_rate_without_comparable_firms_empty(store_copy):
 
 
 def test_class_names_are_edited_checked_and_shown_escaped(store_copy):
-    from gis.efficiency.evaluation import config_from_settings
+    from gis.efficiency.config import config_from_settings
     from ui.text import md
 
     before = ParkStore(store_copy).data_version()

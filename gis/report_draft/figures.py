@@ -20,7 +20,8 @@ import pandas as pd
 from gis import history, lifecycle, onboarding, targets, vocabulary
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
-from gis.efficiency import evaluation
+from gis.efficiency import classes, evaluation
+from gis.efficiency import config as efficiency_config
 from gis.parcels import parcel_area_m2
 
 COMPLETED_CODES = frozenset({"COMPLETED", "IN_PRODUCTION", "AT_CAPACITY"})
@@ -315,19 +316,19 @@ def compute(
         figures["rd_eval"] = Figure("rd_eval", method_key="rd_method_eval", gap_key="rd_gap_eval")
     else:
         try:
-            config = evaluation.config_from_settings(frames["settings"])
+            config = efficiency_config.config_from_settings(frames["settings"])
         except ValidationError:
-            config = evaluation.EfficiencyConfig()
+            config = efficiency_config.EfficiencyConfig()
         adjustments = frames.get("evaluation_adjustments")
         now = evaluation.evaluate(
             firms, years, year=eval_year, config=config, adjustments=adjustments
         )
-        counts = evaluation.class_counts(now)
+        counts = classes.class_counts(now)
         evaluated = int(now["evaluated"].astype(bool).sum())
         params = {
             "year": eval_year,
             "evaluated": evaluated,
-            **{c: int(counts.loc[c].sum()) for c in evaluation.CLASSES},
+            **{c: int(counts.loc[c].sum()) for c in efficiency_config.CLASSES},
             "up": None,
             "down": None,
         }

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from gis._errors import ValidationError
-from gis.efficiency import evaluation
+from gis.efficiency import config
 from gis.schema import CANDIDATES
 
 #: GB/T 4754-2017 manufacturing divisions (C13–C43): the codes a candidate may carry.
@@ -80,7 +80,7 @@ FIRE_CLASSES = "甲乙丙丁戊"  # GB 50016 production fire-hazard classes, mos
 
 
 #: 规上: main revenue ≥ 2000万元, the evaluation's default line (domain.md §1.2).
-ABOVE_SCALE_WAN = evaluation.EfficiencyConfig.above_scale_revenue_wan
+ABOVE_SCALE_WAN = config.EfficiencyConfig.above_scale_revenue_wan
 
 
 #: The hard filters in funnel order: the first that leaves nothing is the reason given.

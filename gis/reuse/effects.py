@@ -14,7 +14,9 @@ import pandas as pd
 from gis import targets as target_rules
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
-from gis.efficiency import evaluation
+from gis.efficiency import classes, evaluation, scores
+from gis.efficiency.config import FIGURES as EFFICIENCY_FIGURES
+from gis.efficiency.config import EfficiencyConfig
 from gis.parcels import parcel_area_m2
 from gis.reuse.config import ABOVE_SCALE_WAN, division
 from gis.values import is_finite
@@ -225,9 +227,9 @@ def predict_parcels(
     """Per parcel receiving tenants: the 亩均 class and key-supervision flags before and after.
 
     Tenants merge into the parcel (遂昌 [S5]): the parcel's firms and its new tenants are
-    scored as one firm on the parcel's land, with :func:`gis.efficiency.evaluation.score_of` against
+    scored as one firm on the parcel's land, with :func:`gis.efficiency.scores.score_of` against
     the benchmarks of the current evaluation of ``year``, and classed with
-    :func:`gis.efficiency.evaluation.predict_class` against its cut-offs. A tenant's revenue, tax
+    :func:`gis.efficiency.classes.predict_class` against its cut-offs. A tenant's revenue, tax
     and jobs are its expected figures; value added, energy, emissions, R&D and power are
     estimated at the median intensity of evaluated firms of its division (else the park).
     KS-1 compares with the park's medians. Columns: ``parcel_code``, ``score_before`` /
@@ -254,7 +256,7 @@ def predict_parcels(
         ungraded |= {"class_before": None, "class_after": None}
         ungraded |= {"ks_before": "", "ks_after": "", "ks_cleared": ""}
         return pd.DataFrame([{"parcel_code": c, **ungraded} for c in codes], columns=columns)
-    config = efficiency_config or evaluation.EfficiencyConfig()
+    config = efficiency_config or EfficiencyConfig()
     ev = evaluation.evaluate(
         frames["enterprises"],
         frames["enterprise_years"],
@@ -279,7 +281,7 @@ def predict_parcels(
     rows = []
     for code, group in placements.groupby("parcel_code", sort=True):
         firms = ev[ev["parcel_code"] == code]
-        base = {f: float(firms[f].fillna(0).sum()) for f in evaluation.FIGURES}
+        base = {f: float(firms[f].fillna(0).sum()) for f in EFFICIENCY_FIGURES}
         if firms["emission_t"].notna().sum() == 0:
             base["emission_t"] = np.nan
         after = dict(base)
@@ -376,11 +378,11 @@ def _merged_grade(
     }
     score, grade = None, None
     try:
-        bench = evaluation.benchmarks_of(ev, above_scale=above, config=config)
-        value = evaluation.score_of(indicators, above_scale=above, benchmarks=bench, config=config)
+        bench = scores.benchmarks_of(ev, above_scale=above, config=config)
+        value = scores.score_of(indicators, above_scale=above, benchmarks=bench, config=config)
         if is_finite(value):
             score = float(value)
-            grade = evaluation.predict_class(score, above_scale=above, evaluation=ev, config=config)
+            grade = classes.predict_class(score, above_scale=above, evaluation=ev, config=config)
     except ValidationError:
         pass  # no firm of that group to compare with: not graded
     flags = []

@@ -10,8 +10,10 @@ import streamlit as st
 
 from gis import targets
 from gis._errors import ParkError
-from gis.efficiency import evaluation
-from gis.efficiency.evaluation import CLASSES, EfficiencyConfig
+from gis.efficiency import classes as efficiency_classes
+from gis.efficiency import config as efficiency_config
+from gis.efficiency import evaluation, supervision
+from gis.efficiency.config import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
 from layers.efficiency import efficiency_extras
@@ -68,7 +70,7 @@ def _evaluation(path: str, data_version: int, year: int, config_json: str, _fram
 
 def _config() -> EfficiencyConfig:
     try:
-        return evaluation.config_from_settings(frames["settings"])
+        return efficiency_config.config_from_settings(frames["settings"])
     except ParkError as exc:
         st.error(t("eval_config_stored_invalid", lang, reason=_error(exc)))
         return EfficiencyConfig()
@@ -402,7 +404,7 @@ def evaluation_section(config: EfficiencyConfig) -> None:
             mode=t(f"eval_mode_{config.class_mode}", lang),
         )
     )
-    counts = evaluation.class_counts(ev)
+    counts = efficiency_classes.class_counts(ev)
     cols = st.columns(len(CLASSES))
     for col, code in zip(cols, CLASSES, strict=True):
         col.metric(
@@ -527,7 +529,7 @@ def supervision_section(config: EfficiencyConfig) -> None:
     )
     flagged = ev[ev["key_supervision"]]
     table = evaluation.evaluation_table(
-        flagged, lang=lang, config=config, columns=evaluation.SUPERVISION_COLUMNS
+        flagged, lang=lang, config=config, columns=supervision.SUPERVISION_COLUMNS
     )
     if flagged.empty:
         st.info(t("ks_none", lang))
@@ -545,7 +547,7 @@ def supervision_section(config: EfficiencyConfig) -> None:
     )
     pool = ev[ev["pool"]].sort_values("gap_to_above_scale_wan")
     pool_table = evaluation.evaluation_table(
-        pool, lang=lang, config=config, columns=evaluation.POOL_COLUMNS
+        pool, lang=lang, config=config, columns=supervision.POOL_COLUMNS
     )
     if pool.empty:
         st.info(t("pool_none", lang))
@@ -598,7 +600,7 @@ def settings_section(config: EfficiencyConfig) -> None:
         c2.markdown(f"**{t('cfg_benchmarks', lang)}** · {t('eval_group_above', lang)}")
         b_above = {
             k: c2.number_input(
-                f"{t(f'ind_{k}', lang)}({evaluation.INDICATOR_UNITS[k]})",
+                f"{t(f'ind_{k}', lang)}({efficiency_config.INDICATOR_UNITS[k]})",
                 value=None if v is None else float(v),
                 format="%.4f",
                 key=f"tg_cfg_ba_{k}",
@@ -608,7 +610,7 @@ def settings_section(config: EfficiencyConfig) -> None:
         c2.markdown(f"**{t('cfg_benchmarks', lang)}** · {t('eval_group_below', lang)}")
         b_below = {
             k: c2.number_input(
-                f"{t(f'ind_{k}', lang)}({evaluation.INDICATOR_UNITS[k]})",
+                f"{t(f'ind_{k}', lang)}({efficiency_config.INDICATOR_UNITS[k]})",
                 value=None if v is None else float(v),
                 format="%.4f",
                 key=f"tg_cfg_bb_{k}",
@@ -616,7 +618,7 @@ def settings_section(config: EfficiencyConfig) -> None:
             for k, v in config.benchmarks_below.items()
         }
         c3.markdown(f"**{t('cfg_classes', lang)}**")
-        modes = {m: t(f"eval_mode_{m}", lang) for m in evaluation.MODES}
+        modes = {m: t(f"eval_mode_{m}", lang) for m in efficiency_config.MODES}
         mode = c3.radio(
             t("cfg_mode", lang),
             list(modes),
@@ -674,11 +676,11 @@ def settings_section(config: EfficiencyConfig) -> None:
         d2.markdown(f"**{t('cfg_ks', lang)}**")
         rules = d2.multiselect(
             t("cfg_ks_rules", lang),
-            list(evaluation.KS_RULES),
+            list(efficiency_config.KS_RULES),
             default=list(config.ks_rules),
             key="tg_cfg_rules",
         )
-        combinators = {c: t(f"ks_{c}", lang) for c in evaluation.COMBINATORS}
+        combinators = {c: t(f"ks_{c}", lang) for c in efficiency_config.COMBINATORS}
         combinator = d2.radio(
             t("cfg_ks_combinator", lang),
             list(combinators),
@@ -771,7 +773,9 @@ def settings_section(config: EfficiencyConfig) -> None:
                 max_bonus_points=max_bonus,
                 max_deduction_points=max_deduction,
             )
-            evaluation.save_config(store, new, actor=current_actor(), expected_version=version)
+            efficiency_config.save_config(
+                store, new, actor=current_actor(), expected_version=version
+            )
         except ParkError as exc:
             st.error(_error(exc))
         else:
@@ -779,7 +783,7 @@ def settings_section(config: EfficiencyConfig) -> None:
             st.rerun()
     if st.button(t("cfg_reset", lang), key="tg_cfg_reset"):
         try:
-            evaluation.save_config(
+            efficiency_config.save_config(
                 store, EfficiencyConfig(), actor=current_actor(), expected_version=version
             )
         except ParkError as exc:
