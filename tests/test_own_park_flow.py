@@ -21,7 +21,15 @@ from gis import history, onboarding, targets
 from gis.crs import area_mu
 from gis.efficiency import evaluation
 from gis.excel import read_xlsx
-from gis.exchange import crs_detect, figures, readers
+from gis.exchange import (
+    crs_detect,
+    figures_prepare,
+    figures_preview,
+    figures_read,
+    figures_suggest,
+    readers,
+)
+from gis.exchange import figures as exchange_figures_module
 from gis.exchange.mapping import prepare, run_import, suggest_mapping
 from gis.reuse import candidates
 from gis.reuse import run as reuse_run
@@ -76,11 +84,15 @@ def import_geodata(store: ParkStore, upload: files.Upload) -> list[str]:
 
 def import_figures(store: ParkStore, upload: files.Upload) -> int:
     """What the 企业经济数据 tab does with the suggested mapping and the guessed period."""
-    table = figures.read_figure_table(upload.name, upload.data)
-    mapping = figures.suggest_figure_mapping(upload.layer, table.columns)
+    table = figures_read.read_figure_table(upload.name, upload.data)
+    mapping = figures_suggest.suggest_figure_mapping(upload.layer, table.columns)
     year, months = table.period()
-    kind = figures.suggest_kind(upload.layer, mapping) if upload.layer == "period_figures" else None
-    prepared = figures.prepare_figures(
+    kind = (
+        figures_suggest.suggest_kind(upload.layer, mapping)
+        if upload.layer == "period_figures"
+        else None
+    )
+    prepared = figures_prepare.prepare_figures(
         table,
         layer=upload.layer,
         mapping=mapping,
@@ -88,9 +100,9 @@ def import_figures(store: ParkStore, upload: files.Upload) -> int:
         months=None if mapping.get("months") else months,
         kind=kind or ("enterprise" if upload.layer == "period_figures" else None),
     )
-    preview = figures.preview_figures(store.read_all(), prepared, mode="update")
+    preview = figures_preview.preview_figures(store.read_all(), prepared, mode="update")
     assert preview.ok, preview.problems
-    outcome = figures.run_figures_import(
+    outcome = exchange_figures_module.run_figures_import(
         store, upload.layer, prepared, expected_version=store.data_version(), actor=ACTOR
     )
     return outcome.added

@@ -6,7 +6,8 @@ all-or-nothing store transaction after a backup (:func:`.mapping.run_import`);
 exporting with :func:`.writers.export_layer`. Encodings: :mod:`.encoding`; 界址点 TXT:
 :mod:`.boundary_txt`; upload limits: :mod:`.limits`. The enterprises' economic figures
 (yearly and year-to-date tables from the statistics and tax bureaus) have their own import:
-:mod:`.figures`.
+:mod:`.figures` (steps in :mod:`.figures_read`, :mod:`.figures_suggest`,
+:mod:`.figures_cells`, :mod:`.figures_prepare`, :mod:`.figures_preview`).
 """
 
 from gis.exchange.crs_detect import CRS_CHOICES, DATUMS, Placement, guess_coordinates, place

@@ -11,7 +11,17 @@ from gis import admin, lifecycle, schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import area_mu
 from gis.excel import XLSX_MIME, labelled_columns
-from gis.exchange import crs_detect, figures, readers, writers
+from gis.exchange import (
+    crs_detect,
+    figures_fields,
+    figures_prepare,
+    figures_preview,
+    figures_read,
+    figures_suggest,
+    readers,
+    writers,
+)
+from gis.exchange import figures as exchange_figures_module
 from gis.exchange.encoding import ENCODINGS
 from gis.exchange.limits import DEFAULT_LIMITS
 from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_import, suggest_mapping
@@ -411,12 +421,12 @@ def import_tab() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def read_figures_cached(name: str, data: bytes, encoding: str | None, sheet: str | None):
-    return figures.read_figure_table(name, data, encoding=encoding, sheet=sheet)
+    return figures_read.read_figure_table(name, data, encoding=encoding, sheet=sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def figures_template_cached(layer: str, lang_: str) -> bytes:
-    return figures.figures_template(layer, lang_)
+    return exchange_figures_module.figures_template(layer, lang_)
 
 
 def reset_figures_if_new_file(digest: str) -> None:
@@ -429,9 +439,9 @@ def reset_figures_if_new_file(digest: str) -> None:
 
 def figure_mapping_widgets(layer: str, columns: list[str]) -> dict[str, str | None]:
     """One selectbox per field of ``layer``; folded away once a firm column is found."""
-    suggested = figures.suggest_figure_mapping(layer, columns)
+    suggested = figures_suggest.suggest_figure_mapping(layer, columns)
     options = ["", *columns]
-    fields = figures.fields(layer)
+    fields = figures_fields.fields(layer)
     found = sum(1 for v in suggested.values() if v)
     identified = any(
         suggested[f]
@@ -445,14 +455,14 @@ def figure_mapping_widgets(layer: str, columns: list[str]) -> dict[str, str | No
         return mapping_grid(fields, options, suggested, f"fig_map_{layer}_", mark_required=False)
 
 
-def figures_preview_table(preview: figures.FiguresPreview, prepared) -> pd.DataFrame:
+def figures_preview_table(preview: figures_preview.FiguresPreview, prepared) -> pd.DataFrame:
     """The rows to import with the user's column names, figures the file maps only."""
     rows = preview.rows
     spec = schema.layer_spec(preview.layer)
     id_field = "enterprise_id" if preview.layer == "enterprise_years" else "subject_id"
     table = pd.DataFrame({t("fig_col_row", lang): rows["row"]})
     if "subject_kind" in rows:
-        kinds = {k: t(f"fig_subject_{k}", lang) for k in figures.SUBJECT_KINDS}
+        kinds = {k: t(f"fig_subject_{k}", lang) for k in figures_fields.SUBJECT_KINDS}
         table[spec.column("subject_kind").label(lang)] = rows["subject_kind"].map(kinds)
     table[t("fig_col_subject", lang)] = rows[id_field]
     table[t("fig_col_name", lang)] = rows["name"]
@@ -477,7 +487,10 @@ def figures_tab() -> None:
         return
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     layer = left.selectbox(
-        t("fig_layer", lang), list(figures.FIGURE_LAYERS), key="fig_layer", format_func=layer_label
+        t("fig_layer", lang),
+        list(figures_fields.FIGURE_LAYERS),
+        key="fig_layer",
+        format_func=layer_label,
     )
     onboarding.opened_hint(lang, layer)
     filename = f"{layer_label(layer)}{'导入模板' if lang == 'zh' else ' template'}.xlsx"
@@ -502,7 +515,7 @@ def figures_tab() -> None:
     name, data = uploaded.name, uploaded.getvalue()
     reset_figures_if_new_file(hashlib.sha256(data).hexdigest()[:16])
     try:
-        fmt = figures.file_format(name)
+        fmt = figures_read.file_format(name)
     except ParkError as exc:
         show_safe_error(exc)
         return
@@ -512,7 +525,7 @@ def figures_tab() -> None:
     try:
         sheet = None
         if fmt == "xlsx":
-            sheets = figures.sheet_names(data)
+            sheets = figures_read.sheet_names(data)
             if len(sheets) > 1:
                 sheet = st.selectbox(t("fig_sheet", lang), list(sheets), key="fig_sheet")
         table = read_figures_cached(name, data, encoding, sheet)
@@ -543,11 +556,11 @@ def figures_tab() -> None:
 
     kind = None
     if layer == "period_figures":
-        suggested = figures.suggest_figure_mapping(layer, table.columns)
-        st.session_state.setdefault("fig_kind", figures.suggest_kind(layer, suggested))
+        suggested = figures_suggest.suggest_figure_mapping(layer, table.columns)
+        st.session_state.setdefault("fig_kind", figures_suggest.suggest_kind(layer, suggested))
         kind = st.radio(
             t("fig_kind", lang),
-            list(figures.SUBJECT_KINDS),
+            list(figures_fields.SUBJECT_KINDS),
             key="fig_kind",
             horizontal=True,
             format_func=lambda k: t(f"fig_kind_{k}", lang),
@@ -561,8 +574,8 @@ def figures_tab() -> None:
         year = int(
             next(cells).number_input(
                 t("fig_year_default", lang),
-                min_value=figures.YEAR_RANGE[0],
-                max_value=figures.YEAR_RANGE[1],
+                min_value=figures_fields.YEAR_RANGE[0],
+                max_value=figures_fields.YEAR_RANGE[1],
                 step=1,
                 key="fig_year",
             )
@@ -576,17 +589,17 @@ def figures_tab() -> None:
         )
     mode = st.radio(
         t("fig_mode", lang),
-        list(figures.FIGURE_MODES),
+        list(figures_fields.FIGURE_MODES),
         key="fig_mode",
         format_func=lambda m: t(f"fig_mode_{m}", lang),
     )
 
     st.subheader(t("import_preview", lang))
-    prepared = figures.prepare_figures(
+    prepared = figures_prepare.prepare_figures(
         table, layer=layer, mapping=mapping, year=year, months=months, kind=kind
     )
     version = store.data_version()
-    preview = figures.preview_figures(shell.frames(), prepared, mode=mode)
+    preview = figures_preview.preview_figures(shell.frames(), prepared, mode=mode)
     for key, params in preview.notes:
         st.caption(message_md(key, lang, params))
     for problem in preview.problems:
@@ -616,7 +629,7 @@ def figures_tab() -> None:
         st.info(t("import_blocked", lang))
     if st.button(t("fig_button", lang), key="fig_import", type="primary", disabled=not preview.ok):
         try:
-            outcome = figures.run_figures_import(
+            outcome = exchange_figures_module.run_figures_import(
                 store,
                 layer,
                 prepared,
