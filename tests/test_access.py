@@ -18,7 +18,7 @@ from gis._errors import AccessError
 from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
-from gis.exchange.mapping import run_import
+from gis.exchange.import_merge import run_import
 from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
 from tests.actors import ACTOR, ADMINISTRATOR

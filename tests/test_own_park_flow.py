@@ -30,7 +30,9 @@ from gis.exchange import (
     readers,
 )
 from gis.exchange import figures as exchange_figures_module
-from gis.exchange.mapping import prepare, run_import, suggest_mapping
+from gis.exchange.import_merge import run_import
+from gis.exchange.import_prepare import prepare
+from gis.exchange.mapping import suggest_mapping
 from gis.reuse import candidates
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore

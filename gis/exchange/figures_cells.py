@@ -11,7 +11,7 @@ import numpy as np
 
 from gis import schema
 from gis.exchange.figures_fields import YEAR_RANGE, _nfkc
-from gis.exchange.mapping import is_blank
+from gis.exchange.import_cells import is_blank
 
 _YEAR_WORD = re.compile(r"(?:19|20|21)\d{2}年度?")
 
@@ -89,7 +89,7 @@ def figure_unit_factor(
 
     The unit comes from the header (``税收(元)``, ``用电量(万千瓦时)``); for amounts without
     one, from ``default_unit`` (a title's ``单位：元``). Unknown or no unit: 1.
-    (:func:`gis.exchange.mapping.unit_factor` converts areas, which these tables lack.)
+    (:func:`gis.exchange.import_prepare.unit_factor` converts areas, which these tables lack.)
     """
     table = _UNIT_TABLES.get(column.unit, {})
     unit = header_unit(source_column, column)

@@ -34,7 +34,7 @@ from gis.exchange.figures_fields import (
     figure_columns,
 )
 from gis.exchange.figures_read import FigureTable
-from gis.exchange.mapping import convert, is_blank
+from gis.exchange.import_cells import convert, is_blank
 
 
 # ---------------------------------------------------------------- preparing

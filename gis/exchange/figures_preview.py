@@ -16,7 +16,8 @@ from gis._errors import ValidationError
 from gis.exchange.figures_cells import _credit_key, _name_key
 from gis.exchange.figures_fields import FIGURE_MODES, _firm_id_field, _row_problem, _rows, _spec
 from gis.exchange.figures_prepare import PreparedFigures
-from gis.exchange.mapping import conform, is_blank
+from gis.exchange.import_cells import is_blank
+from gis.exchange.import_merge import conform
 from gis.store import Frame
 
 

@@ -18,8 +18,8 @@ from gis.exchange.encoding import EncodingGuess, decode, guess_text_encoding, no
 from gis.exchange.figures_cells import guess_period, title_unit
 from gis.exchange.figures_fields import FIGURE_FORMATS
 from gis.exchange.figures_suggest import _known_names, match_key
+from gis.exchange.import_cells import is_blank
 from gis.exchange.limits import DEFAULT_LIMITS, Limits, check_upload
-from gis.exchange.mapping import is_blank
 
 _HEADER_SCAN_ROWS = 15  # the header is looked for among the first rows that hold anything
 

@@ -40,7 +40,8 @@ from gis import i18n, schema, vocabulary
 from gis.crs import STORAGE_CRS, area_m2, m2_to_hectares
 from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.exchange import boundary_txt
-from gis.exchange.mapping import conform, shapefile_names
+from gis.exchange.import_merge import conform
+from gis.exchange.mapping import shapefile_names
 from gis.exchange.readers import DXF_LABEL_COLUMN
 from gis.exchange.shp_fields import field_name
 from gis.lifecycle import parcel_export

@@ -23,8 +23,10 @@ from gis.exchange import (
 )
 from gis.exchange import figures as exchange_figures_module
 from gis.exchange.encoding import ENCODINGS
+from gis.exchange.import_merge import MODES, merge, run_import
+from gis.exchange.import_prepare import prepare
 from gis.exchange.limits import DEFAULT_LIMITS
-from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_import, suggest_mapping
+from gis.exchange.mapping import IMPORT_LAYERS, suggest_mapping
 from gis.i18n import error_text, t
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
