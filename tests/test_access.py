@@ -13,12 +13,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from gis import admin, basemaps, lifecycle, meeting, targets
+from gis import admin, basemaps, lifecycle, targets
 from gis._errors import AccessError
 from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
 from gis.exchange.import_merge import run_import
+from gis.meeting import views
 from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
 from tests.actors import ACTOR, ADMINISTRATOR
@@ -63,17 +64,17 @@ def _status(store, actor):
 
 
 def _annotation(store):
-    item = meeting.AnnotationInput("收回闲置地块", "2021-06-01", parcel_code="P1")
-    return meeting.add_annotation(store, P1_POINT, item, actor=ACTOR)
+    item = views.AnnotationInput("收回闲置地块", "2021-06-01", parcel_code="P1")
+    return views.add_annotation(store, P1_POINT, item, actor=ACTOR)
 
 
 def _view(store):
-    return meeting.save_view(store, name="全园", state=meeting.ViewState(zoom=14), actor=ACTOR)
+    return views.save_view(store, name="全园", state=views.ViewState(zoom=14), actor=ACTOR)
 
 
 def _two_views(store):
     _view(store)
-    meeting.save_view(store, name="碧湖", state=meeting.ViewState(zoom=15), actor=ACTOR)
+    views.save_view(store, name="碧湖", state=views.ViewState(zoom=15), actor=ACTOR)
 
 
 def _run(store):
@@ -129,19 +130,19 @@ WRITES = [
         "add_annotation",
         "add_annotation",
         EDITORS,
-        lambda s, a: meeting.add_annotation(
-            s, P1_POINT, meeting.AnnotationInput("决定", "2021-06-01", parcel_code="P1"), actor=a
+        lambda s, a: views.add_annotation(
+            s, P1_POINT, views.AnnotationInput("决定", "2021-06-01", parcel_code="P1"), actor=a
         ),
     ),
     Write(
         "update_annotation",
         "update_annotation",
         EDITORS,
-        lambda s, a: meeting.update_annotation(
+        lambda s, a: views.update_annotation(
             s,
             "A0001",
             expected_version=1,
-            item=meeting.AnnotationInput("改为限期开工", "2021-06-01", parcel_code="P1"),
+            item=views.AnnotationInput("改为限期开工", "2021-06-01", parcel_code="P1"),
             actor=a,
         ),
         setup=_annotation,
@@ -150,27 +151,27 @@ WRITES = [
         "delete_annotation",
         "delete_annotation",
         EDITORS,
-        lambda s, a: meeting.delete_annotation(s, "A0001", expected_version=1, actor=a),
+        lambda s, a: views.delete_annotation(s, "A0001", expected_version=1, actor=a),
         setup=_annotation,
     ),
     Write(
         "save_view",
         "save_view",
         ANY_EDITOR,
-        lambda s, a: meeting.save_view(s, name="万洋", state=meeting.ViewState(), actor=a),
+        lambda s, a: views.save_view(s, name="万洋", state=views.ViewState(), actor=a),
     ),
     Write(
         "move_view",
         "move_view",
         ANY_EDITOR,
-        lambda s, a: meeting.move_view(s, "V0002", -1, actor=a),
+        lambda s, a: views.move_view(s, "V0002", -1, actor=a),
         setup=_two_views,
     ),
     Write(
         "delete_view",
         "delete_view",
         ANY_EDITOR,
-        lambda s, a: meeting.delete_view(s, "V0001", actor=a),
+        lambda s, a: views.delete_view(s, "V0001", actor=a),
         setup=_view,
     ),
     Write(
@@ -336,16 +337,16 @@ def test_nobody_signed_in_is_refused_and_recorded(store):
 
 def test_an_annotation_on_another_block_is_refused(store):
     other = ROLES["block_editor"]  # B2 only; P1 lies in B1
-    free = meeting.AnnotationInput("无地块的标注", "2021-06-01")
-    meeting.add_annotation(store, P1_POINT, free, actor=other)  # no parcel named: allowed
+    free = views.AnnotationInput("无地块的标注", "2021-06-01")
+    views.add_annotation(store, P1_POINT, free, actor=other)  # no parcel named: allowed
     with pytest.raises(AccessError):
-        meeting.add_annotation(
+        views.add_annotation(
             store,
             P1_POINT,
-            meeting.AnnotationInput("x", "2021-06-01", parcel_code="P1"),
+            views.AnnotationInput("x", "2021-06-01", parcel_code="P1"),
             actor=other,
         )
     _annotation(store)  # A0002 on P1, by the data manager
     with pytest.raises(AccessError):
-        meeting.delete_annotation(store, "A0002", expected_version=1, actor=other)
+        views.delete_annotation(store, "A0002", expected_version=1, actor=other)
     assert list(store.read("annotations")["annotation_id"]) == ["A0001", "A0002"]

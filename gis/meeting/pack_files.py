@@ -23,11 +23,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gis import changes, history, meeting, vocabulary
+from gis import changes, history, vocabulary
 from gis._errors import ParkError
 from gis.crs import AREA_CRS
 from gis.excel import display_width, to_xlsx
 from gis.i18n import error_text, t
+from gis.meeting import views
 from gis.tiles import imagery_for_extent, open_tiles
 
 #: Font families tried in order (the first one installed wins). TrueType-outline fonts
@@ -176,7 +177,7 @@ def meeting_pack_pdf(frames: Mapping[str, pd.DataFrame], options: PackOptions) -
 
 
 def _tables(frames: Mapping[str, pd.DataFrame], options: PackOptions) -> dict[str, pd.DataFrame]:
-    tables = meeting.pack_tables(
+    tables = views.pack_tables(
         frames,
         as_of=options.as_of,
         lang=options.lang,

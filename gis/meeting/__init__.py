@@ -1,0 +1,1 @@
+"""Meeting mode: saved views, annotations, key figures and the meeting pack."""
