@@ -19,7 +19,8 @@ from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
 from gis.exchange.import_merge import run_import
-from gis.meeting import views
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import views as meeting_views_module
 from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
 from tests.actors import ACTOR, ADMINISTRATOR
@@ -64,17 +65,21 @@ def _status(store, actor):
 
 
 def _annotation(store):
-    item = views.AnnotationInput("收回闲置地块", "2021-06-01", parcel_code="P1")
-    return views.add_annotation(store, P1_POINT, item, actor=ACTOR)
+    item = meeting_annotations.AnnotationInput("收回闲置地块", "2021-06-01", parcel_code="P1")
+    return meeting_annotations.add_annotation(store, P1_POINT, item, actor=ACTOR)
 
 
 def _view(store):
-    return views.save_view(store, name="全园", state=views.ViewState(zoom=14), actor=ACTOR)
+    return meeting_views_module.save_view(
+        store, name="全园", state=meeting_views_module.ViewState(zoom=14), actor=ACTOR
+    )
 
 
 def _two_views(store):
     _view(store)
-    views.save_view(store, name="碧湖", state=views.ViewState(zoom=15), actor=ACTOR)
+    meeting_views_module.save_view(
+        store, name="碧湖", state=meeting_views_module.ViewState(zoom=15), actor=ACTOR
+    )
 
 
 def _run(store):
@@ -130,19 +135,24 @@ WRITES = [
         "add_annotation",
         "add_annotation",
         EDITORS,
-        lambda s, a: views.add_annotation(
-            s, P1_POINT, views.AnnotationInput("决定", "2021-06-01", parcel_code="P1"), actor=a
+        lambda s, a: meeting_annotations.add_annotation(
+            s,
+            P1_POINT,
+            meeting_annotations.AnnotationInput("决定", "2021-06-01", parcel_code="P1"),
+            actor=a,
         ),
     ),
     Write(
         "update_annotation",
         "update_annotation",
         EDITORS,
-        lambda s, a: views.update_annotation(
+        lambda s, a: meeting_annotations.update_annotation(
             s,
             "A0001",
             expected_version=1,
-            item=views.AnnotationInput("改为限期开工", "2021-06-01", parcel_code="P1"),
+            item=meeting_annotations.AnnotationInput(
+                "改为限期开工", "2021-06-01", parcel_code="P1"
+            ),
             actor=a,
         ),
         setup=_annotation,
@@ -151,27 +161,29 @@ WRITES = [
         "delete_annotation",
         "delete_annotation",
         EDITORS,
-        lambda s, a: views.delete_annotation(s, "A0001", expected_version=1, actor=a),
+        lambda s, a: meeting_annotations.delete_annotation(s, "A0001", expected_version=1, actor=a),
         setup=_annotation,
     ),
     Write(
         "save_view",
         "save_view",
         ANY_EDITOR,
-        lambda s, a: views.save_view(s, name="万洋", state=views.ViewState(), actor=a),
+        lambda s, a: meeting_views_module.save_view(
+            s, name="万洋", state=meeting_views_module.ViewState(), actor=a
+        ),
     ),
     Write(
         "move_view",
         "move_view",
         ANY_EDITOR,
-        lambda s, a: views.move_view(s, "V0002", -1, actor=a),
+        lambda s, a: meeting_views_module.move_view(s, "V0002", -1, actor=a),
         setup=_two_views,
     ),
     Write(
         "delete_view",
         "delete_view",
         ANY_EDITOR,
-        lambda s, a: views.delete_view(s, "V0001", actor=a),
+        lambda s, a: meeting_views_module.delete_view(s, "V0001", actor=a),
         setup=_view,
     ),
     Write(
@@ -337,16 +349,18 @@ def test_nobody_signed_in_is_refused_and_recorded(store):
 
 def test_an_annotation_on_another_block_is_refused(store):
     other = ROLES["block_editor"]  # B2 only; P1 lies in B1
-    free = views.AnnotationInput("无地块的标注", "2021-06-01")
-    views.add_annotation(store, P1_POINT, free, actor=other)  # no parcel named: allowed
+    free = meeting_annotations.AnnotationInput("无地块的标注", "2021-06-01")
+    meeting_annotations.add_annotation(
+        store, P1_POINT, free, actor=other
+    )  # no parcel named: allowed
     with pytest.raises(AccessError):
-        views.add_annotation(
+        meeting_annotations.add_annotation(
             store,
             P1_POINT,
-            views.AnnotationInput("x", "2021-06-01", parcel_code="P1"),
+            meeting_annotations.AnnotationInput("x", "2021-06-01", parcel_code="P1"),
             actor=other,
         )
     _annotation(store)  # A0002 on P1, by the data manager
     with pytest.raises(AccessError):
-        views.delete_annotation(store, "A0002", expected_version=1, actor=other)
+        meeting_annotations.delete_annotation(store, "A0002", expected_version=1, actor=other)
     assert list(store.read("annotations")["annotation_id"]) == ["A0001", "A0002"]

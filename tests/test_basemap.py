@@ -29,7 +29,8 @@ from gis._errors import ValidationError
 from gis.basemaps import BasemapConfig, ServiceConfig
 from gis.crs import AREA_CRS
 from gis.i18n import error_text, t
-from gis.meeting import pack_files
+from gis.meeting import pack_files as meeting_pack_files_module
+from gis.meeting import pack_style
 from gis.store import ParkStore
 from layers.assets import asset_urls
 from layers.parkmap import build_park_map
@@ -375,13 +376,15 @@ def test_meeting_pack_draws_the_local_imagery_under_the_parcels(sample_store_pat
     area = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
     path = make_mbtiles(tmp_path / "t.mbtiles", area, marker=None, zooms=range(12, 15))
     as_of = date(2021, 6, 30)
-    options = pack_files.PackOptions(
+    options = pack_style.PackOptions(
         as_of=as_of, is_sample=True, imagery=(str(path), "© 测绘局 2021"), made_on=as_of
     )
-    pdf = pack_files.meeting_pack_pdf(frames, options)
+    pdf = meeting_pack_files_module.meeting_pack_pdf(frames, options)
     page1 = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "底图：© 测绘局 2021" in page1
-    plain = pack_files.meeting_pack_pdf(frames, pack_files.PackOptions(as_of=as_of, made_on=as_of))
+    plain = meeting_pack_files_module.meeting_pack_pdf(
+        frames, pack_style.PackOptions(as_of=as_of, made_on=as_of)
+    )
     assert "底图" not in PdfReader(io.BytesIO(plain)).pages[0].extract_text()
 
     # Rendered, the map shows the fields' colours (imagery) where the plain pack has none.
@@ -412,9 +415,11 @@ def test_an_unreadable_tiles_file_is_said_on_the_pdf_map(sample_store_path, tmp_
     frames = ParkStore(sample_store_path).read_all()
     as_of = date(2021, 6, 30)
     missing = str(tmp_path / "gone.mbtiles")
-    options = pack_files.PackOptions(as_of=as_of, imagery=(missing, "x"), made_on=as_of)
+    options = pack_style.PackOptions(as_of=as_of, imagery=(missing, "x"), made_on=as_of)
     text = (
-        PdfReader(io.BytesIO(pack_files.meeting_pack_pdf(frames, options))).pages[0].extract_text()
+        PdfReader(io.BytesIO(meeting_pack_files_module.meeting_pack_pdf(frames, options)))
+        .pages[0]
+        .extract_text()
     )
     assert "找不到瓦片文件" in text
 

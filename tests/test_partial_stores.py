@@ -19,7 +19,8 @@ from gis import lifecycle, onboarding, targets
 from gis import parcels as parcel_rules
 from gis.efficiency import classes, config, evaluation
 from gis.i18n import MESSAGES, t
-from gis.meeting import pack_files, views
+from gis.meeting import pack, pack_style
+from gis.meeting import pack_files as meeting_pack_files_module
 from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
@@ -137,15 +138,15 @@ def test_reuse_runs_without_yearly_figures(frames, stage):
 
 
 def test_meeting_pack_and_key_figures_run(frames, stage):
-    figures = views.key_figures(frames, AS_OF)
+    figures = pack.key_figures(frames, AS_OF)
     assert figures.sold >= 0
-    views.targets_progress(frames, AS_OF)
-    views.pack_tables(frames, as_of=AS_OF, lang="en")
-    options = pack_files.PackOptions(as_of=AS_OF, lang="zh", made_on=AS_OF)
-    xlsx = pack_files.meeting_pack_xlsx(frames, options)
-    pdf = pack_files.meeting_pack_pdf(frames, options)
+    pack.targets_progress(frames, AS_OF)
+    pack.pack_tables(frames, as_of=AS_OF, lang="en")
+    options = pack_style.PackOptions(as_of=AS_OF, lang="zh", made_on=AS_OF)
+    xlsx = meeting_pack_files_module.meeting_pack_xlsx(frames, options)
+    pdf = meeting_pack_files_module.meeting_pack_pdf(frames, options)
     assert xlsx[:2] == b"PK" and pdf[:5] == b"%PDF-"
-    assert pack_files.pdf_page_count(pdf) >= 2  # the map, then the tables
+    assert meeting_pack_files_module.pdf_page_count(pdf) >= 2  # the map, then the tables
 
 
 def test_lifecycle_and_parcel_summaries_run(frames, stage):

@@ -15,8 +15,10 @@ from gis import vocabulary
 from gis._errors import ParkError
 from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.i18n import error_text, t
-from gis.meeting import pack_files
-from gis.meeting import views as meeting_views
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import pack, pack_style
+from gis.meeting import pack_files as meeting_pack_files_module
+from gis.meeting import views as meeting_views_module
 from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
 from layers.draw import DrawControl, ViewFit, ViewSettings
@@ -64,16 +66,16 @@ STRIP_CSS = """
 lang = shell.lang()
 store = shell.store()
 now_frames = shell.frames()
-views = meeting_views.list_views(now_frames["saved_views"])
+views = meeting_views_module.list_views(now_frames["saved_views"])
 ss = st.session_state
-ss.setdefault(STATE, meeting_views.ViewState())
+ss.setdefault(STATE, meeting_views_module.ViewState())
 ss.setdefault(CURRENT, None)
 ss.setdefault(GEN, 0)
 ss.setdefault(NONCE, 0)
 
 
 # ---------------------------------------------------------------- view state
-def _apply(view: meeting_views.SavedView, *, in_callback: bool = True) -> None:
+def _apply(view: meeting_views_module.SavedView, *, in_callback: bool = True) -> None:
     ss[STATE] = view.state
     ss[CURRENT] = view.view_id
     ss[GEN] += 1
@@ -89,13 +91,13 @@ def _apply(view: meeting_views.SavedView, *, in_callback: bool = True) -> None:
 
 
 def _step(step: int) -> None:
-    target = meeting_views.step_view(views, ss[CURRENT], step)
+    target = meeting_views_module.step_view(views, ss[CURRENT], step)
     if target is not None:
         _apply(target)
 
 
 def _pick() -> None:
-    target = meeting_views.find_view(views, ss.get(f"mtg_pick_{ss[GEN]}"))
+    target = meeting_views_module.find_view(views, ss.get(f"mtg_pick_{ss[GEN]}"))
     if target is not None:
         _apply(target)
 
@@ -113,7 +115,7 @@ def _sync_state_widgets() -> None:
     allowed = {
         "field": set(vocabulary.STATUS_FIELDS),
         "block_ids": set(now_frames["blocks"]["block_id"].astype(str)),
-        "layers": set(meeting_views.LAYER_KEYS),
+        "layers": set(meeting_views_module.LAYER_KEYS),
     }
     for name, widget in (("field", "field"), ("block_ids", "blocks"), ("layers", "layers")):
         key = f"mtg_{widget}_{gen}"
@@ -125,8 +127,8 @@ def _sync_state_widgets() -> None:
         if getattr(ss[STATE], name) == value or not set(codes) <= allowed[name]:
             continue
         # Keep the map where the user has it; other blocks drop the position (fit them).
-        shown = meeting_views.seen_view(ss[STATE], ss.get(SEEN), now_frames)
-        new = meeting_views.change_view(shown, **{name: value})
+        shown = meeting_views_module.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+        new = meeting_views_module.change_view(shown, **{name: value})
         if new.center is None:
             ss[NONCE] += 1  # a fresh map, fitted to the view's blocks
         ss[STATE] = new
@@ -135,7 +137,7 @@ def _sync_state_widgets() -> None:
 link = st.query_params.get("view")
 if link and ss.get(LINK_SEEN) != link:
     ss[LINK_SEEN] = link
-    linked = meeting_views.find_view(views, link)
+    linked = meeting_views_module.find_view(views, link)
     if linked is None:
         st.warning(t("mtg_view_not_found", lang, view_id=link))
     else:
@@ -152,20 +154,20 @@ if ss.get(SIDEBAR_SEEN) is None:
     ss[SIDEBAR_SEEN] = sidebar_as_of
 elif ss[SIDEBAR_SEEN] != sidebar_as_of:  # the user changed the sidebar date: it wins
     ss[SIDEBAR_SEEN] = sidebar_as_of
-    shown = meeting_views.seen_view(ss[STATE], ss.get(SEEN), now_frames)
-    ss[STATE] = meeting_views.change_view(shown, as_of=sidebar_as_of)
-state: meeting_views.ViewState = ss[STATE]
+    shown = meeting_views_module.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+    ss[STATE] = meeting_views_module.change_view(shown, as_of=sidebar_as_of)
+state: meeting_views_module.ViewState = ss[STATE]
 as_of = state.as_of or sidebar_as_of
 present = st.session_state.get(PRESENT, False)
 
 # ---------------------------------------------------------------- header and navigation
 st.markdown(PRESENT_CSS if present else STRIP_CSS, unsafe_allow_html=True)
-current = meeting_views.find_view(views, ss[CURRENT])
+current = meeting_views_module.find_view(views, ss[CURRENT])
 # The heading and the picker say the same: the view on screen, marked when it was changed.
-modified = current is not None and meeting_views.is_modified(current.state, state)
+modified = current is not None and meeting_views_module.is_modified(current.state, state)
 
 
-def _view_name(view: meeting_views.SavedView) -> str:
+def _view_name(view: meeting_views_module.SavedView) -> str:
     if modified and current is not None and view.view_id == current.view_id:
         return t("mtg_view_modified", lang, name=view.name)
     return view.name
@@ -203,9 +205,9 @@ if not present:  # the big screen shows the park, not the committee's to-do list
 
 # ---------------------------------------------------------------- key figures strip
 @st.cache_data(show_spinner=False, max_entries=16)
-def _figures(path: str, version: int, day: date) -> meeting_views.KeyFigures:
+def _figures(path: str, version: int, day: date) -> pack.KeyFigures:
     # Once per data version and date: a pan in edit mode reruns the page.
-    return meeting_views.key_figures(shell._frames(path, version), day)
+    return pack.key_figures(shell._frames(path, version), day)
 
 
 figures = _figures(store.location, store.data_version(), as_of)
@@ -229,9 +231,9 @@ with cells[4]:
             + t(
                 "mtg_kf_target_value",
                 lang,
-                actual=meeting_views.format_amount(row.actual, row.unit),
-                target=meeting_views.format_amount(row.target, row.unit),
-                unit=md(meeting_views.unit_label(row.unit, lang)),
+                actual=pack.format_amount(row.actual, row.unit),
+                target=pack.format_amount(row.target, row.unit),
+                unit=md(pack.unit_label(row.unit, lang)),
             )
             + f" ({pct:.0f}%)",
         )
@@ -242,7 +244,7 @@ def _extras(data: dict, map_lang: str):
     layers = [
         annotation_layer(data["annotations"], lang=map_lang),
         DrawControl(lang=map_lang),
-        ViewSettings(visible=state.layers, known=meeting_views.LAYER_KEYS, present=present),
+        ViewSettings(visible=state.layers, known=meeting_views_module.LAYER_KEYS, present=present),
     ]
     return layers, [annotation_legend(map_lang)]
 
@@ -261,7 +263,7 @@ if state.center is not None:
 # The map fits the view's blocks (the whole park without any); a view with a position of
 # its own then moves there. Without one, each new NONCE draws the map afresh, fitted.
 fit_token = ss[NONCE] if state.center is None else -1
-fit_bounds = meeting_views.view_bounds(now_frames, state)
+fit_bounds = meeting_views_module.view_bounds(now_frames, state)
 if fit_bounds is not None:  # an empty park has nothing to fit: the map opens on 莲都
     ViewFit(fit_bounds, token=fit_token).add_to(m)
 returned = ["all_drawings"] if present else ["all_drawings", "center", "zoom", "bounds"]
@@ -283,7 +285,7 @@ sketch = None
 sketch_error = None
 if drawings:
     try:
-        sketch = meeting_views.sketch_geometry(drawings[-1])
+        sketch = meeting_annotations.sketch_geometry(drawings[-1])
     except ParkError as exc:
         sketch_error = error_text(exc, lang)
 
@@ -312,7 +314,7 @@ with st.container(border=True):
     elif roles.allowed("annotate", lang):
         kind = t(f"mtg_sketch_kind_{sketch.geom_type}", lang)
         st.caption(t("mtg_sketch_ready", lang, kind=kind))
-        guess = meeting_views.parcel_at(now_frames["parcels"], sketch)
+        guess = meeting_annotations.parcel_at(now_frames["parcels"], sketch)
         with st.form("mtg_new_annotation", clear_on_submit=False, border=False):
             note = st.text_area(t("mtg_ann_note", lang), key="mtg_new_note", height=90)
             a, c = st.columns(2)
@@ -324,10 +326,10 @@ with st.container(border=True):
                 parcel = _parcel_choice(guess, f"mtg_new_parcel_{guess}")
             if st.form_submit_button(t("mtg_ann_save", lang), type="primary"):
                 try:  # the author is the signed-in account
-                    new_id = meeting_views.add_annotation(
+                    new_id = meeting_annotations.add_annotation(
                         store,
                         sketch,
-                        meeting_views.AnnotationInput(
+                        meeting_annotations.AnnotationInput(
                             note, meeting_day, parcel_code=parcel or None
                         ),
                         actor=current_actor(),
@@ -365,14 +367,14 @@ def _views_tab() -> None:
     )
     c.multiselect(
         t("mtg_view_layers", lang),
-        list(meeting_views.LAYER_KEYS),
+        list(meeting_views_module.LAYER_KEYS),
         default=list(state.layers),
         key=f"mtg_layers_{gen}",
-        format_func=lambda k: t(meeting_views.LAYER_LABEL_KEYS[k], lang),
+        format_func=lambda k: t(meeting_views_module.LAYER_LABEL_KEYS[k], lang),
     )
     # What the map shows right now (the browser reports centre and zoom after a pan).
-    now_state = meeting_views.with_view(
-        meeting_views.seen_view(state, ss[SEEN], now_frames), as_of=as_of
+    now_state = meeting_views_module.with_view(
+        meeting_views_module.seen_view(state, ss[SEEN], now_frames), as_of=as_of
     )
     if not roles.allowed("save_view", lang):
         _view_list(views)
@@ -386,7 +388,7 @@ def _views_tab() -> None:
         )
     if do_save or do_overwrite:
         try:
-            view_id = meeting_views.save_view(
+            view_id = meeting_views_module.save_view(
                 store,
                 name=name or (current.name if do_overwrite and current else ""),
                 state=now_state,
@@ -406,13 +408,13 @@ def _views_tab() -> None:
     if current is not None:
         up, down, delete = st.columns(3)
         if up.button(t("mtg_view_up", lang), key="mtg_view_up"):
-            meeting_views.move_view(store, current.view_id, -1, actor=current_actor())
+            meeting_views_module.move_view(store, current.view_id, -1, actor=current_actor())
             st.rerun()
         if down.button(t("mtg_view_down", lang), key="mtg_view_down"):
-            meeting_views.move_view(store, current.view_id, 1, actor=current_actor())
+            meeting_views_module.move_view(store, current.view_id, 1, actor=current_actor())
             st.rerun()
         if delete.button(t("mtg_view_delete", lang), key="mtg_view_delete"):
-            meeting_views.delete_view(store, current.view_id, actor=current_actor())
+            meeting_views_module.delete_view(store, current.view_id, actor=current_actor())
             ss[CURRENT] = None
             ss[GEN] += 1
             st.query_params.pop("view", None)
@@ -421,12 +423,12 @@ def _views_tab() -> None:
     _view_list(views)
 
 
-def _view_list(views: list[meeting_views.SavedView]) -> None:
+def _view_list(views: list[meeting_views_module.SavedView]) -> None:
     for n, v in enumerate(views, 1):
         st.markdown(
             f"{n}. {md(v.name)} — `{v.view_id}` · "
-            f"[{t('mtg_view_link', lang)} {meeting_views.view_link(v.view_id, as_of=v.state.as_of)}]"
-            f"({meeting_views.view_link(v.view_id, as_of=v.state.as_of)})"
+            f"[{t('mtg_view_link', lang)} {meeting_views_module.view_link(v.view_id, as_of=v.state.as_of)}]"
+            f"({meeting_views_module.view_link(v.view_id, as_of=v.state.as_of)})"
         )
 
 
@@ -435,14 +437,14 @@ def _log_tab() -> None:
     if annotations.empty:
         st.info(t("mtg_log_empty", lang))
         return
-    dates = meeting_views.meeting_dates(annotations)
+    dates = meeting_annotations.meeting_dates(annotations)
     day = st.selectbox(
         t("mtg_log_meeting", lang),
         ["", *dates],
         format_func=lambda d: d or t("mtg_log_all_meetings", lang),
         key="mtg_log_day",
     )
-    log = meeting_views.decision_log(annotations, meeting_date=day or None)
+    log = pack.decision_log(annotations, meeting_date=day or None)
     shown = labelled_columns(log, ANNOTATIONS, lang).rename(
         columns={"kind": t("mtg_log_kind", lang)}
     )
@@ -466,7 +468,7 @@ def _log_tab() -> None:
         t("mtg_export_geojson", lang),
         roles.audited(
             store,
-            lambda: meeting_views.annotations_geojson(chosen),
+            lambda: meeting_annotations.annotations_geojson(chosen),
             target=f"decisions-{day or 'all'}.geojson",
             rows=len(chosen),
         ),
@@ -523,17 +525,17 @@ def _edit_annotation(log) -> None:
         return
     try:
         if do_delete:
-            meeting_views.delete_annotation(
+            meeting_annotations.delete_annotation(
                 store, pick, expected_version=base[1], actor=current_actor()
             )
             ss.pop(EDIT_BASE, None)
             ss[FEEDBACK] = t("mtg_ann_deleted", lang, annotation_id=pick)
         else:
-            version = meeting_views.update_annotation(
+            version = meeting_annotations.update_annotation(
                 store,
                 pick,
                 expected_version=base[1],
-                item=meeting_views.AnnotationInput(note, day, parcel_code=parcel or None),
+                item=meeting_annotations.AnnotationInput(note, day, parcel_code=parcel or None),
                 actor=current_actor(),
                 geometry=sketch if replace and sketch is not None else None,
             )
@@ -547,7 +549,7 @@ def _edit_annotation(log) -> None:
 
 def _make_pack(title: str, chosen: tuple[str, ...], meeting_day: str) -> None:
     # A callback: the pack exists before the page is drawn, so its section opens with it.
-    options = pack_files.PackOptions(
+    options = pack_style.PackOptions(
         as_of=as_of,
         lang=lang,
         title=title.strip() or None,
@@ -559,8 +561,8 @@ def _make_pack(title: str, chosen: tuple[str, ...], meeting_day: str) -> None:
         imagery=ui_basemap.print_imagery(),  # a local tiles file under the parcels (#18)
     )
     try:
-        pdf = pack_files.meeting_pack_pdf(now_frames, options)
-        xlsx = pack_files.meeting_pack_xlsx(now_frames, options)
+        pdf = meeting_pack_files_module.meeting_pack_pdf(now_frames, options)
+        xlsx = meeting_pack_files_module.meeting_pack_xlsx(now_frames, options)
     except ParkError as exc:
         ss["mtg_pack_error"] = error_text(exc, lang)
     else:
@@ -589,7 +591,7 @@ def _pack_section() -> None:
             max_selections=3,
             key="mtg_pack_scenarios",
         )
-    dates = meeting_views.meeting_dates(now_frames["annotations"])
+    dates = meeting_annotations.meeting_dates(now_frames["annotations"])
     meeting_day = c.selectbox(
         t("mtg_log_meeting", lang),
         ["", *dates],
@@ -607,7 +609,7 @@ def _pack_section() -> None:
         st.error(ss.pop("mtg_pack_error"))
     if PACK in ss:
         pdf, xlsx, day = ss[PACK]
-        st.success(t("mtg_pack_ready", lang, pages=pack_files.pdf_page_count(pdf)))
+        st.success(t("mtg_pack_ready", lang, pages=meeting_pack_files_module.pdf_page_count(pdf)))
         p, x = st.columns(2)
         p.download_button(
             t("mtg_pack_pdf", lang),
