@@ -13,9 +13,10 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from gis import history, lifecycle, targets, vocabulary
+from gis import history, lifecycle, vocabulary
 from gis.meeting.views import _text
 from gis.reuse import scenarios
+from gis.targets import tracking
 from gis.values import is_missing
 
 
@@ -184,10 +185,10 @@ def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str
 
 def targets_progress(frames: Mapping[str, pd.DataFrame], as_of: date) -> pd.DataFrame:
     """The year's targets (the year of ``as_of``) with what was achieved by ``as_of``,
-    from :func:`gis.targets.progress`. Columns: ``target_id``, ``label_zh``,
+    from :func:`gis.targets.tracking.progress`. Columns: ``target_id``, ``label_zh``,
     ``label_en``, ``unit``, ``target``, ``actual``, ``progress_pct``."""
     columns = ["target_id", "label_zh", "label_en", "unit", "target", "actual", "progress_pct"]
-    full = targets.progress(frames, year=as_of.year, as_of=as_of)
+    full = tracking.progress(frames, year=as_of.year, as_of=as_of)
     out = full.rename(columns={"target_value": "target", "value": "actual"})
     out["unit"] = out["unit"].fillna("").astype(str)
     return out[columns].reset_index(drop=True)

@@ -17,12 +17,13 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from gis import history, lifecycle, onboarding, targets, vocabulary
+from gis import history, lifecycle, onboarding, vocabulary
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation
 from gis.efficiency import config as efficiency_config
 from gis.parcels import parcel_area_m2
+from gis.targets import tracking
 
 COMPLETED_CODES = frozenset({"COMPLETED", "IN_PRODUCTION", "AT_CAPACITY"})
 DELIVERED_CODES = frozenset({"DELIVERED"})
@@ -264,7 +265,7 @@ def compute(
     figures: dict[str, Figure] = {}
 
     # 1. economy: year-to-date reports (gis.targets' reading of period_figures + years)
-    reports = targets._reports(frames)  # the one reading of the reports: reuse, not copy
+    reports = tracking._reports(frames)  # the one reading of the reports: reuse, not copy
     firms = frames["enterprises"]
     above_flag = firms["is_above_scale"].astype("boolean").fillna(False).astype(bool)
     above_ids = set(firms.loc[above_flag, "enterprise_id"].astype(str))
@@ -401,11 +402,11 @@ def compute(
         "rd_revitalised", method_key="rd_method_revitalised", gap_key="rd_gap_revitalised"
     )
 
-    # 6. targets of the year (gis.targets.progress), with what remains
+    # 6. targets of the year (gis.targets.tracking.progress), with what remains
     target_rows = []
-    for row in targets.progress(frames, year=period.year, as_of=until).to_dict("records"):
+    for row in tracking.progress(frames, year=period.year, as_of=until).to_dict("records"):
         value, goal = row["value"], row["target_value"]
-        d = targets.DEFINITIONS.get(str(row["target_id"]))
+        d = tracking.DEFINITIONS.get(str(row["target_id"]))
         rate = d is not None and d.pace == "rate"
         remaining = None
         if row["computable"] and math.isfinite(value) and not rate:

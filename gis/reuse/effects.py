@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gis import targets as target_rules
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation, scores
@@ -19,6 +18,7 @@ from gis.efficiency.config import FIGURES as EFFICIENCY_FIGURES
 from gis.efficiency.config import EfficiencyConfig
 from gis.parcels import parcel_area_m2
 from gis.reuse.config import ABOVE_SCALE_WAN, division
+from gis.targets import tracking
 from gis.values import is_finite
 
 
@@ -423,10 +423,10 @@ def target_progress(
 ) -> pd.DataFrame:
     """Progress towards the targets a scenario moves: value now, after, and the target.
 
-    "Now" is :func:`gis.targets.progress` on ``as_of`` (default: the last day of the
+    "Now" is :func:`gis.targets.tracking.progress` on ``as_of`` (default: the last day of the
     latest target year), so it reads as on the targets page. "After" adds the scenario:
     for ``FIRMS_IN_PRODUCTION`` the placed firms on parcels the target counts (万洋:
-    :func:`gis.targets.counted_parcels`; all placements when ``placements`` is not
+    :func:`gis.targets.tracking.counted_parcels`; all placements when ``placements`` is not
     given), for ``NEW_ABOVE_SCALE_FIRMS`` the placed firms expecting ≥ 2000万.
     Columns: ``target_id``, ``label_zh``, ``label_en``, ``unit``, ``target``, ``now``,
     ``after``, ``share_after``.
@@ -438,9 +438,9 @@ def target_progress(
     if as_of is None:
         as_of = date(int(years.max()), 12, 31)
     year = as_of.year if as_of.year in set(years) else int(years.max())
-    progress = target_rules.progress(frames, year=year, as_of=as_of).set_index("target_id")
+    progress = tracking.progress(frames, year=year, as_of=as_of).set_index("target_id")
     deltas = {key: float(totals.get(key, 0.0)) for key in TARGET_DELTAS.values()}
-    scope = target_rules.counted_parcels(frames, "FIRMS_IN_PRODUCTION")
+    scope = tracking.counted_parcels(frames, "FIRMS_IN_PRODUCTION")
     if placements is not None and scope is not None:
         deltas["firms_placed"] = float(placements["parcel_code"].astype(str).isin(scope).sum())
     rows = []

@@ -8,7 +8,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from gis import targets
 from gis._errors import ParkError
 from gis.efficiency import classes as efficiency_classes
 from gis.efficiency import config as efficiency_config
@@ -16,6 +15,7 @@ from gis.efficiency import evaluation, supervision
 from gis.efficiency.config import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
+from gis.targets import tracking
 from layers.efficiency import efficiency_extras
 from ui import mapview, missing, roles, shell
 from ui.adjustments import adjustments_editor
@@ -48,12 +48,12 @@ def _fmt(value: float, digits: int = 1) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _progress(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return targets.progress(_frames, year=year, as_of=day)
+    return tracking.progress(_frames, year=year, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _by_block(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return targets.progress_by_block(_frames, year=year, as_of=day)
+    return tracking.progress_by_block(_frames, year=year, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -104,7 +104,7 @@ def _status_code(row: pd.Series) -> str:
     """One of :data:`STATUS_COLOURS`' keys for a progress row."""
     if not row["computable"]:
         return "na"
-    pace = targets.DEFINITIONS[row["target_id"]].pace
+    pace = tracking.DEFINITIONS[row["target_id"]].pace
     if pace == "rate":
         return "rate_met" if row["on_track"] else "rate_below"
     if row["value"] >= row["target_value"]:
@@ -274,7 +274,7 @@ def targets_section() -> None:
             format_func=labels.get,
             key=f"tg_pick_{lang}",
         )
-        series = targets.monthly(frames, pick, year=year, as_of=as_of)
+        series = tracking.monthly(frames, pick, year=year, as_of=as_of)
         unit = str(ok.loc[ok["target_id"] == pick, "unit_shown"].iloc[0])
         if series is not None:
             st.subheader(t("targets_chart_monthly", lang) + f" · {labels[pick]}")
@@ -354,7 +354,7 @@ def targets_editor(table: pd.DataFrame) -> None:
             key="tg_editor",
             column_config={
                 "target_id": st.column_config.SelectboxColumn(
-                    t("targets_col_target", lang), options=list(targets.KNOWN_TARGET_IDS)
+                    t("targets_col_target", lang), options=list(tracking.KNOWN_TARGET_IDS)
                 ),
                 "target_value": st.column_config.NumberColumn(t("targets_col_goal", lang)),
             },
@@ -363,7 +363,9 @@ def targets_editor(table: pd.DataFrame) -> None:
             return
         if st.button(t("targets_save", lang), key="tg_save_targets"):
             try:
-                targets.save_targets(store, edited, actor=current_actor(), expected_version=version)
+                tracking.save_targets(
+                    store, edited, actor=current_actor(), expected_version=version
+                )
             except ParkError as exc:
                 st.error(_error(exc))
             else:

@@ -1,0 +1,1 @@
+"""The year's targets (年度目标): definitions and progress."""
