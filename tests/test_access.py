@@ -23,7 +23,7 @@ from gis.meeting import annotations as meeting_annotations
 from gis.meeting import views as meeting_views_module
 from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
-from gis.targets import tracking
+from gis.targets import definitions
 from tests.actors import ACTOR, ADMINISTRATOR
 from tests.store_kit import digest
 from tests.test_exchange_import import prepared_from
@@ -95,7 +95,7 @@ def _scenario(store):
 def _targets(store, actor):
     frame = store.read("targets")
     frame.loc[0, "target_value"] = float(frame.loc[0, "target_value"]) + 10
-    return tracking.save_targets(store, frame, actor=actor)
+    return definitions.save_targets(store, frame, actor=actor)
 
 
 def _candidates(store, actor):

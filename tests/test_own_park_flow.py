@@ -36,7 +36,8 @@ from gis.exchange.mapping import suggest_mapping
 from gis.reuse import candidates
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
-from gis.targets import tracking
+from gis.targets import definitions
+from gis.targets import tracking as targets_tracking_module
 from tests import own_park_files as files
 from tests.actors import ACTOR
 
@@ -131,7 +132,7 @@ def own_park(tmp_path_factory: pytest.TempPathFactory) -> ParkStore:
     }
     for upload in files.figure_uploads():
         assert import_figures(store, upload) == len(files.FIRMS)
-    tracking.save_targets(store, files.targets_frame(), actor=ACTOR)
+    definitions.save_targets(store, files.targets_frame(), actor=ACTOR)
     candidates.save_candidates(
         store, candidates.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
     )
@@ -174,18 +175,22 @@ def test_gbk_shapefile_columns_statuses_and_dates_arrive(own_park):
 
 def test_land_sold_this_year_is_hand_computed(own_park):
     frames = own_park.read_all()
-    prog = tracking.progress(frames, year=files.AS_OF.year, as_of=files.AS_OF)
+    prog = targets_tracking_module.progress(frames, year=files.AS_OF.year, as_of=files.AS_OF)
     row = prog.set_index("target_id").loc["LAND_SOLD_MU"]
     assert row["computable"]
     assert row["value"] == pytest.approx(files.LAND_SOLD_MU, abs=0.01)  # 21 亩
     assert row["progress_pct"] == pytest.approx(files.LAND_SOLD_PROGRESS_PCT, abs=0.05)
     # D07 is sold on 2025-08-01: counted once the as-of date passes it.
-    later = tracking.progress(frames, year=2025, as_of=date(2025, 8, 31)).set_index("target_id")
+    later = targets_tracking_module.progress(frames, year=2025, as_of=date(2025, 8, 31)).set_index(
+        "target_id"
+    )
     assert later.loc["LAND_SOLD_MU", "value"] == pytest.approx(files.LAND_SOLD_MU + 6, abs=0.01)
 
 
 def test_effective_investment_from_the_year_to_date_report(own_park):
-    prog = tracking.progress(own_park.read_all(), year=files.AS_OF.year, as_of=files.AS_OF)
+    prog = targets_tracking_module.progress(
+        own_park.read_all(), year=files.AS_OF.year, as_of=files.AS_OF
+    )
     row = prog.set_index("target_id").loc["EFFECTIVE_INVESTMENT_YI"]
     assert row["computable"]
     assert row["value"] == pytest.approx(files.INVESTMENT_YI)

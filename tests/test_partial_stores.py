@@ -24,7 +24,9 @@ from gis.meeting import pack_files as meeting_pack_files_module
 from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
-from gis.targets import tracking
+from gis.targets import definitions
+from gis.targets import reported as targets_reported
+from gis.targets import tracking as targets_tracking_module
 from tests.apptest_kit import assert_no_exception, signed_in
 from tests.partial_parks import STAGES, build_partial_store, partial_frames
 from ui.navigation import PAGES
@@ -34,7 +36,7 @@ APP = ROOT / "app.py"
 RUN_TIMEOUT = 90
 AS_OF = date(2021, 6, 30)  # the sample's report date, kept by the partial parks
 YEAR = AS_OF.year
-REPORTED = [tid for tid, d in tracking.DEFINITIONS.items() if d.kind == "reported"]
+REPORTED = [tid for tid, d in definitions.DEFINITIONS.items() if d.kind == "reported"]
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +68,11 @@ def test_partial_stores_hold_exactly_their_layers(stores, stage):
 
 # ---------------------------------------------------------------- gis functions
 def test_targets_run_and_say_why_a_value_is_missing(frames, stage):
-    progress = tracking.progress(frames, year=YEAR, as_of=AS_OF)
-    by_block = tracking.progress_by_block(frames, year=YEAR, as_of=AS_OF)
-    for tid in tracking.KNOWN_TARGET_IDS:
-        tracking.monthly(frames, tid, year=YEAR, as_of=AS_OF)
-    held = set(tracking.targets_of_year(frames["targets"], YEAR)["target_id"])
+    progress = targets_tracking_module.progress(frames, year=YEAR, as_of=AS_OF)
+    by_block = targets_tracking_module.progress_by_block(frames, year=YEAR, as_of=AS_OF)
+    for tid in definitions.KNOWN_TARGET_IDS:
+        targets_tracking_module.monthly(frames, tid, year=YEAR, as_of=AS_OF)
+    held = set(targets_tracking_module.targets_of_year(frames["targets"], YEAR)["target_id"])
     assert set(progress["target_id"]) == held
     assert set(by_block["target_id"]) <= held
     if stage in ("parcels_no_history", "no_figures"):
@@ -90,7 +92,7 @@ def test_targets_run_and_say_why_a_value_is_missing(frames, stage):
 def test_no_report_with_an_empty_report_table_names_the_import():
     # The KeyError of issue #12: an empty list selected no column, not no row.
     empty = pd.DataFrame(columns=["subject_kind", "subject_id", "year", "months"])
-    got = tracking._no_report(empty, 2021, AS_OF)
+    got = targets_reported._no_report(empty, 2021, AS_OF)
     assert (got.computable, got.note_key, dict(got.note_params)) == (
         False,
         "target_note_no_figures",

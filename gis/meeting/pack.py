@@ -16,7 +16,7 @@ import pandas as pd
 from gis import history, lifecycle, vocabulary
 from gis.meeting.views import _text
 from gis.reuse import scenarios
-from gis.targets import tracking
+from gis.targets import tracking as targets_tracking_module
 from gis.values import is_missing
 
 
@@ -188,7 +188,7 @@ def targets_progress(frames: Mapping[str, pd.DataFrame], as_of: date) -> pd.Data
     from :func:`gis.targets.tracking.progress`. Columns: ``target_id``, ``label_zh``,
     ``label_en``, ``unit``, ``target``, ``actual``, ``progress_pct``."""
     columns = ["target_id", "label_zh", "label_en", "unit", "target", "actual", "progress_pct"]
-    full = tracking.progress(frames, year=as_of.year, as_of=as_of)
+    full = targets_tracking_module.progress(frames, year=as_of.year, as_of=as_of)
     out = full.rename(columns={"target_value": "target", "value": "actual"})
     out["unit"] = out["unit"].fillna("").astype(str)
     return out[columns].reset_index(drop=True)

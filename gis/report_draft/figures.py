@@ -23,7 +23,8 @@ from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation
 from gis.efficiency import config as efficiency_config
 from gis.parcels import parcel_area_m2
-from gis.targets import tracking
+from gis.targets import definitions, reported
+from gis.targets import tracking as targets_tracking_module
 
 COMPLETED_CODES = frozenset({"COMPLETED", "IN_PRODUCTION", "AT_CAPACITY"})
 DELIVERED_CODES = frozenset({"DELIVERED"})
@@ -265,7 +266,7 @@ def compute(
     figures: dict[str, Figure] = {}
 
     # 1. economy: year-to-date reports (gis.targets' reading of period_figures + years)
-    reports = tracking._reports(frames)  # the one reading of the reports: reuse, not copy
+    reports = reported._reports(frames)  # the one reading of the reports: reuse, not copy
     firms = frames["enterprises"]
     above_flag = firms["is_above_scale"].astype("boolean").fillna(False).astype(bool)
     above_ids = set(firms.loc[above_flag, "enterprise_id"].astype(str))
@@ -404,9 +405,11 @@ def compute(
 
     # 6. targets of the year (gis.targets.tracking.progress), with what remains
     target_rows = []
-    for row in tracking.progress(frames, year=period.year, as_of=until).to_dict("records"):
+    for row in targets_tracking_module.progress(frames, year=period.year, as_of=until).to_dict(
+        "records"
+    ):
         value, goal = row["value"], row["target_value"]
-        d = tracking.DEFINITIONS.get(str(row["target_id"]))
+        d = definitions.DEFINITIONS.get(str(row["target_id"]))
         rate = d is not None and d.pace == "rate"
         remaining = None
         if row["computable"] and math.isfinite(value) and not rate:

@@ -18,7 +18,8 @@ from gis.efficiency.config import FIGURES as EFFICIENCY_FIGURES
 from gis.efficiency.config import EfficiencyConfig
 from gis.parcels import parcel_area_m2
 from gis.reuse.config import ABOVE_SCALE_WAN, division
-from gis.targets import tracking
+from gis.targets import counting
+from gis.targets import tracking as targets_tracking_module
 from gis.values import is_finite
 
 
@@ -426,7 +427,7 @@ def target_progress(
     "Now" is :func:`gis.targets.tracking.progress` on ``as_of`` (default: the last day of the
     latest target year), so it reads as on the targets page. "After" adds the scenario:
     for ``FIRMS_IN_PRODUCTION`` the placed firms on parcels the target counts (万洋:
-    :func:`gis.targets.tracking.counted_parcels`; all placements when ``placements`` is not
+    :func:`gis.targets.counting.counted_parcels`; all placements when ``placements`` is not
     given), for ``NEW_ABOVE_SCALE_FIRMS`` the placed firms expecting ≥ 2000万.
     Columns: ``target_id``, ``label_zh``, ``label_en``, ``unit``, ``target``, ``now``,
     ``after``, ``share_after``.
@@ -438,9 +439,11 @@ def target_progress(
     if as_of is None:
         as_of = date(int(years.max()), 12, 31)
     year = as_of.year if as_of.year in set(years) else int(years.max())
-    progress = tracking.progress(frames, year=year, as_of=as_of).set_index("target_id")
+    progress = targets_tracking_module.progress(frames, year=year, as_of=as_of).set_index(
+        "target_id"
+    )
     deltas = {key: float(totals.get(key, 0.0)) for key in TARGET_DELTAS.values()}
-    scope = tracking.counted_parcels(frames, "FIRMS_IN_PRODUCTION")
+    scope = counting.counted_parcels(frames, "FIRMS_IN_PRODUCTION")
     if placements is not None and scope is not None:
         deltas["firms_placed"] = float(placements["parcel_code"].astype(str).isin(scope).sum())
     rows = []

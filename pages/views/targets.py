@@ -15,7 +15,8 @@ from gis.efficiency import evaluation, supervision
 from gis.efficiency.config import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
-from gis.targets import tracking
+from gis.targets import definitions
+from gis.targets import tracking as targets_tracking_module
 from layers.efficiency import efficiency_extras
 from ui import mapview, missing, roles, shell
 from ui.adjustments import adjustments_editor
@@ -48,12 +49,12 @@ def _fmt(value: float, digits: int = 1) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _progress(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return tracking.progress(_frames, year=year, as_of=day)
+    return targets_tracking_module.progress(_frames, year=year, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _by_block(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return tracking.progress_by_block(_frames, year=year, as_of=day)
+    return targets_tracking_module.progress_by_block(_frames, year=year, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -104,7 +105,7 @@ def _status_code(row: pd.Series) -> str:
     """One of :data:`STATUS_COLOURS`' keys for a progress row."""
     if not row["computable"]:
         return "na"
-    pace = tracking.DEFINITIONS[row["target_id"]].pace
+    pace = definitions.DEFINITIONS[row["target_id"]].pace
     if pace == "rate":
         return "rate_met" if row["on_track"] else "rate_below"
     if row["value"] >= row["target_value"]:
@@ -274,7 +275,7 @@ def targets_section() -> None:
             format_func=labels.get,
             key=f"tg_pick_{lang}",
         )
-        series = tracking.monthly(frames, pick, year=year, as_of=as_of)
+        series = targets_tracking_module.monthly(frames, pick, year=year, as_of=as_of)
         unit = str(ok.loc[ok["target_id"] == pick, "unit_shown"].iloc[0])
         if series is not None:
             st.subheader(t("targets_chart_monthly", lang) + f" · {labels[pick]}")
@@ -354,7 +355,7 @@ def targets_editor(table: pd.DataFrame) -> None:
             key="tg_editor",
             column_config={
                 "target_id": st.column_config.SelectboxColumn(
-                    t("targets_col_target", lang), options=list(tracking.KNOWN_TARGET_IDS)
+                    t("targets_col_target", lang), options=list(definitions.KNOWN_TARGET_IDS)
                 ),
                 "target_value": st.column_config.NumberColumn(t("targets_col_goal", lang)),
             },
@@ -363,7 +364,7 @@ def targets_editor(table: pd.DataFrame) -> None:
             return
         if st.button(t("targets_save", lang), key="tg_save_targets"):
             try:
-                tracking.save_targets(
+                definitions.save_targets(
                     store, edited, actor=current_actor(), expected_version=version
                 )
             except ParkError as exc:
