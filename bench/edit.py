@@ -3,7 +3,7 @@
 For 1,000 / 10,000 / 50,000 synthetic parcels (the generator of ``bench/map_payload.py``,
 one status event per parcel), in one run:
 
-* one status change through ``gis.lifecycle.record_changes``, as the app saves it (only
+* one status change through ``gis.parcels.lifecycle.record_changes``, as the app saves it (only
   the parcel's row and one event row written): p50 and p95 of 20 saves, in the GeoPackage
   and on PostGIS (the park copied into a throw-away cluster, started as the tests start
   theirs: ``tests/pg_server.py``);
@@ -37,8 +37,9 @@ import pandas as pd
 import pyogrio
 
 from bench.map_payload import synthetic_frames
-from gis import lifecycle, schema, vocabulary
+from gis import schema, vocabulary
 from gis.access import command_line_actor
+from gis.parcels import lifecycle as parcels_lifecycle_module
 from gis.store import ParkStore, copy_store
 from tests.pg_server import throwaway_cluster
 
@@ -76,8 +77,8 @@ def build_store(path: Path, n: int) -> ParkStore:
     return ParkStore.open(path, create=lambda: frames)
 
 
-def change(code: str) -> lifecycle.StatusChange:
-    return lifecycle.StatusChange(
+def change(code: str) -> parcels_lifecycle_module.StatusChange:
+    return parcels_lifecycle_module.StatusChange(
         code=code,
         field="sale_status",
         new_status="BANKED",
@@ -88,7 +89,7 @@ def change(code: str) -> lifecycle.StatusChange:
 
 def save(store: ParkStore, code: str) -> float:
     start = time.perf_counter()
-    lifecycle.record_changes(
+    parcels_lifecycle_module.record_changes(
         store, [change(code)], actor=ACTOR, expected_versions={code: 1}, today=TODAY
     )
     return time.perf_counter() - start
@@ -127,7 +128,7 @@ def copy_the_file(store: ParkStore, codes: list[str]) -> float:
     times = []
     for code in codes:
         start = time.perf_counter()
-        parcels, events = lifecycle.apply_changes(
+        parcels, events = parcels_lifecycle_module.apply_changes(
             store.read("parcels"),
             store.read("status_events"),
             [change(code)],

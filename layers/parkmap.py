@@ -13,7 +13,7 @@ from gis import vocabulary
 from gis.basemaps import Basemap
 from gis.crs import AREA_CRS, to_display
 from gis.i18n import t
-from gis.parcels import enrich_parcels, filter_blocks
+from gis.parcels.tables import enrich_parcels, filter_blocks
 from layers._element import MapHelpers
 from layers.assets import AssetUrls
 from layers.basemap import BASEMAPS, new_map

@@ -10,9 +10,10 @@ from datetime import date
 
 import pandas as pd
 
-from gis import lifecycle, vocabulary
+from gis import vocabulary
 from gis._errors import StoreError, ValidationError
-from gis.lifecycle import StatusChange
+from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore
 from tests.actors import ACTOR
 
@@ -50,7 +51,7 @@ def edit(location: str, code: str, author: str, tries: int, barrier=None) -> lis
         if barrier is not None:
             barrier.wait(timeout=60)  # every process read the same version: now race
         try:
-            lifecycle.record_changes(
+            parcels_lifecycle_module.record_changes(
                 store, [change], expected_versions={code: version}, today=TODAY, actor=ACTOR
             )
             outcomes.append("saved")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from gis import admin, basemaps, lifecycle
+from gis import admin, basemaps
 from gis._errors import AccessError
 from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 from gis.efficiency import adjustments, config
@@ -21,6 +21,7 @@ from gis.exchange.figures import run_figures_import
 from gis.exchange.import_merge import run_import
 from gis.meeting import annotations as meeting_annotations
 from gis.meeting import views as meeting_views_module
+from gis.parcels import lifecycle as parcels_lifecycle_module
 from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
 from gis.targets import definitions
@@ -61,8 +62,10 @@ class Write:
 
 
 def _status(store, actor):
-    change = lifecycle.StatusChange("P2", "sale_status", "ACQUIRING", date(2021, 1, 5), "输入框")
-    return lifecycle.record_changes(store, [change], actor=actor, today=TODAY)
+    change = parcels_lifecycle_module.StatusChange(
+        "P2", "sale_status", "ACQUIRING", date(2021, 1, 5), "输入框"
+    )
+    return parcels_lifecycle_module.record_changes(store, [change], actor=actor, today=TODAY)
 
 
 def _annotation(store):
@@ -327,12 +330,18 @@ def test_a_block_editor_may_change_their_own_block_only(store):
     _status(store, mine)  # P2 lies in B1
     other = Actor("e4", EDITOR, blocks=frozenset({"B2"}))
     version = store.data_version()
-    change = lifecycle.StatusChange("P3", "sale_status", "SOLD", date(2021, 3, 20))
-    lifecycle.record_changes(store, [change], actor=other, today=TODAY)  # P3 lies in B2
+    change = parcels_lifecycle_module.StatusChange("P3", "sale_status", "SOLD", date(2021, 3, 20))
+    parcels_lifecycle_module.record_changes(
+        store, [change], actor=other, today=TODAY
+    )  # P3 lies in B2
     assert store.data_version() == version + 1
-    both = [lifecycle.StatusChange("P1", "construction_status", "COMPLETED", date(2021, 5, 1))]
+    both = [
+        parcels_lifecycle_module.StatusChange(
+            "P1", "construction_status", "COMPLETED", date(2021, 5, 1)
+        )
+    ]
     with pytest.raises(AccessError) as refused:
-        lifecycle.record_changes(store, both, actor=other, today=TODAY)
+        parcels_lifecycle_module.record_changes(store, both, actor=other, today=TODAY)
     assert refused.value.key == "access_block" and refused.value.params["blocks"] == "B1"
     assert store.data_version() == version + 1
     assert _last(store)["outcome"] == "refused"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gis import history
 from gis.efficiency import classes as efficiency_classes
 from gis.efficiency import evaluation
+from gis.parcels import history as parcels_history_module
 from gis.store import ParkStore
 from tests.browser_kit import (
     MAP_IFRAME,
@@ -40,7 +40,11 @@ def expected_counts(store_path: Path) -> tuple[int, int]:
         frames["enterprises"], years, year=evaluation.default_year(years, AS_OF)
     )
     classes = efficiency_classes.parcel_classes(ev)
-    on_map = set(history.statuses_as_of(frames["parcels"], frames["status_events"], AS_OF)["code"])
+    on_map = set(
+        parcels_history_module.statuses_as_of(frames["parcels"], frames["status_events"], AS_OF)[
+            "code"
+        ]
+    )
     classes = classes[classes["parcel_code"].isin(on_map)]
     return int(classes["class_code"].notna().sum()), int(classes["key_supervision"].sum())
 

@@ -11,10 +11,12 @@ import pytest
 import shapely
 from openpyxl import load_workbook
 
-from gis import changes, history, schema
+from gis import schema
 from gis.i18n import t
 from gis.meeting import pack_files as meeting_pack_files_module
 from gis.meeting import pack_style
+from gis.parcels import changes as parcels_changes_module
+from gis.parcels import history as parcels_history_module
 from tests.actors import ACTOR
 from tests.tiny_park import AREA_CRS, ORIGIN, _frame, tiny_park
 
@@ -108,8 +110,8 @@ def park() -> dict:
 
 
 @pytest.fixture(scope="module")
-def found() -> changes.Changes:
-    return changes.changes_since(park(), SINCE, UNTIL)
+def found() -> parcels_changes_module.Changes:
+    return parcels_changes_module.changes_since(park(), SINCE, UNTIL)
 
 
 def test_changes_are_the_events_in_force_effective_in_the_period(found):
@@ -144,8 +146,10 @@ def test_changed_parcels_are_those_whose_status_differs_between_the_dates(found)
     # Sale status only: a parcel whose recorded events are all of construction drops out
     # of history.statuses_as_of (its sale steps are not derived), so P4 cannot be compared.
     frames = park()
-    before = history.statuses_as_of(frames["parcels"], frames["status_events"], SINCE)
-    after = history.statuses_as_of(frames["parcels"], frames["status_events"], UNTIL)
+    before = parcels_history_module.statuses_as_of(
+        frames["parcels"], frames["status_events"], SINCE
+    )
+    after = parcels_history_module.statuses_as_of(frames["parcels"], frames["status_events"], UNTIL)
     merged = before[["code", S]].merge(after[["code", S]], on="code", suffixes=("_a", "_b"))
     differ = merged[merged[f"{S}_a"] != merged[f"{S}_b"]]
     sold = found.changes[found.changes["field"] == S]
@@ -179,14 +183,14 @@ def test_new_firms_figures_and_annotations(found):
 
 def test_default_start_is_the_last_meeting_before_the_as_of_date():
     annotations = park()["annotations"]
-    assert changes.last_meeting_before(annotations, UNTIL) == date(2021, 5, 10)
-    assert changes.last_meeting_before(annotations, date(2021, 5, 10)) == SINCE
-    assert changes.last_meeting_before(annotations, SINCE) is None
-    assert changes.default_since(annotations, SINCE) == date(2021, 3, 1)
+    assert parcels_changes_module.last_meeting_before(annotations, UNTIL) == date(2021, 5, 10)
+    assert parcels_changes_module.last_meeting_before(annotations, date(2021, 5, 10)) == SINCE
+    assert parcels_changes_module.last_meeting_before(annotations, SINCE) is None
+    assert parcels_changes_module.default_since(annotations, SINCE) == date(2021, 3, 1)
 
 
 def test_pack_table_and_workbook_sheet(found):
-    table = changes.pack_table(found, "zh")
+    table = parcels_changes_module.pack_table(found, "zh")
     kinds = table["类别"].tolist()
     assert kinds == ["状态变化"] * 3 + ["补录"] + ["更正"] * 2 + ["新企业"] + ["新报送数据"] * 2 + [
         "会议标注"
@@ -223,9 +227,9 @@ def test_no_meeting_before_means_no_pack_sheet():
 
 def test_empty_store_tables_are_empty():
     frames = {spec.name: schema.empty_frame(spec) for spec in schema.LAYERS}
-    found = changes.changes_since(frames, SINCE, UNTIL)
+    found = parcels_changes_module.changes_since(frames, SINCE, UNTIL)
     assert found.is_empty() and found.transitions.empty
-    assert changes.pack_table(found, "en").empty
+    assert parcels_changes_module.pack_table(found, "en").empty
     assert isinstance(found.changes, pd.DataFrame)
 
 
@@ -237,7 +241,7 @@ def test_meeting_page_lists_the_changes_since_the_last_meeting(
 
     from gis.crs import m2_to_mu
     from gis.meeting import annotations as meeting_annotations
-    from gis.parcels import parcel_area_m2
+    from gis.parcels.tables import parcel_area_m2
     from gis.store import ParkStore
     from tests.test_meeting_page import open_page
     from ui.text import md

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gis import history, onboarding
+from gis import onboarding
 from gis.crs import area_mu
 from gis.efficiency import evaluation
 from gis.excel import read_xlsx
@@ -33,6 +33,7 @@ from gis.exchange import figures as exchange_figures_module
 from gis.exchange.import_merge import run_import
 from gis.exchange.import_prepare import prepare
 from gis.exchange.mapping import suggest_mapping
+from gis.parcels import history as parcels_history_module
 from gis.reuse import candidates
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
@@ -220,13 +221,17 @@ def test_reuse_run_places_the_one_candidate_that_fits(own_park):
 
 def test_as_of_map_shows_d01_sold_before_its_delivery(own_park):
     frames = own_park.read_all()
-    early = history.statuses_as_of(frames["parcels"], frames["status_events"], files.EARLY)
+    early = parcels_history_module.statuses_as_of(
+        frames["parcels"], frames["status_events"], files.EARLY
+    )
     statuses = dict(zip(early["code"], early["sale_status"], strict=True))
     # Only D01 existed on 2018-12-31: sold (成交) in May 2018, delivered in March 2019.
     assert statuses == {"D01": "SOLD"}
     built = dict(zip(early["code"], early["construction_status"], strict=True))
     assert built == {"D01": "NOT_STARTED"}
-    now = history.statuses_as_of(frames["parcels"], frames["status_events"], files.AS_OF)
+    now = parcels_history_module.statuses_as_of(
+        frames["parcels"], frames["status_events"], files.AS_OF
+    )
     now_statuses = dict(zip(now["code"], now["sale_status"], strict=True))
     assert now_statuses["D01"] == "DELIVERED"
     assert "D07" not in now_statuses  # its only date is after 2025-06-30

@@ -15,12 +15,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis import lifecycle, onboarding
-from gis import parcels as parcel_rules
+from gis import onboarding
 from gis.efficiency import classes, config, evaluation
 from gis.i18n import MESSAGES, t
 from gis.meeting import pack, pack_style
 from gis.meeting import pack_files as meeting_pack_files_module
+from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import tables
 from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
@@ -153,15 +154,13 @@ def test_meeting_pack_and_key_figures_run(frames, stage):
 
 
 def test_lifecycle_and_parcel_summaries_run(frames, stage):
-    warn = lifecycle.warnings(frames["parcels"], AS_OF)
-    deadlines = lifecycle.deadlines(frames["parcels"], AS_OF)
+    warn = parcels_lifecycle_module.warnings(frames["parcels"], AS_OF)
+    deadlines = parcels_lifecycle_module.deadlines(frames["parcels"], AS_OF)
     assert len(deadlines) == len(frames["parcels"])
     assert set(warn["code"]) <= set(frames["parcels"]["code"])
-    lifecycle.parcel_export(frames["parcels"], "en")
-    enriched = parcel_rules.enrich_parcels(
-        frames["parcels"], frames["blocks"], frames["enterprises"]
-    )
-    summary = parcel_rules.status_summary(enriched, "sale_status")
+    parcels_lifecycle_module.parcel_export(frames["parcels"], "en")
+    enriched = tables.enrich_parcels(frames["parcels"], frames["blocks"], frames["enterprises"])
+    summary = tables.status_summary(enriched, "sale_status")
     assert int(summary["count"].sum()) == len(frames["parcels"])
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gis.parcels import enrich_parcels
-from gis.search import ParcelIndex, normalise, pinyin_keys, strip_zeros, tokens
+from gis.parcels.search import ParcelIndex, normalise, pinyin_keys, strip_zeros, tokens
+from gis.parcels.tables import enrich_parcels
 from gis.store import ParkStore
 
 

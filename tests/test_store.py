@@ -11,9 +11,10 @@ import pyogrio
 import pytest
 import shapely
 
-from gis import history, schema
+from gis import schema
 from gis._errors import StoreError
 from gis.i18n import t
+from gis.parcels import history as parcels_history_module
 from gis.store import (
     ParkStore,
     create_empty_store,
@@ -531,7 +532,9 @@ def test_bad_values_written_outside_get_warnings_naming_the_parcel(store):
     assert en == [
         "Parcel P2: Land-sale status 'SOLDD' is not a known status code; the map shows it grey."
     ]
-    on = history.statuses_as_of(frames["parcels"], frames["status_events"], date(2021, 6, 30))
+    on = parcels_history_module.statuses_as_of(
+        frames["parcels"], frames["status_events"], date(2021, 6, 30)
+    )
     assert len(on) == 4, "no parcel silently dropped"
 
 

@@ -11,8 +11,8 @@ import streamlit as st
 from branca.element import Element
 from streamlit_folium import st_folium
 
-from gis import history
 from gis.basemaps import Basemap
+from gis.parcels import history as parcels_history_module
 from layers.assets import AssetUrls
 from layers.basemap import BASEMAPS
 from layers.legend import LegendSection
@@ -30,7 +30,9 @@ def frames_as_of(frames: dict, as_of: date | None) -> dict:
     """``frames`` with parcel statuses replayed from the history as of ``as_of``."""
     if as_of is None:
         return frames
-    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+    parcels = parcels_history_module.statuses_as_of(
+        frames["parcels"], frames["status_events"], as_of
+    )
     return {**frames, "parcels": parcels}
 
 

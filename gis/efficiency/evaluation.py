@@ -59,7 +59,7 @@ from gis.efficiency.config import (
 )
 from gis.efficiency.scores import _above_scale, _benchmarks, _eligibility, _scores
 from gis.efficiency.supervision import _key_supervision, _pool
-from gis.lifecycle import add_years, safe_date
+from gis.parcels.lifecycle import add_years, safe_date
 
 
 # ---------------------------------------------------------------- evaluation

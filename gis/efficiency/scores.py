@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gis.efficiency.config import EfficiencyConfig
-from gis.lifecycle import safe_date
+from gis.parcels.lifecycle import safe_date
 from gis.values import is_finite, is_missing
 
 #: The figures (columns of ``enterprise_years``, or ``land_mu``) each indicator divides.

@@ -13,8 +13,10 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from gis import history, lifecycle, vocabulary
+from gis import vocabulary
 from gis.meeting.views import _text
+from gis.parcels import history as parcels_history_module
+from gis.parcels import lifecycle as parcels_lifecycle_module
 from gis.reuse import scenarios
 from gis.targets import tracking as targets_tracking_module
 from gis.values import is_missing
@@ -109,11 +111,13 @@ def format_amount(value: object, unit: object) -> str:
 def key_figures(frames: Mapping[str, pd.DataFrame], as_of: date) -> KeyFigures:
     """Parcels sold / started / in production / idle on ``as_of`` and the targets' progress.
 
-    Statuses are replayed from the history (:func:`gis.history.statuses_as_of`). A parcel
+    Statuses are replayed from the history (:func:`gis.parcels.history.statuses_as_of`). A parcel
     is *idle* when it is delivered, not started, and ``agreed_start + extension + 365 days``
     is on or before ``as_of`` (闲置土地处置办法: not started a year after the agreed date).
     """
-    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+    parcels = parcels_history_module.statuses_as_of(
+        frames["parcels"], frames["status_events"], as_of
+    )
     sale = parcels[vocabulary.SALE_FIELD]
     built = parcels[vocabulary.CONSTRUCTION_FIELD]
     late = overdue_parcels(frames, as_of, parcels=parcels)
@@ -137,14 +141,16 @@ def overdue_parcels(
     """Delivered parcels not started after their agreed start (idle from 365 days late),
     and started parcels not completed after their agreed completion, on ``as_of``.
 
-    The rules are :func:`gis.lifecycle.warnings`'; this gives the pack's columns: ``code``,
+    The rules are :func:`gis.parcels.lifecycle.warnings`'; this gives the pack's columns: ``code``,
     ``block_id``, ``buyer``, ``deadline`` (ISO), ``days_late``, ``kind`` (``late_start`` /
     ``idle_1y`` / ``idle_2y`` / ``late_completion``), ``gov_cause``. Most overdue first.
     """
     if parcels is None:
-        parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+        parcels = parcels_history_module.statuses_as_of(
+            frames["parcels"], frames["status_events"], as_of
+        )
     columns = ["code", "block_id", "buyer", "deadline", "days_late", "kind", "gov_cause"]
-    return _from_lifecycle(lifecycle.warnings(parcels, as_of), parcels, columns)
+    return _from_lifecycle(parcels_lifecycle_module.warnings(parcels, as_of), parcels, columns)
 
 
 _KINDS = {
@@ -156,12 +162,15 @@ _KINDS = {
 
 
 def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """:func:`gis.lifecycle.warnings` rows in this module's columns."""
+    """:func:`gis.parcels.lifecycle.warnings` rows in this module's columns."""
     by_code = parcels.set_index("code")
     start_late = late["start_overdue_days"] > 0
     # The worst problem as lifecycle names it, in this module's codes.
     kind = pd.Series(
-        [_KINDS[lifecycle.warning_kind(row)] for row in late.to_dict(orient="records")],
+        [
+            _KINDS[parcels_lifecycle_module.warning_kind(row)]
+            for row in late.to_dict(orient="records")
+        ],
         index=late.index,
         dtype=object,
     )

@@ -17,12 +17,14 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from gis import history, lifecycle, onboarding, vocabulary
+from gis import onboarding, vocabulary
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation
 from gis.efficiency import config as efficiency_config
-from gis.parcels import parcel_area_m2
+from gis.parcels import history as parcels_history_module
+from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels.tables import parcel_area_m2
 from gis.targets import definitions, reported
 from gis.targets import tracking as targets_tracking_module
 
@@ -159,7 +161,9 @@ def _codes_text(codes: list[str], limit: int = 20) -> str:
 
 def _land_stage(frames, key, fld, codes, period: Period, until: date) -> Figure:
     parcels = frames["parcels"]
-    reached = history.first_reached(frames["status_events"], fld, codes, until, parcels=parcels)
+    reached = parcels_history_module.first_reached(
+        frames["status_events"], fld, codes, until, parcels=parcels
+    )
     hit = reached[_in_period(reached, period.start, until)] if len(reached) else reached
     chosen = parcels[parcels["code"].astype(str).isin(set(hit.index.astype(str)))]
     mu = m2_to_mu(parcel_area_m2(chosen)) if len(chosen) else pd.Series(dtype=float)
@@ -364,8 +368,8 @@ def compute(
 
     # 5. idle land, overdue parcels (gis.lifecycle on the statuses as of the day)
     parcels = frames["parcels"]
-    standing = history.statuses_as_of(parcels, frames["status_events"], until)
-    warned = lifecycle.warnings(standing, until)
+    standing = parcels_history_module.statuses_as_of(parcels, frames["status_events"], until)
+    warned = parcels_lifecycle_module.warnings(standing, until)
     area = pd.Series(
         m2_to_mu(parcel_area_m2(parcels)).to_numpy() if len(parcels) else [],
         index=parcels["code"].astype(str),

@@ -16,7 +16,7 @@ from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation, scores
 from gis.efficiency.config import FIGURES as EFFICIENCY_FIGURES
 from gis.efficiency.config import EfficiencyConfig
-from gis.parcels import parcel_area_m2
+from gis.parcels.tables import parcel_area_m2
 from gis.reuse.config import ABOVE_SCALE_WAN, division
 from gis.targets import counting
 from gis.targets import tracking as targets_tracking_module

@@ -3,7 +3,7 @@
 The ``targets`` layer holds one row per target (id, year, labels, unit, value). Each
 known target id has a rule here that computes its progress as of a date from the
 parcels, the status history with the parcels' own status dates
-(:func:`gis.history.first_reached` with ``parcels=``) and the enterprises' figures;
+(:func:`gis.parcels.history.first_reached` with ``parcels=``) and the enterprises' figures;
 nothing is typed in. A target whose figure the store does not hold (e.g. the year's
 enterprise figures before they are reported) is reported as not computable, with the
 reason, instead of a number.

@@ -7,7 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gis import admin, lifecycle, schema, vocabulary
+from gis import admin, schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import area_mu
 from gis.excel import XLSX_MIME, labelled_columns
@@ -28,6 +28,7 @@ from gis.exchange.import_prepare import prepare
 from gis.exchange.limits import DEFAULT_LIMITS
 from gis.exchange.mapping import IMPORT_LAYERS, suggest_mapping
 from gis.i18n import error_text, t
+from gis.parcels import lifecycle as parcels_lifecycle_module
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
 from ui import basemap as ui_basemap
@@ -309,7 +310,9 @@ def import_tab() -> None:
     for key, params in prepared.warnings:  # shown even when the import is blocked
         st.warning(message_md(key, lang, params))
     problems: list[ParkError] = list(prepared.problems)
-    if (late := lifecycle.future_date_error(effective)) is not None:  # the effective date
+    if (
+        late := parcels_lifecycle_module.future_date_error(effective)
+    ) is not None:  # the effective date
         problems.append(late)
     merged = None
     if not problems:

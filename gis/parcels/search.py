@@ -157,7 +157,7 @@ class ParcelIndex:
 
     ``parcels`` needs ``code`` and ``name``; ``block_name``, ``block_id``,
     ``enterprise_names`` (joined by '、') and ``buyer`` are used when present (see
-    :func:`gis.parcels.enrich_parcels`).
+    :func:`gis.parcels.tables.enrich_parcels`).
     """
 
     def __init__(self, parcels: pd.DataFrame) -> None:

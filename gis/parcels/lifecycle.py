@@ -30,9 +30,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from gis import guard, history, i18n, vocabulary
+from gis import guard, i18n, vocabulary
 from gis._errors import ParkError, ValidationError
 from gis.access import Actor, require
+from gis.parcels import history as parcels_history_module
 from gis.store import utc_now
 from gis.vocabulary import CONSTRUCTION_FIELD, SALE_FIELD
 
@@ -108,7 +109,7 @@ class StatusChange:
 
 
 def _events_of(events: pd.DataFrame, code: str, field: str) -> pd.DataFrame:
-    live = history.effective_events(events)
+    live = parcels_history_module.effective_events(events)
     return live[(live["parcel_code"] == code) & (live["field"] == field)]
 
 
@@ -478,7 +479,7 @@ def safe_date(value: object) -> date | None:
 
 def deadlines(parcels: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """:func:`parcel_deadlines` of every parcel; ``parcels`` as of ``as_of``
-    (see :func:`gis.history.statuses_as_of`). One row per parcel, :data:`DEADLINE_COLUMNS`."""
+    (see :func:`gis.parcels.history.statuses_as_of`). One row per parcel, :data:`DEADLINE_COLUMNS`."""
     rows = [parcel_deadlines(r, as_of) for r in parcels.to_dict(orient="records")]
     return pd.DataFrame(rows, columns=list(DEADLINE_COLUMNS))
 

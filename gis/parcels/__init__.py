@@ -1,0 +1,1 @@
+"""Parcels: tables, life cycle, history, changes and search."""
