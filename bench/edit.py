@@ -39,7 +39,7 @@ import pyogrio
 from bench.map_payload import synthetic_frames
 from gis import schema, vocabulary
 from gis.access import command_line_actor
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import lifecycle
 from gis.store import ParkStore, copy_store
 from tests.pg_server import throwaway_cluster
 
@@ -77,8 +77,8 @@ def build_store(path: Path, n: int) -> ParkStore:
     return ParkStore.open(path, create=lambda: frames)
 
 
-def change(code: str) -> parcels_lifecycle_module.StatusChange:
-    return parcels_lifecycle_module.StatusChange(
+def change(code: str) -> lifecycle.StatusChange:
+    return lifecycle.StatusChange(
         code=code,
         field="sale_status",
         new_status="BANKED",
@@ -89,7 +89,7 @@ def change(code: str) -> parcels_lifecycle_module.StatusChange:
 
 def save(store: ParkStore, code: str) -> float:
     start = time.perf_counter()
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store, [change(code)], actor=ACTOR, expected_versions={code: 1}, today=TODAY
     )
     return time.perf_counter() - start
@@ -128,7 +128,7 @@ def copy_the_file(store: ParkStore, codes: list[str]) -> float:
     times = []
     for code in codes:
         start = time.perf_counter()
-        parcels, events = parcels_lifecycle_module.apply_changes(
+        parcels, events = lifecycle.apply_changes(
             store.read("parcels"),
             store.read("status_events"),
             [change(code)],

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gis.i18n import t
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import lifecycle
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
 
@@ -28,15 +28,13 @@ COLORS: tuple[str, ...] = ("#b71c1c", "#e53935", "#ff6f00", "#ffb300")
 
 def warning_frame(parcels: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
     """``parcels`` (statuses as of ``as_of``) that have a warning, with ``kind`` and days."""
-    table = parcels_lifecycle_module.warnings(parcels, as_of)
+    table = lifecycle.warnings(parcels, as_of)
     if table.empty:
         out = parcels.iloc[:0].copy()
         out["kind"] = pd.Series(dtype=object)
         out["days"] = pd.Series(dtype="int64")
         return out
-    table["kind"] = [
-        parcels_lifecycle_module.warning_kind(r) for r in table.to_dict(orient="records")
-    ]
+    table["kind"] = [lifecycle.warning_kind(r) for r in table.to_dict(orient="records")]
     table["days"] = table[["start_overdue_days", "completion_overdue_days"]].max(axis=1)
     return parcels[["code", "geometry"]].merge(
         table[["code", "kind", "days", "idle_fee_wan"]], on="code"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from gis import vocabulary
 from gis._errors import StoreError, ValidationError
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import lifecycle
 from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore
 from tests.actors import ACTOR
@@ -51,7 +51,7 @@ def edit(location: str, code: str, author: str, tries: int, barrier=None) -> lis
         if barrier is not None:
             barrier.wait(timeout=60)  # every process read the same version: now race
         try:
-            parcels_lifecycle_module.record_changes(
+            lifecycle.record_changes(
                 store, [change], expected_versions={code: version}, today=TODAY, actor=ACTOR
             )
             outcomes.append("saved")

@@ -20,8 +20,8 @@ from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
 from gis.exchange.import_merge import run_import
 from gis.meeting import annotations as meeting_annotations
-from gis.meeting import views as meeting_views_module
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.meeting import views
+from gis.parcels import lifecycle
 from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
 from gis.targets import definitions
@@ -62,10 +62,8 @@ class Write:
 
 
 def _status(store, actor):
-    change = parcels_lifecycle_module.StatusChange(
-        "P2", "sale_status", "ACQUIRING", date(2021, 1, 5), "输入框"
-    )
-    return parcels_lifecycle_module.record_changes(store, [change], actor=actor, today=TODAY)
+    change = lifecycle.StatusChange("P2", "sale_status", "ACQUIRING", date(2021, 1, 5), "输入框")
+    return lifecycle.record_changes(store, [change], actor=actor, today=TODAY)
 
 
 def _annotation(store):
@@ -74,16 +72,12 @@ def _annotation(store):
 
 
 def _view(store):
-    return meeting_views_module.save_view(
-        store, name="全园", state=meeting_views_module.ViewState(zoom=14), actor=ACTOR
-    )
+    return views.save_view(store, name="全园", state=views.ViewState(zoom=14), actor=ACTOR)
 
 
 def _two_views(store):
     _view(store)
-    meeting_views_module.save_view(
-        store, name="碧湖", state=meeting_views_module.ViewState(zoom=15), actor=ACTOR
-    )
+    views.save_view(store, name="碧湖", state=views.ViewState(zoom=15), actor=ACTOR)
 
 
 def _run(store):
@@ -172,22 +166,20 @@ WRITES = [
         "save_view",
         "save_view",
         ANY_EDITOR,
-        lambda s, a: meeting_views_module.save_view(
-            s, name="万洋", state=meeting_views_module.ViewState(), actor=a
-        ),
+        lambda s, a: views.save_view(s, name="万洋", state=views.ViewState(), actor=a),
     ),
     Write(
         "move_view",
         "move_view",
         ANY_EDITOR,
-        lambda s, a: meeting_views_module.move_view(s, "V0002", -1, actor=a),
+        lambda s, a: views.move_view(s, "V0002", -1, actor=a),
         setup=_two_views,
     ),
     Write(
         "delete_view",
         "delete_view",
         ANY_EDITOR,
-        lambda s, a: meeting_views_module.delete_view(s, "V0001", actor=a),
+        lambda s, a: views.delete_view(s, "V0001", actor=a),
         setup=_view,
     ),
     Write(
@@ -330,18 +322,12 @@ def test_a_block_editor_may_change_their_own_block_only(store):
     _status(store, mine)  # P2 lies in B1
     other = Actor("e4", EDITOR, blocks=frozenset({"B2"}))
     version = store.data_version()
-    change = parcels_lifecycle_module.StatusChange("P3", "sale_status", "SOLD", date(2021, 3, 20))
-    parcels_lifecycle_module.record_changes(
-        store, [change], actor=other, today=TODAY
-    )  # P3 lies in B2
+    change = lifecycle.StatusChange("P3", "sale_status", "SOLD", date(2021, 3, 20))
+    lifecycle.record_changes(store, [change], actor=other, today=TODAY)  # P3 lies in B2
     assert store.data_version() == version + 1
-    both = [
-        parcels_lifecycle_module.StatusChange(
-            "P1", "construction_status", "COMPLETED", date(2021, 5, 1)
-        )
-    ]
+    both = [lifecycle.StatusChange("P1", "construction_status", "COMPLETED", date(2021, 5, 1))]
     with pytest.raises(AccessError) as refused:
-        parcels_lifecycle_module.record_changes(store, both, actor=other, today=TODAY)
+        lifecycle.record_changes(store, both, actor=other, today=TODAY)
     assert refused.value.key == "access_block" and refused.value.params["blocks"] == "B1"
     assert store.data_version() == version + 1
     assert _last(store)["outcome"] == "refused"

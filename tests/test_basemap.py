@@ -29,8 +29,7 @@ from gis._errors import ValidationError
 from gis.basemaps import BasemapConfig, ServiceConfig
 from gis.crs import AREA_CRS
 from gis.i18n import error_text, t
-from gis.meeting import pack_files as meeting_pack_files_module
-from gis.meeting import pack_style
+from gis.meeting import pack_files, pack_style
 from gis.store import ParkStore
 from layers.assets import asset_urls
 from layers.parkmap import build_park_map
@@ -379,12 +378,10 @@ def test_meeting_pack_draws_the_local_imagery_under_the_parcels(sample_store_pat
     options = pack_style.PackOptions(
         as_of=as_of, is_sample=True, imagery=(str(path), "© 测绘局 2021"), made_on=as_of
     )
-    pdf = meeting_pack_files_module.meeting_pack_pdf(frames, options)
+    pdf = pack_files.meeting_pack_pdf(frames, options)
     page1 = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "底图：© 测绘局 2021" in page1
-    plain = meeting_pack_files_module.meeting_pack_pdf(
-        frames, pack_style.PackOptions(as_of=as_of, made_on=as_of)
-    )
+    plain = pack_files.meeting_pack_pdf(frames, pack_style.PackOptions(as_of=as_of, made_on=as_of))
     assert "底图" not in PdfReader(io.BytesIO(plain)).pages[0].extract_text()
 
     # Rendered, the map shows the fields' colours (imagery) where the plain pack has none.
@@ -417,9 +414,7 @@ def test_an_unreadable_tiles_file_is_said_on_the_pdf_map(sample_store_path, tmp_
     missing = str(tmp_path / "gone.mbtiles")
     options = pack_style.PackOptions(as_of=as_of, imagery=(missing, "x"), made_on=as_of)
     text = (
-        PdfReader(io.BytesIO(meeting_pack_files_module.meeting_pack_pdf(frames, options)))
-        .pages[0]
-        .extract_text()
+        PdfReader(io.BytesIO(pack_files.meeting_pack_pdf(frames, options))).pages[0].extract_text()
     )
     assert "找不到瓦片文件" in text
 

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from gis.meeting import annotations as meeting_annotations
-from gis.parcels import changes as parcels_changes_module
+from gis.parcels import changes
 from gis.store import ParkStore
 from tests import browser_kit
 from tests.actors import ACTOR
@@ -30,7 +30,7 @@ def test_meeting_page_shows_the_changes_and_outlines_them(sample_store_path, tmp
         actor=ACTOR,
     )
     frames = store.read_all()
-    found = parcels_changes_module.changes_since(frames, SINCE, AS_OF)
+    found = changes.changes_since(frames, SINCE, AS_OF)
     # Every parcel with an event in force effective in the period is outlined.
     events = frames["status_events"]
     dated = events[

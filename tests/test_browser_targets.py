@@ -12,7 +12,7 @@ import pytest
 
 from gis.efficiency import classes as efficiency_classes
 from gis.efficiency import evaluation
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.store import ParkStore
 from tests.browser_kit import (
     MAP_IFRAME,
@@ -40,11 +40,7 @@ def expected_counts(store_path: Path) -> tuple[int, int]:
         frames["enterprises"], years, year=evaluation.default_year(years, AS_OF)
     )
     classes = efficiency_classes.parcel_classes(ev)
-    on_map = set(
-        parcels_history_module.statuses_as_of(frames["parcels"], frames["status_events"], AS_OF)[
-            "code"
-        ]
-    )
+    on_map = set(history.statuses_as_of(frames["parcels"], frames["status_events"], AS_OF)["code"])
     classes = classes[classes["parcel_code"].isin(on_map)]
     return int(classes["class_code"].notna().sum()), int(classes["key_supervision"].sum())
 

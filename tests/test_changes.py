@@ -13,10 +13,8 @@ from openpyxl import load_workbook
 
 from gis import schema
 from gis.i18n import t
-from gis.meeting import pack_files as meeting_pack_files_module
-from gis.meeting import pack_style
-from gis.parcels import changes as parcels_changes_module
-from gis.parcels import history as parcels_history_module
+from gis.meeting import pack_files, pack_style
+from gis.parcels import changes, history
 from tests.actors import ACTOR
 from tests.tiny_park import AREA_CRS, ORIGIN, _frame, tiny_park
 
@@ -110,8 +108,8 @@ def park() -> dict:
 
 
 @pytest.fixture(scope="module")
-def found() -> parcels_changes_module.Changes:
-    return parcels_changes_module.changes_since(park(), SINCE, UNTIL)
+def found() -> changes.Changes:
+    return changes.changes_since(park(), SINCE, UNTIL)
 
 
 def test_changes_are_the_events_in_force_effective_in_the_period(found):
@@ -146,10 +144,8 @@ def test_changed_parcels_are_those_whose_status_differs_between_the_dates(found)
     # Sale status only: a parcel whose recorded events are all of construction drops out
     # of history.statuses_as_of (its sale steps are not derived), so P4 cannot be compared.
     frames = park()
-    before = parcels_history_module.statuses_as_of(
-        frames["parcels"], frames["status_events"], SINCE
-    )
-    after = parcels_history_module.statuses_as_of(frames["parcels"], frames["status_events"], UNTIL)
+    before = history.statuses_as_of(frames["parcels"], frames["status_events"], SINCE)
+    after = history.statuses_as_of(frames["parcels"], frames["status_events"], UNTIL)
     merged = before[["code", S]].merge(after[["code", S]], on="code", suffixes=("_a", "_b"))
     differ = merged[merged[f"{S}_a"] != merged[f"{S}_b"]]
     sold = found.changes[found.changes["field"] == S]
@@ -183,14 +179,14 @@ def test_new_firms_figures_and_annotations(found):
 
 def test_default_start_is_the_last_meeting_before_the_as_of_date():
     annotations = park()["annotations"]
-    assert parcels_changes_module.last_meeting_before(annotations, UNTIL) == date(2021, 5, 10)
-    assert parcels_changes_module.last_meeting_before(annotations, date(2021, 5, 10)) == SINCE
-    assert parcels_changes_module.last_meeting_before(annotations, SINCE) is None
-    assert parcels_changes_module.default_since(annotations, SINCE) == date(2021, 3, 1)
+    assert changes.last_meeting_before(annotations, UNTIL) == date(2021, 5, 10)
+    assert changes.last_meeting_before(annotations, date(2021, 5, 10)) == SINCE
+    assert changes.last_meeting_before(annotations, SINCE) is None
+    assert changes.default_since(annotations, SINCE) == date(2021, 3, 1)
 
 
 def test_pack_table_and_workbook_sheet(found):
-    table = parcels_changes_module.pack_table(found, "zh")
+    table = changes.pack_table(found, "zh")
     kinds = table["类别"].tolist()
     assert kinds == ["状态变化"] * 3 + ["补录"] + ["更正"] * 2 + ["新企业"] + ["新报送数据"] * 2 + [
         "会议标注"
@@ -198,12 +194,12 @@ def test_pack_table_and_workbook_sheet(found):
     sold = table[table["内容"] == "出让状态: 挂牌 → 成交"].iloc[0]
     assert (sold["数量"], sold["面积（亩）"], sold["地块"]) == (2, 60.0, "P2、P3")
     options = pack_style.PackOptions(as_of=UNTIL, lang="zh", changes_since=SINCE)
-    book = load_workbook(io.BytesIO(meeting_pack_files_module.meeting_pack_xlsx(park(), options)))
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(park(), options)))
     sheet = book["2021-03-31以来变化"]
     assert sheet.max_row == len(table) + 1
     # without an explicit start, the pack uses the last meeting before the as-of date
     default = pack_style.PackOptions(as_of=UNTIL, lang="en")
-    book = load_workbook(io.BytesIO(meeting_pack_files_module.meeting_pack_xlsx(park(), default)))
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(park(), default)))
     assert book.sheetnames[-1] == "Changes since 2021-05-10"
 
 
@@ -211,7 +207,7 @@ def test_pdf_pack_has_the_changes_page():
     from pypdf import PdfReader
 
     options = pack_style.PackOptions(as_of=UNTIL, lang="zh", changes_since=SINCE)
-    reader = PdfReader(io.BytesIO(meeting_pack_files_module.meeting_pack_pdf(park(), options)))
+    reader = PdfReader(io.BytesIO(pack_files.meeting_pack_pdf(park(), options)))
     last = reader.pages[-1].extract_text()
     assert "2021-03-31以来变化" in last
     assert "挂牌 → 成交" in last and "P2、P3" in last and "60.0" in last
@@ -221,15 +217,15 @@ def test_pdf_pack_has_the_changes_page():
 def test_no_meeting_before_means_no_pack_sheet():
     frames = park()
     options = pack_style.PackOptions(as_of=SINCE, lang="zh")
-    book = load_workbook(io.BytesIO(meeting_pack_files_module.meeting_pack_xlsx(frames, options)))
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(frames, options)))
     assert not any("以来变化" in name for name in book.sheetnames)
 
 
 def test_empty_store_tables_are_empty():
     frames = {spec.name: schema.empty_frame(spec) for spec in schema.LAYERS}
-    found = parcels_changes_module.changes_since(frames, SINCE, UNTIL)
+    found = changes.changes_since(frames, SINCE, UNTIL)
     assert found.is_empty() and found.transitions.empty
-    assert parcels_changes_module.pack_table(found, "en").empty
+    assert changes.pack_table(found, "en").empty
     assert isinstance(found.changes, pd.DataFrame)
 
 

@@ -23,7 +23,7 @@ from gis.exchange.import_prepare import prepare
 from gis.exchange.limits import Limits
 from gis.exchange.mapping import suggest_mapping
 from gis.i18n import MESSAGES, error_text
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.store import ParkStore
 from tests.actors import ACTOR
 from tests.store_kit import digest
@@ -83,11 +83,9 @@ def test_txt_sample_imports_with_backup_and_a_status_event(store):
     assert event["author"] == ACTOR.author and int(event["event_id"]) == 2
     # History: the parcel exists from its effective date on, not before.
     frames = store.read_all()
-    assert "D07" in set(
-        parcels_history_module.statuses_as_of(frames["parcels"], events, date(2021, 3, 1))["code"]
-    )
+    assert "D07" in set(history.statuses_as_of(frames["parcels"], events, date(2021, 3, 1))["code"])
     assert "D07" not in set(
-        parcels_history_module.statuses_as_of(frames["parcels"], events, date(2021, 2, 28))["code"]
+        history.statuses_as_of(frames["parcels"], events, date(2021, 2, 28))["code"]
     )
     # Restoring the automatic backup undoes the import.
     store.restore(outcome.backup)

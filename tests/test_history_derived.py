@@ -10,7 +10,7 @@ import pytest
 
 from gis import schema
 from gis.i18n import t
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.store import ParkStore
 from tests.tiny_park import tiny_park
 
@@ -34,7 +34,7 @@ def sold_2018_delivered_2019():
 
 
 def status_on(parcels, events, day: date, code: str) -> str | None:
-    on = parcels_history_module.statuses_as_of(parcels, events, day).set_index("code")
+    on = history.statuses_as_of(parcels, events, day).set_index("code")
     return on.loc[code, "sale_status"] if code in on.index else None
 
 
@@ -43,7 +43,7 @@ def test_parcel_without_events_takes_its_history_from_its_dates():
     assert status_on(parcels, NO_EVENTS, date(2018, 12, 31), "S1") == "SOLD"
     assert status_on(parcels, NO_EVENTS, date(2019, 12, 31), "S1") == "DELIVERED"
     assert status_on(parcels, NO_EVENTS, date(2017, 12, 31), "S1") is None
-    gaps = parcels_history_module.as_of_gaps(parcels, NO_EVENTS, date(2017, 12, 31))
+    gaps = history.as_of_gaps(parcels, NO_EVENTS, date(2017, 12, 31))
     # Tiny park: P1, P2, P3 planned 2018-01-01, P4 planned 2016: only P4 is on the map.
     assert gaps.not_yet == ("P1", "P2", "P3", "S1")
     assert gaps.undated == ()
@@ -51,11 +51,9 @@ def test_parcel_without_events_takes_its_history_from_its_dates():
     assert key == "asof_not_yet" and params["count"] == 4
     text = t(key, "zh", **params)
     assert "S1" in text and "2017-12-31" in text and "4" in text
-    shown = parcels_history_module.statuses_as_of(parcels, NO_EVENTS, date(2017, 12, 31))
+    shown = history.statuses_as_of(parcels, NO_EVENTS, date(2017, 12, 31))
     assert len(shown) + len(gaps.not_yet) == len(parcels), "every parcel shown or counted"
-    assert (
-        parcels_history_module.as_of_gaps(parcels, NO_EVENTS, date(2019, 12, 31)).messages() == []
-    )
+    assert history.as_of_gaps(parcels, NO_EVENTS, date(2019, 12, 31)).messages() == []
 
 
 def test_imported_parcel_gets_its_earlier_steps_from_its_dates():
@@ -81,20 +79,18 @@ def test_imported_parcel_gets_its_earlier_steps_from_its_dates():
     assert status_on(parcels, events, date(2018, 12, 31), "S1") == "SOLD"
     assert status_on(parcels, events, date(2019, 12, 31), "S1") == "DELIVERED"
     assert status_on(parcels, events, date(2018, 1, 1), "S1") is None
-    line = parcels_history_module.timeline(events, "S1", parcels=parcels)
+    line = history.timeline(events, "S1", parcels=parcels)
     assert list(line["new_status"]) == ["SOLD", "DELIVERED"]
     assert list(line["derived"]) == [True, False]
     assert line.iloc[0]["note"] == "deal_date"
-    sold = parcels_history_module.first_reached(
-        events, "sale_status", {"SOLD", "DELIVERED"}, parcels=parcels
-    )
+    sold = history.first_reached(events, "sale_status", {"SOLD", "DELIVERED"}, parcels=parcels)
     assert sold["S1"] == "2018-05-10"
-    assert "S1" not in parcels_history_module.first_reached(events, "sale_status", {"SOLD"}).index
+    assert "S1" not in history.first_reached(events, "sale_status", {"SOLD"}).index
 
 
 def test_derived_events_follow_the_dates_and_are_marked():
     parcels = tiny_park()["parcels"]
-    derived = parcels_history_module.derived_events(parcels)
+    derived = history.derived_events(parcels)
     p4 = derived[derived["parcel_code"] == "P4"]
     assert list(zip(p4["field"], p4["new_status"], p4["effective_date"], strict=True)) == [
         ("construction_status", "STARTED", "2017-03-01"),
@@ -112,9 +108,7 @@ def test_derived_events_follow_the_dates_and_are_marked():
     ]
     assert derived["derived"].all()
     assert (derived["event_id"] < 0).all() and derived["event_id"].is_unique
-    on = parcels_history_module.statuses_as_of(parcels, NO_EVENTS, date(2018, 7, 1)).set_index(
-        "code"
-    )
+    on = history.statuses_as_of(parcels, NO_EVENTS, date(2018, 7, 1)).set_index("code")
     assert on.loc["P4", "construction_status"] == "COMPLETED"
     assert on.loc["P1", "construction_status"] == "NOT_STARTED"  # delivered 2019
     assert on.loc["P1", "sale_status"] == "BANKED"
@@ -124,12 +118,10 @@ def test_parcel_with_neither_events_nor_dates_keeps_its_record_status():
     parcels = tiny_park()["parcels"]
     dates = [c.name for c in schema.PARCELS.columns if c.dtype == "date"]
     parcels.loc[parcels["code"] == "P3", dates] = None
-    on = parcels_history_module.statuses_as_of(parcels, NO_EVENTS, date(2010, 1, 1)).set_index(
-        "code"
-    )
+    on = history.statuses_as_of(parcels, NO_EVENTS, date(2010, 1, 1)).set_index("code")
     assert list(on.index) == ["P3"]
     assert on.loc["P3", "sale_status"] == "LISTED"
-    gaps = parcels_history_module.as_of_gaps(parcels, NO_EVENTS, date(2010, 1, 1))
+    gaps = history.as_of_gaps(parcels, NO_EVENTS, date(2010, 1, 1))
     assert gaps.undated == ("P3",)
     assert [key for key, _ in gaps.messages()] == ["asof_not_yet", "asof_undated"]
 
@@ -139,9 +131,7 @@ def test_unknown_status_from_outside_is_shown_not_dropped():
     dates = [c.name for c in schema.PARCELS.columns if c.dtype == "date"]
     parcels.loc[parcels["code"] == "P2", dates] = None
     parcels.loc[parcels["code"] == "P2", "sale_status"] = "BOGUS"
-    on = parcels_history_module.statuses_as_of(parcels, NO_EVENTS, date(2021, 6, 30)).set_index(
-        "code"
-    )
+    on = history.statuses_as_of(parcels, NO_EVENTS, date(2021, 6, 30)).set_index("code")
     assert on.loc["P2", "sale_status"] == "BOGUS"  # drawn in the fallback colour
     assert len(on) == 4
 
@@ -151,21 +141,18 @@ def test_the_sample_needs_no_derived_event(sample_store_path):
     # as-of map is what it was.
     frames = ParkStore(sample_store_path).read_all()
     events = frames["status_events"]
-    combined = parcels_history_module.with_derived(frames["parcels"], events)
+    combined = history.with_derived(frames["parcels"], events)
     assert len(combined) == len(events)
     assert not combined["derived"].any()
-    assert (
-        parcels_history_module.as_of_gaps(frames["parcels"], events, date(2021, 6, 30)).messages()
-        == []
-    )
+    assert history.as_of_gaps(frames["parcels"], events, date(2021, 6, 30)).messages() == []
 
 
 @pytest.mark.parametrize("day", [date(2015, 6, 30), date(2019, 12, 31), date(2021, 6, 30)])
 def test_sample_replay_is_the_events_replay(sample_store_path, day):
     frames = ParkStore(sample_store_path).read_all()
     parcels, events = frames["parcels"], frames["status_events"]
-    on = parcels_history_module.statuses_as_of(parcels, events, day).set_index("code")
-    live = parcels_history_module.effective_events(events, day)
+    on = history.statuses_as_of(parcels, events, day).set_index("code")
+    live = history.effective_events(events, day)
     sale = live[live["field"] == "sale_status"].groupby("parcel_code")["new_status"].last()
     assert sorted(on.index) == sorted(sale.index)
     assert on["sale_status"].to_dict() == sale.to_dict()
@@ -191,7 +178,5 @@ def test_a_recorded_construction_event_keeps_the_sale_history_from_the_dates():
     events = pd.DataFrame([started])
     assert status_on(parcels, events, date(2018, 12, 31), "S1") == "SOLD"
     assert status_on(parcels, events, date(2020, 12, 31), "S1") == "DELIVERED"
-    on = parcels_history_module.statuses_as_of(parcels, events, date(2020, 12, 31)).set_index(
-        "code"
-    )
+    on = history.statuses_as_of(parcels, events, date(2020, 12, 31)).set_index("code")
     assert on.loc["S1", "construction_status"] == "STARTED"

@@ -5,7 +5,7 @@ import pytest
 
 from gis._errors import ValidationError
 from gis.excel import labelled_columns, read_xlsx, to_xlsx
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.schema import PARCELS
 from tests.tiny_park import tiny_park
 
@@ -52,7 +52,7 @@ def events():
 
 def test_statuses_as_of_replays_history(events):
     parcels = tiny_park()["parcels"]
-    on = parcels_history_module.statuses_as_of(parcels, events, date(2019, 2, 2)).set_index("code")
+    on = history.statuses_as_of(parcels, events, date(2019, 2, 2)).set_index("code")
     # P2 was not yet planned (its event says 2020); P3/P4 have no events: their own dates
     # tell their history (P3 banked 2018-06-01, P4 in production since 2018-09-01).
     assert list(on.index) == ["P1", "P3", "P4"]
@@ -60,24 +60,20 @@ def test_statuses_as_of_replays_history(events):
     assert on.loc["P4", "construction_status"] == "IN_PRODUCTION"
     assert on.loc["P1", "sale_status"] == "LISTED", "the superseded sale of 02-01 does not count"
     assert on.loc["P1", "construction_status"] == "NOT_STARTED"
-    later = parcels_history_module.statuses_as_of(parcels, events, date(2020, 12, 31)).set_index(
-        "code"
-    )
+    later = history.statuses_as_of(parcels, events, date(2020, 12, 31)).set_index("code")
     assert later.loc["P1", "sale_status"] == "SOLD"
     assert later.loc["P1", "construction_status"] == "STARTED"
     assert later.loc["P2", "sale_status"] == "PLANNED"
 
 
 def test_first_reached_uses_the_correction(events):
-    sold = parcels_history_module.first_reached(events, "sale_status", {"SOLD", "DELIVERED"})
+    sold = history.first_reached(events, "sale_status", {"SOLD", "DELIVERED"})
     assert sold.to_dict() == {"P1": "2019-02-03"}
-    assert parcels_history_module.first_reached(
-        events, "sale_status", {"SOLD"}, date(2019, 2, 2)
-    ).empty
+    assert history.first_reached(events, "sale_status", {"SOLD"}, date(2019, 2, 2)).empty
 
 
 def test_timeline_keeps_superseded_events_visible(events):
-    line = parcels_history_module.timeline(events, "P1")
+    line = history.timeline(events, "P1")
     assert list(line["event_id"]) == [1, 2, 3, 4, 5, 6]
     assert list(line["superseded"]) == [False, False, False, True, False, False]
 

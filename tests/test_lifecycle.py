@@ -14,8 +14,7 @@ from gis import excel, schema, vocabulary
 from gis._errors import ValidationError
 from gis.access import EDITOR, Actor
 from gis.i18n import t
-from gis.parcels import history as parcels_history_module
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import history, lifecycle
 from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore
 from layers.deadlines import deadline_layer, warning_frame
@@ -68,7 +67,7 @@ def test_sale_transitions_follow_the_vocabulary(park, old, new):
     events = park["status_events"].iloc[:0]
     request = change("P2", SALE, new, date(2021, 1, 1))
     if new in vocabulary.allowed_next(SALE, old):
-        out, ev = parcels_lifecycle_module.apply_changes(parcels, events, [request], today=TODAY)
+        out, ev = lifecycle.apply_changes(parcels, events, [request], today=TODAY)
         row = out[out["code"] == "P2"].iloc[0]
         assert row[SALE] == new
         assert row[vocabulary.status(SALE, new).date_field] == "2021-01-01"
@@ -76,7 +75,7 @@ def test_sale_transitions_follow_the_vocabulary(park, old, new):
         assert list(ev["old_status"]) == [old] and list(ev["new_status"]) == [new]
     else:
         with pytest.raises(ValidationError) as exc:
-            parcels_lifecycle_module.apply_changes(parcels, events, [request], today=TODAY)
+            lifecycle.apply_changes(parcels, events, [request], today=TODAY)
         assert refusal(exc) == "transition_forbidden"
 
 
@@ -88,11 +87,11 @@ def test_construction_transitions_follow_the_vocabulary(park, old, new):
     events = park["status_events"].iloc[:0]
     request = change("P1", BUILD, new, date(2021, 1, 1))
     if new in vocabulary.allowed_next(BUILD, old):
-        out, _ = parcels_lifecycle_module.apply_changes(parcels, events, [request], today=TODAY)
+        out, _ = lifecycle.apply_changes(parcels, events, [request], today=TODAY)
         assert out.loc[out["code"] == "P1", BUILD].iloc[0] == new
     else:
         with pytest.raises(ValidationError) as exc:
-            parcels_lifecycle_module.apply_changes(parcels, events, [request], today=TODAY)
+            lifecycle.apply_changes(parcels, events, [request], today=TODAY)
         assert refusal(exc) == "transition_forbidden"
 
 
@@ -101,12 +100,12 @@ def test_no_start_before_delivery(park):
     parcels = with_status(park, "P1", construction_status="NOT_STARTED", start_date=None)
     events = park["status_events"]
     with pytest.raises(ValidationError) as exc:  # delivered on 2019-05-01
-        parcels_lifecycle_module.apply_changes(
+        lifecycle.apply_changes(
             parcels, events, [change("P1", BUILD, "STARTED", date(2019, 4, 30))], today=TODAY
         )
     assert refusal(exc) == "construction_before_delivery"
     assert exc.value.params["delivery"] == "2019-05-01"
-    out, _ = parcels_lifecycle_module.apply_changes(
+    out, _ = lifecycle.apply_changes(
         parcels, events, [change("P1", BUILD, "STARTED", date(2019, 5, 1))], today=TODAY
     )
     assert out.loc[out["code"] == "P1", "start_date"].iloc[0] == "2019-05-01"
@@ -116,14 +115,14 @@ def test_no_start_before_delivery(park):
 def test_construction_needs_delivered_land(park, sale):
     parcels = with_status(park, "P1", sale_status=sale, construction_status="NOT_STARTED")
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.apply_changes(
+        lifecycle.apply_changes(
             parcels,
             park["status_events"],
             [change("P1", BUILD, "STARTED", date(2021, 1, 1))],
             today=TODAY,
         )
     assert refusal(exc) == "construction_needs_delivery"
-    text = parcels_lifecycle_module.error_message(exc.value, "zh")
+    text = lifecycle.error_message(exc.value, "zh")
     assert "尚未交地" in text and vocabulary.status(SALE, sale).label_zh in text
 
 
@@ -131,22 +130,18 @@ def test_no_stage_dated_before_the_previous_one(park):
     # P3 was listed on 2021-03-01 (its row; no events).
     request = change("P3", SALE, "SOLD", date(2021, 2, 28))
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.apply_changes(
-            park["parcels"], park["status_events"], [request], today=TODAY
-        )
+        lifecycle.apply_changes(park["parcels"], park["status_events"], [request], today=TODAY)
     assert refusal(exc) == "date_before_previous"
     assert exc.value.params["previous_date"] == "2021-03-01"
-    assert "挂牌" in parcels_lifecycle_module.error_message(exc.value, "zh")
+    assert "挂牌" in lifecycle.error_message(exc.value, "zh")
     same_day = change("P3", SALE, "SOLD", date(2021, 3, 1))
-    parcels_lifecycle_module.apply_changes(
-        park["parcels"], park["status_events"], [same_day], today=TODAY
-    )
+    lifecycle.apply_changes(park["parcels"], park["status_events"], [same_day], today=TODAY)
 
 
 def test_events_date_the_previous_stage(park):
     # P2's PLANNED event is dated 2018-01-01: an acquisition in 2017 is refused.
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.apply_changes(
+        lifecycle.apply_changes(
             park["parcels"],
             park["status_events"],
             [change("P2", SALE, "ACQUIRING", date(2017, 12, 31))],
@@ -158,28 +153,22 @@ def test_events_date_the_previous_stage(park):
 def test_no_future_dates(park):
     request = change("P2", SALE, "ACQUIRING", date(2021, 7, 1))
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.apply_changes(
-            park["parcels"], park["status_events"], [request], today=TODAY
-        )
+        lifecycle.apply_changes(park["parcels"], park["status_events"], [request], today=TODAY)
     assert refusal(exc) == "status_date_future"
     ok = change("P2", SALE, "ACQUIRING", TODAY)
-    parcels_lifecycle_module.apply_changes(
-        park["parcels"], park["status_events"], [ok], today=TODAY
-    )
+    lifecycle.apply_changes(park["parcels"], park["status_events"], [ok], today=TODAY)
 
 
 def test_sale_status_is_locked_once_building(park):
     request = change("P4", SALE, "DELIVERED", date(2021, 1, 1))
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.apply_changes(
-            park["parcels"], park["status_events"], [request], today=TODAY
-        )
+        lifecycle.apply_changes(park["parcels"], park["status_events"], [request], today=TODAY)
     assert refusal(exc) in {"transition_forbidden", "sale_locked"}
 
 
 def test_author_is_required(park):
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.apply_changes(
+        lifecycle.apply_changes(
             park["parcels"],
             park["status_events"],
             [change("P2", SALE, "ACQUIRING", date(2021, 1, 1), author="  ")],
@@ -195,15 +184,13 @@ def test_unknown_parcel_and_status(park):
         (change("P2", "colour", "BANKED", date(2021, 1, 1)), "status_field_unknown"),
     ):
         with pytest.raises(ValidationError) as exc:
-            parcels_lifecycle_module.apply_changes(
-                park["parcels"], park["status_events"], [request], today=TODAY
-            )
+            lifecycle.apply_changes(park["parcels"], park["status_events"], [request], today=TODAY)
         assert refusal(exc) == key
 
 
 def test_inputs_are_not_modified(park):
     before_p, before_e = park["parcels"].copy(), park["status_events"].copy()
-    parcels_lifecycle_module.apply_changes(
+    lifecycle.apply_changes(
         park["parcels"],
         park["status_events"],
         [change("P2", SALE, "ACQUIRING", date(2021, 1, 1))],
@@ -215,7 +202,7 @@ def test_inputs_are_not_modified(park):
 
 # ------------------------------------------------------------------ corrections
 def test_a_wrong_entry_is_corrected_never_deleted(store):
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store,
         [change("P2", SALE, "ACQUIRING", date(2021, 3, 1), note="误录")],
         today=TODAY,
@@ -224,7 +211,7 @@ def test_a_wrong_entry_is_corrected_never_deleted(store):
     events = store.read("status_events")
     wrong = int(events["event_id"].max())
     # The right status was BANKED (state-owned land skips acquisition), on 2021-03-05.
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store,
         [change("P2", SALE, "BANKED", date(2021, 3, 5), supersedes=wrong, note="更正")],
         today=TODAY,
@@ -232,7 +219,7 @@ def test_a_wrong_entry_is_corrected_never_deleted(store):
     )
     events = store.read("status_events")
     assert wrong in set(events["event_id"])  # the wrong entry is still there
-    line = parcels_history_module.timeline(events, "P2")
+    line = history.timeline(events, "P2")
     assert list(line["new_status"]) == ["PLANNED", "ACQUIRING", "BANKED"]
     assert list(line["superseded"]) == [False, True, False]
     fix = line.iloc[-1]
@@ -243,25 +230,25 @@ def test_a_wrong_entry_is_corrected_never_deleted(store):
     assert row["version"] == 3
     # Replay agrees with the row, as of any date.
     parcels = store.read("parcels")
-    assert parcels_history_module.statuses_as_of(parcels, events, date(2021, 3, 4)).set_index(
-        "code"
-    ).loc["P2", SALE] == ("PLANNED")
-    assert parcels_history_module.statuses_as_of(parcels, events, TODAY).set_index("code").loc[
+    assert history.statuses_as_of(parcels, events, date(2021, 3, 4)).set_index("code").loc[
         "P2", SALE
-    ] == ("BANKED")
+    ] == ("PLANNED")
+    assert history.statuses_as_of(parcels, events, TODAY).set_index("code").loc["P2", SALE] == (
+        "BANKED"
+    )
 
 
 def test_only_the_latest_entry_can_be_corrected(store):
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store, [change("P2", SALE, "ACQUIRING", date(2021, 1, 1))], today=TODAY, actor=ACTOR
     )
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store, [change("P2", SALE, "BANKED", date(2021, 2, 1))], today=TODAY, actor=ACTOR
     )
     events = store.read("status_events")
     older = int(events.loc[events["new_status"] == "ACQUIRING", "event_id"].iloc[0])
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.record_changes(
+        lifecycle.record_changes(
             store,
             [change("P2", SALE, "BANKED", date(2021, 1, 2), supersedes=older)],
             today=TODAY,
@@ -269,7 +256,7 @@ def test_only_the_latest_entry_can_be_corrected(store):
         )
     assert refusal(exc) == "correction_not_latest"
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.record_changes(
+        lifecycle.record_changes(
             store,
             [change("P1", SALE, "BANKED", date(2021, 1, 2), supersedes=older)],
             today=TODAY,
@@ -279,11 +266,11 @@ def test_only_the_latest_entry_can_be_corrected(store):
 
 
 def test_a_correction_may_revert_to_the_previous_status(store):
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store, [change("P2", SALE, "ACQUIRING", date(2021, 1, 1))], today=TODAY, actor=ACTOR
     )
     wrong = int(store.read("status_events")["event_id"].max())
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store,
         [change("P2", SALE, "PLANNED", date(2021, 1, 1), supersedes=wrong)],
         today=TODAY,
@@ -300,7 +287,7 @@ def test_a_batch_is_all_or_nothing(store):
     good = change("P2", SALE, "ACQUIRING", date(2021, 1, 1))
     bad = change("P3", SALE, "DELIVERED", date(2021, 4, 1))  # LISTED → DELIVERED: forbidden
     with pytest.raises(ValidationError):
-        parcels_lifecycle_module.record_changes(store, [good, bad], today=TODAY, actor=ACTOR)
+        lifecycle.record_changes(store, [good, bad], today=TODAY, actor=ACTOR)
     assert store.data_version() == version
     pd.testing.assert_frame_equal(store.read("status_events"), before)
     assert store.read("parcels").set_index("code").loc["P2", SALE] == "PLANNED"
@@ -313,7 +300,7 @@ def test_a_batch_may_step_a_parcel_through_several_stages(store):
         change("P3", SALE, "DELIVERED", date(2021, 5, 6)),
         change("P3", BUILD, "STARTED", date(2021, 6, 1)),
     ]
-    parcels_lifecycle_module.record_changes(store, steps, today=TODAY, actor=ACTOR)
+    lifecycle.record_changes(store, steps, today=TODAY, actor=ACTOR)
     row = store.read("parcels").set_index("code").loc["P3"]
     assert (row[SALE], row[BUILD], row["version"]) == ("DELIVERED", "STARTED", 5)
     assert (row["deal_date"], row["delivery_date"], row["start_date"]) == (
@@ -323,7 +310,7 @@ def test_a_batch_may_step_a_parcel_through_several_stages(store):
     )
     events = store.read("status_events")
     assert events["event_id"].is_unique
-    assert list(parcels_history_module.timeline(events, "P3")["new_status"]) == [
+    assert list(history.timeline(events, "P3")["new_status"]) == [
         "SOLD",
         "CONTRACTED",
         "DELIVERED",
@@ -336,7 +323,7 @@ def test_a_stale_save_is_refused_with_what_changed(store):
     first, second = ParkStore(store.path), ParkStore(store.path)  # two browsers
     seen = int(first.read("parcels").set_index("code").loc["P2", "version"])
     assert seen == int(second.read("parcels").set_index("code").loc["P2", "version"])
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         first,
         [change("P2", SALE, "BANKED", date(2021, 2, 1))],
         expected_versions={"P2": seen},
@@ -345,7 +332,7 @@ def test_a_stale_save_is_refused_with_what_changed(store):
     )
     version = second.data_version()
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.record_changes(
+        lifecycle.record_changes(
             second,
             [change("P2", SALE, "ACQUIRING", date(2021, 2, 2), author="张敏")],
             expected_versions={"P2": seen},
@@ -354,8 +341,8 @@ def test_a_stale_save_is_refused_with_what_changed(store):
         )
     assert refusal(exc) == "parcel_stale"
     zh, en = (
-        parcels_lifecycle_module.error_message(exc.value, "zh"),
-        parcels_lifecycle_module.error_message(exc.value, "en"),
+        lifecycle.error_message(exc.value, "zh"),
+        lifecycle.error_message(exc.value, "en"),
     )
     assert "P2" in zh and "李强" in zh and "储备" in zh and "出让状态" in zh
     assert "P2 was changed" in en and "李强" in en and "Land bank" in en
@@ -371,7 +358,7 @@ def test_concurrent_threads_on_one_parcel_one_wins(store):
     def save(i: int) -> None:
         handle = ParkStore(store.path)
         try:
-            parcels_lifecycle_module.record_changes(
+            lifecycle.record_changes(
                 handle,
                 [change("P2", SALE, "BANKED", date(2021, 1, 1 + i), author=f"用户{i}")],
                 expected_versions={"P2": seen},
@@ -404,9 +391,7 @@ def test_concurrent_threads_on_different_parcels_lose_nothing(store):
 
     def save(request: StatusChange) -> None:
         try:
-            parcels_lifecycle_module.record_changes(
-                ParkStore(store.path), [request], today=TODAY, actor=ACTOR
-            )
+            lifecycle.record_changes(ParkStore(store.path), [request], today=TODAY, actor=ACTOR)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -452,7 +437,7 @@ def parcel(**kw) -> dict:
     ],
 )
 def test_start_overdue_and_idle(as_of, overdue, idle):
-    got = parcels_lifecycle_module.parcel_deadlines(parcel(), as_of)
+    got = lifecycle.parcel_deadlines(parcel(), as_of)
     assert got["start_overdue_days"] == overdue
     assert got["idle_years"] == idle
     assert got["idle_fee_wan"] == (200.0 if idle else 0.0)  # 20 % of 1000 万元
@@ -461,16 +446,16 @@ def test_start_overdue_and_idle(as_of, overdue, idle):
 
 def test_idle_from_29_february():
     row = parcel(agreed_start="2020-02-29")
-    assert parcels_lifecycle_module.add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)
-    assert parcels_lifecycle_module.parcel_deadlines(row, date(2021, 2, 27))["idle_years"] == 0
-    got = parcels_lifecycle_module.parcel_deadlines(row, date(2021, 2, 28))
+    assert lifecycle.add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)
+    assert lifecycle.parcel_deadlines(row, date(2021, 2, 27))["idle_years"] == 0
+    got = lifecycle.parcel_deadlines(row, date(2021, 2, 28))
     assert (got["idle_years"], got["start_overdue_days"]) == (1, 365)
-    assert parcels_lifecycle_module.parcel_deadlines(row, date(2022, 2, 28))["idle_years"] == 2
-    assert parcels_lifecycle_module.add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
+    assert lifecycle.parcel_deadlines(row, date(2022, 2, 28))["idle_years"] == 2
+    assert lifecycle.add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
 
 
 def test_extension_shifts_the_deadlines():
-    got = parcels_lifecycle_module.parcel_deadlines(parcel(extension_days=180), date(2020, 11, 1))
+    got = lifecycle.parcel_deadlines(parcel(extension_days=180), date(2020, 11, 1))
     # 2019-11-01 + 180 days: 29 (Nov) + 31 + 31 + 29 (Feb 2020) + 31 + 29 = 2020-04-29.
     assert got["start_deadline"] == date(2020, 4, 29)
     assert got["start_overdue_days"] == 186  # 1 (Apr 30) + 31 + 30 + 31 + 31 + 30 + 31 + 1
@@ -479,25 +464,21 @@ def test_extension_shifts_the_deadlines():
 
 
 def test_government_cause_waives_fee_and_reclamation():
-    got = parcels_lifecycle_module.parcel_deadlines(parcel(gov_cause_delay=True), date(2022, 1, 1))
+    got = lifecycle.parcel_deadlines(parcel(gov_cause_delay=True), date(2022, 1, 1))
     assert got["idle_years"] == 2 and got["gov_cause"]
     assert got["idle_fee_wan"] == 0.0 and not got["reclaimable"]
 
 
 def test_completion_overdue_and_started_land_is_not_idle():
-    got = parcels_lifecycle_module.parcel_deadlines(
-        parcel(construction_status="STARTED"), date(2022, 1, 1)
-    )
+    got = lifecycle.parcel_deadlines(parcel(construction_status="STARTED"), date(2022, 1, 1))
     assert (got["start_overdue_days"], got["idle_years"]) == (0, 0)
     assert got["completion_overdue_days"] == 61  # 2021-11-01 → 2022-01-01: 30 + 31
-    done = parcels_lifecycle_module.parcel_deadlines(
-        parcel(construction_status="COMPLETED"), date(2022, 1, 1)
-    )
+    done = lifecycle.parcel_deadlines(parcel(construction_status="COMPLETED"), date(2022, 1, 1))
     assert done["completion_overdue_days"] == 0
 
 
 def test_no_contract_dates_no_deadlines():
-    got = parcels_lifecycle_module.parcel_deadlines(
+    got = lifecycle.parcel_deadlines(
         parcel(agreed_start=None, agreed_completion=None), date(2030, 1, 1)
     )
     assert got["start_deadline"] is None and got["start_overdue_days"] == 0
@@ -541,9 +522,7 @@ def test_warnings_replay_the_history(park):
     )
 
     def warn(day: date) -> pd.DataFrame:
-        return parcels_lifecycle_module.warnings(
-            parcels_history_module.statuses_as_of(parcels, events, day), day
-        )
+        return lifecycle.warnings(history.statuses_as_of(parcels, events, day), day)
 
     before = warn(date(2020, 12, 31)).set_index("code")
     assert before.loc["P1", "idle_years"] == 1
@@ -569,9 +548,7 @@ def test_deadline_layer_draws_the_warnings(park):
 
 # ------------------------------------------------------------------ Excel in and out
 def sheet(rows: list[list[object]]) -> pd.DataFrame:
-    data = excel.to_xlsx(
-        {"更新": pd.DataFrame(rows, columns=list(parcels_lifecycle_module.TEMPLATE_HEADERS))}
-    )
+    data = excel.to_xlsx({"更新": pd.DataFrame(rows, columns=list(lifecycle.TEMPLATE_HEADERS))})
     return excel.read_xlsx(data)
 
 
@@ -584,14 +561,12 @@ def test_excel_round_trip(store):
         ]
     )
     frames = store.read_all()
-    checks = parcels_lifecycle_module.check_update_rows(
+    checks = lifecycle.check_update_rows(
         table, frames["parcels"], frames["status_events"], author="李强", today=TODAY
     )
     assert [c.error for c in checks] == [None, None, None]
     assert [c.row for c in checks] == [2, 3, 4]
-    parcels_lifecycle_module.record_changes(
-        store, [c.change for c in checks], today=TODAY, actor=ACTOR
-    )
+    lifecycle.record_changes(store, [c.change for c in checks], today=TODAY, actor=ACTOR)
     parcels = store.read("parcels").set_index("code")
     assert (parcels.loc["P3", SALE], parcels.loc["P2", SALE]) == ("CONTRACTED", "ACQUIRING")
     assert parcels.loc["P2", "acq_start"] == "2021-04-01"
@@ -605,9 +580,7 @@ def test_excel_round_trip(store):
     enriched = enrich_parcels(
         store.read("parcels"), store.read("blocks"), store.read("enterprises")
     )
-    table = excel.labelled_columns(
-        parcels_lifecycle_module.parcel_export(enriched, "zh"), schema.PARCELS
-    )
+    table = excel.labelled_columns(lifecycle.parcel_export(enriched, "zh"), schema.PARCELS)
     back = excel.read_xlsx(excel.to_xlsx({"地块": table}))
     assert {"地块编号", "出让面积(m²)", "成交价(万元)", "批准延期(天)", "出让状态"} <= set(
         back.columns
@@ -631,7 +604,7 @@ def test_excel_bad_rows_each_get_a_message(store):
         ]
     )
     frames = store.read_all()
-    checks = parcels_lifecycle_module.check_update_rows(
+    checks = lifecycle.check_update_rows(
         table, frames["parcels"], frames["status_events"], author="李强", today=TODAY
     )
     keys = [c.error.key if c.error else None for c in checks]
@@ -645,8 +618,8 @@ def test_excel_bad_rows_each_get_a_message(store):
         "status_date_future",
         "status_unknown",
     ]
-    zh = [parcels_lifecycle_module.error_message(c.error, "zh") for c in checks if c.error]
-    en = [parcels_lifecycle_module.error_message(c.error, "en") for c in checks if c.error]
+    zh = [lifecycle.error_message(c.error, "zh") for c in checks if c.error]
+    en = [lifecycle.error_message(c.error, "en") for c in checks if c.error]
     assert "ZZ9" in zh[0] and "不存在" in zh[0] and "does not exist" in en[0]
     assert "挂牌" in zh[1] and "交地" in zh[1] and "'Listed' to 'Delivered'" in en[1]
     assert "2021-13-45" in zh[2] and "YYYY-MM-DD" in en[2]
@@ -657,11 +630,11 @@ def test_excel_missing_columns(store):
     table = excel.read_xlsx(excel.to_xlsx({"s": pd.DataFrame({"地块编号": ["P1"], "备注": ["x"]})}))
     frames = store.read_all()
     with pytest.raises(ValidationError) as exc:
-        parcels_lifecycle_module.check_update_rows(
+        lifecycle.check_update_rows(
             table, frames["parcels"], frames["status_events"], author="x", today=TODAY
         )
     assert refusal(exc) == "excel_missing_columns"
-    assert "字段" in parcels_lifecycle_module.error_message(exc.value, "zh")
+    assert "字段" in lifecycle.error_message(exc.value, "zh")
 
 
 def test_every_refusal_has_a_message_in_both_languages():
@@ -692,7 +665,7 @@ def test_sample_store_copy_accepts_an_edit(sample_store_path, tmp_path):
     store = ParkStore(path)
     row = store.read("parcels").set_index("code").loc["D07"]
     assert (row[SALE], row[BUILD]) == ("DELIVERED", "NOT_STARTED")
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         store,
         [change("D07", BUILD, "STARTED", date(2021, 6, 28), author="李强")],
         expected_versions={"D07": int(row["version"])},
@@ -700,11 +673,9 @@ def test_sample_store_copy_accepts_an_edit(sample_store_path, tmp_path):
         actor=ACTOR,
     )
     parcels, events = store.read("parcels"), store.read("status_events")
-    now = parcels_history_module.statuses_as_of(parcels, events, TODAY).set_index("code")
+    now = history.statuses_as_of(parcels, events, TODAY).set_index("code")
     assert now.loc["D07", BUILD] == "STARTED"
-    before = parcels_history_module.statuses_as_of(parcels, events, date(2021, 6, 27)).set_index(
-        "code"
-    )
+    before = history.statuses_as_of(parcels, events, date(2021, 6, 27)).set_index("code")
     assert before.loc["D07", BUILD] == "NOT_STARTED"
 
 
@@ -722,10 +693,10 @@ def test_sample_store_copy_accepts_an_edit(sample_store_path, tmp_path):
     ],
 )
 def test_parse_date(text, expected):
-    assert parcels_lifecycle_module.parse_date(text) == expected
+    assert lifecycle.parse_date(text) == expected
 
 
 @pytest.mark.parametrize("text", ["2021-02-29", "2021-13-01", "28/06/2021", "昨天"])
 def test_parse_date_refuses(text):
     with pytest.raises(ValueError):
-        parcels_lifecycle_module.parse_date(text)
+        lifecycle.parse_date(text)

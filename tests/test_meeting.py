@@ -16,9 +16,8 @@ from gis import schema
 from gis._errors import ValidationError
 from gis.i18n import t
 from gis.meeting import annotations as meeting_annotations
-from gis.meeting import pack, pack_style
-from gis.meeting import pack_files as meeting_pack_files_module
-from gis.meeting import views as meeting_views_module
+from gis.meeting import pack, pack_files, pack_style
+from gis.meeting import views as meeting_views
 from gis.store import ParkStore
 from layers.annotations import annotation_layer
 from layers.draw import DrawControl, ViewFit, ViewSettings
@@ -86,7 +85,7 @@ def store(tmp_path) -> ParkStore:
 
 # ---------------------------------------------------------------- saved views
 def test_view_state_json_round_trip():
-    state = meeting_views_module.ViewState(
+    state = meeting_views.ViewState(
         center=(28.34, 119.80),
         zoom=16,
         layers=("blocks", "parcels", "annotations"),
@@ -94,8 +93,8 @@ def test_view_state_json_round_trip():
         block_ids=("BH",),
         as_of=AS_OF,
     )
-    back = meeting_views_module.ViewState.from_json(state.to_json())
-    assert back == meeting_views_module.ViewState(
+    back = meeting_views.ViewState.from_json(state.to_json())
+    assert back == meeting_views.ViewState(
         center=(28.34, 119.80),
         zoom=16,
         layers=("parcels", "blocks", "annotations"),  # canonical order
@@ -119,52 +118,50 @@ def test_view_state_json_round_trip():
 )
 def test_bad_view_state_is_refused_with_a_message(raw):
     with pytest.raises(ValidationError) as info:
-        meeting_views_module.ViewState.from_json(raw)
+        meeting_views.ViewState.from_json(raw)
     assert info.value.key == "mtg_view_state_invalid"
 
 
 def test_saved_views_are_ordered_stepped_and_linked(store):
     ids = [
-        meeting_views_module.save_view(
-            store, name=name, state=meeting_views_module.ViewState(zoom=13 + i), actor=ACTOR
+        meeting_views.save_view(
+            store, name=name, state=meeting_views.ViewState(zoom=13 + i), actor=ACTOR
         )
         for i, name in enumerate(["全园", "万洋区块", "碧湖区块"])
     ]
     assert ids == ["V0001", "V0002", "V0003"]
-    views = meeting_views_module.list_views(store.read("saved_views"))
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [v.name for v in views] == ["全园", "万洋区块", "碧湖区块"]
     assert [v.position for v in views] == [1, 2, 3]
     # Next and previous, like slides, wrapping at both ends.
-    assert meeting_views_module.step_view(views, None, 1).view_id == "V0001"
-    assert meeting_views_module.step_view(views, "V0001", 1).view_id == "V0002"
-    assert meeting_views_module.step_view(views, "V0003", 1).view_id == "V0001"
-    assert meeting_views_module.step_view(views, "V0001", -1).view_id == "V0003"
-    assert meeting_views_module.view_link("V0002") == "meeting?view=V0002"
+    assert meeting_views.step_view(views, None, 1).view_id == "V0001"
+    assert meeting_views.step_view(views, "V0001", 1).view_id == "V0002"
+    assert meeting_views.step_view(views, "V0003", 1).view_id == "V0001"
+    assert meeting_views.step_view(views, "V0001", -1).view_id == "V0003"
+    assert meeting_views.view_link("V0002") == "meeting?view=V0002"
 
-    meeting_views_module.move_view(store, "V0003", -1, actor=ACTOR)
-    views = meeting_views_module.list_views(store.read("saved_views"))
+    meeting_views.move_view(store, "V0003", -1, actor=ACTOR)
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [v.view_id for v in views] == ["V0001", "V0003", "V0002"]
     assert [v.position for v in views] == [1, 2, 3]
 
-    meeting_views_module.save_view(
+    meeting_views.save_view(
         store,
         name="碧湖(改)",
-        state=meeting_views_module.ViewState(zoom=17),
+        state=meeting_views.ViewState(zoom=17),
         view_id="V0003",
         actor=ACTOR,
     )
-    meeting_views_module.delete_view(store, "V0001", actor=ACTOR)
-    views = meeting_views_module.list_views(store.read("saved_views"))
+    meeting_views.delete_view(store, "V0001", actor=ACTOR)
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [(v.view_id, v.name, v.state.zoom) for v in views] == [
         ("V0003", "碧湖(改)", 17),
         ("V0002", "万洋区块", 14),
     ]
     with pytest.raises(ValidationError, match="mtg_view_not_found"):
-        meeting_views_module.delete_view(store, "V0001", actor=ACTOR)
+        meeting_views.delete_view(store, "V0001", actor=ACTOR)
     with pytest.raises(ValidationError, match="mtg_view_name_missing"):
-        meeting_views_module.save_view(
-            store, name="  ", state=meeting_views_module.ViewState(), actor=ACTOR
-        )
+        meeting_views.save_view(store, name="  ", state=meeting_views.ViewState(), actor=ACTOR)
 
 
 # ---------------------------------------------------------------- annotations
@@ -388,9 +385,7 @@ def test_annotation_layer_and_draw_control_keep_text_as_text(store):
     config = json.loads(draw.config_json.replace("\\u003c", "<").replace("\\u003e", ">"))
     assert config["labels"]["polygon"] == "面"
     assert config["labels"]["need_more"] == "至少需要 {n} 个点"
-    settings = ViewSettings(
-        visible=("parcels",), known=meeting_views_module.LAYER_KEYS, present=True
-    )
+    settings = ViewSettings(visible=("parcels",), known=meeting_views.LAYER_KEYS, present=True)
     assert '"visible":["parcels"]' in settings.config_json
 
 
@@ -425,22 +420,18 @@ def _report(box, zoom=17) -> dict:
 
 def test_view_bounds_are_the_blocks_of_the_view_or_the_park():
     frames = tiny_park()
-    b1 = meeting_views_module.view_bounds(frames, meeting_views_module.ViewState(block_ids=("B1",)))
+    b1 = meeting_views.view_bounds(frames, meeting_views.ViewState(block_ids=("B1",)))
     assert b1 == pytest.approx(B1_BOX, abs=1e-9)
-    both = meeting_views_module.view_bounds(
-        frames, meeting_views_module.ViewState(block_ids=("B1", "B2"))
-    )
+    both = meeting_views.view_bounds(frames, meeting_views.ViewState(block_ids=("B1", "B2")))
     union = (
         *(min(a, b) for a, b in zip(B1_BOX[:2], B2_BOX[:2], strict=True)),
         *(max(a, b) for a, b in zip(B1_BOX[2:], B2_BOX[2:], strict=True)),
     )
     assert both == pytest.approx(union, abs=1e-9)
-    park = meeting_views_module.view_bounds(frames, meeting_views_module.ViewState())
+    park = meeting_views.view_bounds(frames, meeting_views.ViewState())
     assert park == pytest.approx(PARK_BOX, abs=1e-9)
     # A block that no longer exists: the whole park.
-    gone = meeting_views_module.view_bounds(
-        frames, meeting_views_module.ViewState(block_ids=("B9",))
-    )
+    gone = meeting_views.view_bounds(frames, meeting_views.ViewState(block_ids=("B9",)))
     assert gone == pytest.approx(PARK_BOX, abs=1e-9)
 
 
@@ -448,13 +439,10 @@ def test_a_park_with_nothing_drawn_has_no_view_bounds_and_no_fit():
     """The empty store (issue #12): no boundary, block or parcel, so no bounds — never NaN,
     which ViewFit could not encode — and a reported map position is kept as it is."""
     empty = partial_frames("empty")
-    assert meeting_views_module.view_bounds(empty, meeting_views_module.ViewState()) is None
-    assert (
-        meeting_views_module.view_bounds(empty, meeting_views_module.ViewState(block_ids=("B1",)))
-        is None
-    )
-    state = meeting_views_module.ViewState()
-    seen = meeting_views_module.seen_view(state, _report(PARK_BOX, zoom=12), empty)
+    assert meeting_views.view_bounds(empty, meeting_views.ViewState()) is None
+    assert meeting_views.view_bounds(empty, meeting_views.ViewState(block_ids=("B1",))) is None
+    state = meeting_views.ViewState()
+    seen = meeting_views.seen_view(state, _report(PARK_BOX, zoom=12), empty)
     assert seen.zoom == 12 and seen.center is not None
     with pytest.raises(ValueError, match="finite"):
         ViewFit((float("nan"),) * 4)
@@ -462,7 +450,7 @@ def test_a_park_with_nothing_drawn_has_no_view_bounds_and_no_fit():
     frames = dict(tiny_park())
     frames["park_boundary"] = frames["park_boundary"].iloc[:0]
     frames["blocks"] = frames["blocks"].iloc[:0]
-    bounds = meeting_views_module.view_bounds(frames, meeting_views_module.ViewState())
+    bounds = meeting_views.view_bounds(frames, meeting_views.ViewState())
     expected = tuple(frames["parcels"].to_crs(4326).total_bounds)
     assert bounds == pytest.approx(expected, abs=1e-9)
 
@@ -471,62 +459,56 @@ def test_switching_blocks_after_saving_a_view_does_not_keep_its_position():
     """Filter B1, save view A where the map is; switch to B2: view B must not hold B1's
     centre (issue #11: views saved this way all held the first block's centre)."""
     frames = tiny_park()
-    state = meeting_views_module.change_view(meeting_views_module.ViewState(), block_ids=("B1",))
+    state = meeting_views.change_view(meeting_views.ViewState(), block_ids=("B1",))
     assert (state.center, state.zoom) == (None, None)  # the map fits B1
-    view_a = meeting_views_module.seen_view(state, _report(B1_BOX), frames)
+    view_a = meeting_views.seen_view(state, _report(B1_BOX), frames)
     b1_centre = ((B1_BOX[1] + B1_BOX[3]) / 2, (B1_BOX[0] + B1_BOX[2]) / 2)
     assert view_a.center == pytest.approx(b1_centre) and view_a.zoom == 17
 
-    switched = meeting_views_module.change_view(view_a, block_ids=("B2",))
+    switched = meeting_views.change_view(view_a, block_ids=("B2",))
     assert switched.block_ids == ("B2",)
     assert (switched.center, switched.zoom) == (None, None)  # fitted to B2, not left on B1
-    assert meeting_views_module.view_bounds(frames, switched) == pytest.approx(B2_BOX, abs=1e-9)
+    assert meeting_views.view_bounds(frames, switched) == pytest.approx(B2_BOX, abs=1e-9)
     # Saved before the map reported again, or from B1's stale report: no B1 position.
-    assert meeting_views_module.seen_view(switched, None, frames) == switched
-    assert (
-        meeting_views_module.seen_view(switched, {"zoom": 14}, frames) == switched
-    )  # a default answer
-    assert meeting_views_module.seen_view(switched, _report(B1_BOX), frames) == switched
+    assert meeting_views.seen_view(switched, None, frames) == switched
+    assert meeting_views.seen_view(switched, {"zoom": 14}, frames) == switched  # a default answer
+    assert meeting_views.seen_view(switched, _report(B1_BOX), frames) == switched
     # Once the map shows B2, view B stores B2's centre.
-    view_b = meeting_views_module.seen_view(switched, _report(B2_BOX, zoom=16), frames)
+    view_b = meeting_views.seen_view(switched, _report(B2_BOX, zoom=16), frames)
     b2_centre = ((B2_BOX[1] + B2_BOX[3]) / 2, (B2_BOX[0] + B2_BOX[2]) / 2)
     assert view_b.center == pytest.approx(b2_centre) and view_b.zoom == 16
     assert view_b.block_ids == ("B2",)
 
     # Clearing the filter shows the park, not B2 at zoom 16.
-    whole = meeting_views_module.change_view(view_b, block_ids=())
+    whole = meeting_views.change_view(view_b, block_ids=())
     assert (whole.center, whole.zoom) == (None, None)
-    assert meeting_views_module.view_bounds(frames, whole) == pytest.approx(PARK_BOX, abs=1e-9)
+    assert meeting_views.view_bounds(frames, whole) == pytest.approx(PARK_BOX, abs=1e-9)
 
 
 def test_other_changes_keep_the_map_where_it_is():
-    state = meeting_views_module.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",))
-    coloured = meeting_views_module.change_view(state, field="construction_status")
+    state = meeting_views.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",))
+    coloured = meeting_views.change_view(state, field="construction_status")
     assert (coloured.center, coloured.zoom, coloured.field) == (
         (28.34, 119.8),
         16,
         "construction_status",
     )
-    same = meeting_views_module.change_view(state, block_ids=("B1",), layers=("parcels",))
+    same = meeting_views.change_view(state, block_ids=("B1",), layers=("parcels",))
     assert (same.center, same.zoom, same.layers) == ((28.34, 119.8), 16, ("parcels",))
 
 
 def test_a_view_changed_on_screen_is_marked_modified():
-    saved = meeting_views_module.ViewState(
-        center=(28.34, 119.8), zoom=16, block_ids=("B1",), as_of=AS_OF
+    saved = meeting_views.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",), as_of=AS_OF)
+    assert not meeting_views.is_modified(saved, saved)
+    assert not meeting_views.is_modified(
+        saved, meeting_views.with_view(saved, center=(28.3, 119.7), zoom=12)
     )
-    assert not meeting_views_module.is_modified(saved, saved)
-    assert not meeting_views_module.is_modified(
-        saved, meeting_views_module.with_view(saved, center=(28.3, 119.7), zoom=12)
+    assert meeting_views.is_modified(saved, meeting_views.change_view(saved, block_ids=("B2",)))
+    assert meeting_views.is_modified(
+        saved, meeting_views.change_view(saved, field="construction_status")
     )
-    assert meeting_views_module.is_modified(
-        saved, meeting_views_module.change_view(saved, block_ids=("B2",))
-    )
-    assert meeting_views_module.is_modified(
-        saved, meeting_views_module.change_view(saved, field="construction_status")
-    )
-    assert meeting_views_module.is_modified(
-        saved, meeting_views_module.change_view(saved, as_of=date(2021, 3, 31))
+    assert meeting_views.is_modified(
+        saved, meeting_views.change_view(saved, as_of=date(2021, 3, 31))
     )
 
 
@@ -568,9 +550,7 @@ def _progress_table(frames, as_of) -> pd.DataFrame:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_pack_workbook_stores_numbers_with_a_unit_column(store, lang, monkeypatch):
     frames = store.read_all()
-    data = meeting_pack_files_module.meeting_pack_xlsx(
-        frames, pack_style.PackOptions(as_of=AS_OF, lang=lang)
-    )
+    data = pack_files.meeting_pack_xlsx(frames, pack_style.PackOptions(as_of=AS_OF, lang=lang))
     book = load_workbook(io.BytesIO(data))
     figures = book[t("mtg_pack_key_figures", lang)]
     rows = list(figures.iter_rows(values_only=True))
@@ -591,9 +571,7 @@ def test_pack_workbook_stores_numbers_with_a_unit_column(store, lang, monkeypatc
     assert {r[2] for r in rows[1:]} == {"宗" if lang == "zh" else "parcels"}
 
     monkeypatch.setattr(pack, "targets_progress", _progress_table)
-    data = meeting_pack_files_module.meeting_pack_xlsx(
-        frames, pack_style.PackOptions(as_of=AS_OF, lang=lang)
-    )
+    data = pack_files.meeting_pack_xlsx(frames, pack_style.PackOptions(as_of=AS_OF, lang=lang))
     book = load_workbook(io.BytesIO(data))
 
     sheet = book[t("mtg_pack_targets", lang)]

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from gis.i18n import t
 from gis.meeting import annotations as meeting_annotations
 from gis.meeting import pack
-from gis.meeting import views as meeting_views_module
+from gis.meeting import views as meeting_views
 from gis.store import ParkStore
 from tests.actors import ACTOR
 from tests.apptest_kit import assert_clean, signed_in
@@ -49,10 +49,10 @@ def open_page(view: str | None = None, *, present: bool = False) -> AppTest:
 def three_views(store: ParkStore) -> list[str]:
     blocks = store.read("blocks").set_index("name")["block_id"]
     states = [
-        ("全园概览", meeting_views_module.ViewState(center=(28.345, 119.80), zoom=14, as_of=AS_OF)),
+        ("全园概览", meeting_views.ViewState(center=(28.345, 119.80), zoom=14, as_of=AS_OF)),
         (
             "万洋区块 · 建设",
-            meeting_views_module.ViewState(
+            meeting_views.ViewState(
                 center=(28.34, 119.79),
                 zoom=16,
                 field="construction_status",
@@ -63,10 +63,10 @@ def three_views(store: ParkStore) -> list[str]:
         ),
         (
             "碧湖区块",
-            meeting_views_module.ViewState(zoom=15, block_ids=(blocks["碧湖区块"],), as_of=AS_OF),
+            meeting_views.ViewState(zoom=15, block_ids=(blocks["碧湖区块"],), as_of=AS_OF),
         ),
     ]
-    return [meeting_views_module.save_view(store, name=n, state=s, actor=ACTOR) for n, s in states]
+    return [meeting_views.save_view(store, name=n, state=s, actor=ACTOR) for n, s in states]
 
 
 def test_key_figures_match_the_store(store):
@@ -85,7 +85,7 @@ def test_key_figures_match_the_store(store):
 
 def test_view_link_opens_the_identical_state_and_steps_like_slides(store):
     ids = three_views(store)
-    saved = {v.view_id: v for v in meeting_views_module.list_views(store.read("saved_views"))}
+    saved = {v.view_id: v for v in meeting_views.list_views(store.read("saved_views"))}
 
     at = open_page(view=ids[1])
     assert at.session_state["mtg_view_id"] == ids[1]
@@ -132,7 +132,7 @@ def test_save_current_view_from_the_page(store):
     at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
     at.run(timeout=RUN_TIMEOUT)
     assert_clean(at)
-    views = meeting_views_module.list_views(store.read("saved_views"))
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [(v.name, v.state.field, v.state.as_of) for v in views] == [
         ("开工情况", "construction_status", AS_OF)
     ]
@@ -211,10 +211,10 @@ def test_switching_blocks_after_a_view_fits_them_and_heading_and_picker_agree(st
     blocks = store.read("blocks").to_crs("EPSG:4326").set_index("name")
     nanshan = blocks.loc["南山区块"]
     ns_centre = (round(nanshan.geometry.centroid.y, 5), round(nanshan.geometry.centroid.x, 5))
-    state_a = meeting_views_module.ViewState(
+    state_a = meeting_views.ViewState(
         center=ns_centre, zoom=16, block_ids=(nanshan.block_id,), as_of=AS_OF
     )
-    view_a = meeting_views_module.save_view(store, name="南山A", state=state_a, actor=ACTOR)
+    view_a = meeting_views.save_view(store, name="南山A", state=state_a, actor=ACTOR)
     at = open_page(view=view_a)
     assert [h.value for h in at.subheader] == ["会议 · 一张图 · 南山A"]
     assert _picked(at) == (view_a, "1. 南山A")
@@ -235,7 +235,7 @@ def test_switching_blocks_after_a_view_fits_them_and_heading_and_picker_agree(st
     at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
     at.run(timeout=RUN_TIMEOUT)
     assert_clean(at)
-    saved = {v.name: v for v in meeting_views_module.list_views(store.read("saved_views"))}
+    saved = {v.name: v for v in meeting_views.list_views(store.read("saved_views"))}
     view_b = saved["长川B"]
     assert view_b.state.block_ids == (changchuan,)
     assert view_b.state.center != ns_centre and view_b.state.zoom != 16

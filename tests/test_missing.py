@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from gis import onboarding, schema
 from gis.i18n import t
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.store import ParkStore, problem_text, validate_frames
 from tests.apptest_kit import assert_no_exception, signed_in, texts
 from tests.partial_parks import build_partial_store
@@ -89,9 +89,7 @@ def test_a_parcel_appended_by_another_gdal_client_is_on_the_map_as_of_each_date(
     assert status(AS_OF) == {"Z1": "SOLD", "Z2": "PLANNED"}  # Z2: its record
     assert status(date(2021, 2, 1)) == {"Z1": "PLANNED", "Z2": "PLANNED"}
     assert status(date(2019, 12, 31)) == {"Z2": "PLANNED"}  # Z1 not planned yet
-    gaps = parcels_history_module.as_of_gaps(
-        frames["parcels"], frames["status_events"], date(2019, 12, 31)
-    )
+    gaps = history.as_of_gaps(frames["parcels"], frames["status_events"], date(2019, 12, 31))
     assert "Z1" in gaps.not_yet and gaps.undated == ("Z2",)
     # Every parcel of the store is on the map on the report date.
     assert len(mapview.frames_as_of(frames, AS_OF)["parcels"]) == len(frames["parcels"])
@@ -108,9 +106,7 @@ def test_map_page_counts_the_appended_parcel_and_says_which_it_cannot_date(own_p
     # Before Z1 was planned: the page says it is left out, naming it.
     at.date_input(key="as_of").set_value(date(2019, 12, 31)).run(timeout=RUN_TIMEOUT)
     assert_no_exception(at)
-    gaps = parcels_history_module.as_of_gaps(
-        frames["parcels"], frames["status_events"], date(2019, 12, 31)
-    )
+    gaps = history.as_of_gaps(frames["parcels"], frames["status_events"], date(2019, 12, 31))
     assert "Z1" in gaps.not_yet and gaps.undated == ("Z2",)
     assert texts(at.info) == [t(key, "zh", **params) for key, params in gaps.messages()]
     assert texts(at.info)[0].startswith(f"截至 2019-12-31 有 {len(gaps.not_yet)} 个地块尚未规划")

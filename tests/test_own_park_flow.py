@@ -23,22 +23,21 @@ from gis.efficiency import evaluation
 from gis.excel import read_xlsx
 from gis.exchange import (
     crs_detect,
+    figures,
     figures_prepare,
     figures_preview,
     figures_read,
     figures_suggest,
     readers,
 )
-from gis.exchange import figures as exchange_figures_module
 from gis.exchange.import_merge import run_import
 from gis.exchange.import_prepare import prepare
 from gis.exchange.mapping import suggest_mapping
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.reuse import candidates
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
-from gis.targets import definitions
-from gis.targets import tracking as targets_tracking_module
+from gis.targets import definitions, tracking
 from tests import own_park_files as files
 from tests.actors import ACTOR
 
@@ -107,7 +106,7 @@ def import_figures(store: ParkStore, upload: files.Upload) -> int:
     )
     preview = figures_preview.preview_figures(store.read_all(), prepared, mode="update")
     assert preview.ok, preview.problems
-    outcome = exchange_figures_module.run_figures_import(
+    outcome = figures.run_figures_import(
         store, upload.layer, prepared, expected_version=store.data_version(), actor=ACTOR
     )
     return outcome.added
@@ -176,22 +175,18 @@ def test_gbk_shapefile_columns_statuses_and_dates_arrive(own_park):
 
 def test_land_sold_this_year_is_hand_computed(own_park):
     frames = own_park.read_all()
-    prog = targets_tracking_module.progress(frames, year=files.AS_OF.year, as_of=files.AS_OF)
+    prog = tracking.progress(frames, year=files.AS_OF.year, as_of=files.AS_OF)
     row = prog.set_index("target_id").loc["LAND_SOLD_MU"]
     assert row["computable"]
     assert row["value"] == pytest.approx(files.LAND_SOLD_MU, abs=0.01)  # 21 亩
     assert row["progress_pct"] == pytest.approx(files.LAND_SOLD_PROGRESS_PCT, abs=0.05)
     # D07 is sold on 2025-08-01: counted once the as-of date passes it.
-    later = targets_tracking_module.progress(frames, year=2025, as_of=date(2025, 8, 31)).set_index(
-        "target_id"
-    )
+    later = tracking.progress(frames, year=2025, as_of=date(2025, 8, 31)).set_index("target_id")
     assert later.loc["LAND_SOLD_MU", "value"] == pytest.approx(files.LAND_SOLD_MU + 6, abs=0.01)
 
 
 def test_effective_investment_from_the_year_to_date_report(own_park):
-    prog = targets_tracking_module.progress(
-        own_park.read_all(), year=files.AS_OF.year, as_of=files.AS_OF
-    )
+    prog = tracking.progress(own_park.read_all(), year=files.AS_OF.year, as_of=files.AS_OF)
     row = prog.set_index("target_id").loc["EFFECTIVE_INVESTMENT_YI"]
     assert row["computable"]
     assert row["value"] == pytest.approx(files.INVESTMENT_YI)
@@ -221,17 +216,13 @@ def test_reuse_run_places_the_one_candidate_that_fits(own_park):
 
 def test_as_of_map_shows_d01_sold_before_its_delivery(own_park):
     frames = own_park.read_all()
-    early = parcels_history_module.statuses_as_of(
-        frames["parcels"], frames["status_events"], files.EARLY
-    )
+    early = history.statuses_as_of(frames["parcels"], frames["status_events"], files.EARLY)
     statuses = dict(zip(early["code"], early["sale_status"], strict=True))
     # Only D01 existed on 2018-12-31: sold (成交) in May 2018, delivered in March 2019.
     assert statuses == {"D01": "SOLD"}
     built = dict(zip(early["code"], early["construction_status"], strict=True))
     assert built == {"D01": "NOT_STARTED"}
-    now = parcels_history_module.statuses_as_of(
-        frames["parcels"], frames["status_events"], files.AS_OF
-    )
+    now = history.statuses_as_of(frames["parcels"], frames["status_events"], files.AS_OF)
     now_statuses = dict(zip(now["code"], now["sale_status"], strict=True))
     assert now_statuses["D01"] == "DELIVERED"
     assert "D07" not in now_statuses  # its only date is after 2025-06-30

@@ -10,8 +10,7 @@ from streamlit.testing.v1 import AppTest
 from gis import vocabulary
 from gis.access import EDITOR, Actor
 from gis.i18n import t
-from gis.parcels import history as parcels_history_module
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import history, lifecycle
 from gis.store import ParkStore
 from tests.apptest_kit import assert_no_exception, signed_in, texts
 
@@ -128,7 +127,7 @@ def test_search_card_edit_timeline(store_copy):
     row = store.read("parcels").set_index("code").loc["D07"]
     assert (row[BUILD], row["start_date"]) == ("STARTED", "2021-06-28")
     events = store.read("status_events")
-    assert parcels_history_module.timeline(events, "D07")["new_status"].iloc[-1] == "STARTED"
+    assert history.timeline(events, "D07")["new_status"].iloc[-1] == "STARTED"
 
 
 def test_deep_link_from_the_root_url_opens_the_card(store_copy):
@@ -161,9 +160,9 @@ def test_stale_edit_is_refused_with_what_changed(store_copy):
     # ... meanwhile, in another browser, 李强 records the start.
     other = ParkStore(store_copy)
     version = int(other.read("parcels").set_index("code").loc["D07", "version"])
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         other,
-        [parcels_lifecycle_module.StatusChange("D07", BUILD, "STARTED", date(2021, 6, 20), "李强")],
+        [lifecycle.StatusChange("D07", BUILD, "STARTED", date(2021, 6, 20), "李强")],
         expected_versions={"D07": version},
         actor=Actor("lq", EDITOR, display_name="李强"),
     )
@@ -197,11 +196,7 @@ def test_as_of_date_recomputes_card_and_warnings(store_copy):
     parcels, events = store.read("parcels"), store.read("status_events")
 
     def expected_warnings(day: date) -> int:
-        return len(
-            parcels_lifecycle_module.warnings(
-                parcels_history_module.statuses_as_of(parcels, events, day), day
-            )
-        )
+        return len(lifecycle.warnings(history.statuses_as_of(parcels, events, day), day))
 
     headings = texts(at.subheader)
     assert t("warnings_heading", "zh", date="2021-06-30") in headings
@@ -250,7 +245,7 @@ def xlsx(rows: list[list[object]]) -> tuple[str, bytes, str]:
 
     from gis import excel
 
-    frame = pd.DataFrame(rows, columns=list(parcels_lifecycle_module.TEMPLATE_HEADERS))
+    frame = pd.DataFrame(rows, columns=list(lifecycle.TEMPLATE_HEADERS))
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return "updates.xlsx", excel.to_xlsx({"更新": frame}), mime
 
@@ -284,7 +279,7 @@ def test_excel_upload_preview_and_apply(store_copy):
     assert t("excel_applied", "zh", rows=1) in texts(at.success)
     store = ParkStore(store_copy)
     assert store.read("parcels").set_index("code").loc["D07", BUILD] == "STARTED"
-    last = parcels_history_module.timeline(store.read("status_events"), "D07").iloc[-1]
+    last = history.timeline(store.read("status_events"), "D07").iloc[-1]
     assert (last["author"], last["note"]) == (SIGNED_IN, "取得施工许可证")
 
 

@@ -18,16 +18,13 @@ from streamlit.testing.v1 import AppTest
 from gis import onboarding
 from gis.efficiency import classes, config, evaluation
 from gis.i18n import MESSAGES, t
-from gis.meeting import pack, pack_style
-from gis.meeting import pack_files as meeting_pack_files_module
-from gis.parcels import lifecycle as parcels_lifecycle_module
-from gis.parcels import tables
+from gis.meeting import pack, pack_files, pack_style
+from gis.parcels import lifecycle, tables
 from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
-from gis.targets import definitions
+from gis.targets import definitions, tracking
 from gis.targets import reported as targets_reported
-from gis.targets import tracking as targets_tracking_module
 from tests.apptest_kit import assert_no_exception, signed_in
 from tests.partial_parks import STAGES, build_partial_store, partial_frames
 from ui.navigation import PAGES
@@ -69,11 +66,11 @@ def test_partial_stores_hold_exactly_their_layers(stores, stage):
 
 # ---------------------------------------------------------------- gis functions
 def test_targets_run_and_say_why_a_value_is_missing(frames, stage):
-    progress = targets_tracking_module.progress(frames, year=YEAR, as_of=AS_OF)
-    by_block = targets_tracking_module.progress_by_block(frames, year=YEAR, as_of=AS_OF)
+    progress = tracking.progress(frames, year=YEAR, as_of=AS_OF)
+    by_block = tracking.progress_by_block(frames, year=YEAR, as_of=AS_OF)
     for tid in definitions.KNOWN_TARGET_IDS:
-        targets_tracking_module.monthly(frames, tid, year=YEAR, as_of=AS_OF)
-    held = set(targets_tracking_module.targets_of_year(frames["targets"], YEAR)["target_id"])
+        tracking.monthly(frames, tid, year=YEAR, as_of=AS_OF)
+    held = set(tracking.targets_of_year(frames["targets"], YEAR)["target_id"])
     assert set(progress["target_id"]) == held
     assert set(by_block["target_id"]) <= held
     if stage in ("parcels_no_history", "no_figures"):
@@ -147,18 +144,18 @@ def test_meeting_pack_and_key_figures_run(frames, stage):
     pack.targets_progress(frames, AS_OF)
     pack.pack_tables(frames, as_of=AS_OF, lang="en")
     options = pack_style.PackOptions(as_of=AS_OF, lang="zh", made_on=AS_OF)
-    xlsx = meeting_pack_files_module.meeting_pack_xlsx(frames, options)
-    pdf = meeting_pack_files_module.meeting_pack_pdf(frames, options)
+    xlsx = pack_files.meeting_pack_xlsx(frames, options)
+    pdf = pack_files.meeting_pack_pdf(frames, options)
     assert xlsx[:2] == b"PK" and pdf[:5] == b"%PDF-"
-    assert meeting_pack_files_module.pdf_page_count(pdf) >= 2  # the map, then the tables
+    assert pack_files.pdf_page_count(pdf) >= 2  # the map, then the tables
 
 
 def test_lifecycle_and_parcel_summaries_run(frames, stage):
-    warn = parcels_lifecycle_module.warnings(frames["parcels"], AS_OF)
-    deadlines = parcels_lifecycle_module.deadlines(frames["parcels"], AS_OF)
+    warn = lifecycle.warnings(frames["parcels"], AS_OF)
+    deadlines = lifecycle.deadlines(frames["parcels"], AS_OF)
     assert len(deadlines) == len(frames["parcels"])
     assert set(warn["code"]) <= set(frames["parcels"]["code"])
-    parcels_lifecycle_module.parcel_export(frames["parcels"], "en")
+    lifecycle.parcel_export(frames["parcels"], "en")
     enriched = tables.enrich_parcels(frames["parcels"], frames["blocks"], frames["enterprises"])
     summary = tables.status_summary(enriched, "sale_status")
     assert int(summary["count"].sum()) == len(frames["parcels"])

@@ -12,7 +12,7 @@ import pytest
 
 from gis import vocabulary
 from gis.i18n import t
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import lifecycle
 from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore, copy_store
 from gis.store import postgis as pg_backend
@@ -60,7 +60,7 @@ def test_a_change_shows_on_both_servers(sample_store_path, pg_url, tmp_path, bro
             for server in (first, second):  # each server has read and cached the park
                 card_shows(page, server, str(row["name"]), before)
             # A status change through gis (as a third server would write it) ...
-            parcels_lifecycle_module.record_changes(
+            lifecycle.record_changes(
                 ParkStore(pg_url),
                 [StatusChange(CODE, SALE, "ACQUIRING", date(2021, 3, 1), "测试员")],
                 today=date(2021, 6, 30),

@@ -18,8 +18,7 @@ from pypdf import PdfReader
 
 from gis.meeting import annotations as meeting_annotations
 from gis.meeting import pack as meeting_pack
-from gis.meeting import pack_files as meeting_pack_files_module
-from gis.meeting import pack_map, pack_style
+from gis.meeting import pack_files, pack_map, pack_style
 from gis.store import ParkStore
 from tests.actors import ACTOR
 
@@ -59,7 +58,7 @@ def pack(pack_store) -> tuple[bytes, pack_style.PackOptions]:
     options = pack_style.PackOptions(
         as_of=AS_OF, lang="zh", is_sample=True, meeting_date=date(2021, 7, 1), made_on=AS_OF
     )
-    return meeting_pack_files_module.meeting_pack_pdf(pack_store.read_all(), options), options
+    return pack_files.meeting_pack_pdf(pack_store.read_all(), options), options
 
 
 def test_pdf_has_the_expected_pages_and_chinese_text(pack, pack_store):
@@ -68,10 +67,10 @@ def test_pdf_has_the_expected_pages_and_chinese_text(pack, pack_store):
     overdue = meeting_pack.overdue_parcels(frames, AS_OF)
     assert len(overdue) > 0
     # Map; key figures with targets; the overdue list (20 rows a page); the decision log.
-    expected = 1 + 1 + math.ceil(len(overdue) / meeting_pack_files_module.ROWS_PER_PAGE) + 1
+    expected = 1 + 1 + math.ceil(len(overdue) / pack_files.ROWS_PER_PAGE) + 1
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == expected
-    assert meeting_pack_files_module.pdf_page_count(data) == expected
+    assert pack_files.pdf_page_count(data) == expected
     assert reader.metadata.title == "园区建设推进会议材料"
     for page in reader.pages:  # A4 landscape, in points
         assert round(float(page.mediabox.width)) == 842
@@ -135,9 +134,7 @@ def test_pdf_renders_with_poppler(pack, tmp_path):
 
 def test_xlsx_has_the_same_tables(pack_store):
     options = pack_style.PackOptions(as_of=AS_OF, lang="zh", meeting_date=date(2021, 7, 1))
-    book = load_workbook(
-        io.BytesIO(meeting_pack_files_module.meeting_pack_xlsx(pack_store.read_all(), options))
-    )
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(pack_store.read_all(), options)))
     assert book.sheetnames == ["关键指标", "年度目标完成情况", "逾期与闲置地块", "会议决定记录"]
     overdue = meeting_pack.overdue_parcels(pack_store.read_all(), AS_OF)
     sheet = book["逾期与闲置地块"]
@@ -149,7 +146,7 @@ def test_xlsx_has_the_same_tables(pack_store):
 
 def test_english_pack(pack_store):
     options = pack_style.PackOptions(as_of=AS_OF, lang="en", title="Committee meeting")
-    data = meeting_pack_files_module.meeting_pack_pdf(pack_store.read_all(), options)
+    data = pack_files.meeting_pack_pdf(pack_store.read_all(), options)
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "Committee meeting" in text and "Land-sale status" in text and "Delivered" in text
 
@@ -160,9 +157,7 @@ def test_missing_cjk_font_is_a_clear_error(monkeypatch, pack_store):
     monkeypatch.setattr(pack_style, "CJK_FONT_FILES", ())
     try:
         with pytest.raises(pack_style.ReportError) as info:
-            meeting_pack_files_module.meeting_pack_pdf(
-                pack_store.read_all(), pack_style.PackOptions(as_of=AS_OF)
-            )
+            pack_files.meeting_pack_pdf(pack_store.read_all(), pack_style.PackOptions(as_of=AS_OF))
         assert info.value.key == "mtg_pack_font_missing"
     finally:
         pack_style.cjk_font_family.cache_clear()
@@ -188,8 +183,8 @@ def test_pack_with_a_saved_scenario(sample_store_path, tmp_path):
     table = meeting_pack.scenario_comparison(frames, [sid])
     assert "全部盘活方案" in table.columns and "全部盘活方案 较基准变化" in table.columns
     options = pack_style.PackOptions(as_of=AS_OF, scenario_ids=(sid,))
-    reader = PdfReader(io.BytesIO(meeting_pack_files_module.meeting_pack_pdf(frames, options)))
+    reader = PdfReader(io.BytesIO(pack_files.meeting_pack_pdf(frames, options)))
     last = reader.pages[-1].extract_text()
     assert "盘活方案对比" in last and "全部盘活方案" in last
-    book = load_workbook(io.BytesIO(meeting_pack_files_module.meeting_pack_xlsx(frames, options)))
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(frames, options)))
     assert book.sheetnames[-1] == "盘活方案对比"

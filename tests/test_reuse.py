@@ -283,13 +283,11 @@ def test_new_above_scale_counts_tenants_from_2000_wan():
 def test_target_progress_reads_as_the_targets_page(sample_store_path):
     from datetime import date
 
-    from gis.targets import tracking as targets_tracking_module
+    from gis.targets import tracking
 
     frames = ParkStore(sample_store_path).read_all()
     as_of = date(2021, 6, 30)
-    page = targets_tracking_module.progress(frames, year=2021, as_of=as_of).set_index("target_id")[
-        "value"
-    ]
+    page = tracking.progress(frames, year=2021, as_of=as_of).set_index("target_id")["value"]
     parcels = frames["parcels"]
     wanyang = parcels.loc[parcels["block_id"] == "WY", "code"].iloc[:2].tolist()
     elsewhere = parcels.loc[parcels["block_id"] != "WY", "code"].iloc[:3].tolist()

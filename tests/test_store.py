@@ -14,7 +14,7 @@ import shapely
 from gis import schema
 from gis._errors import StoreError
 from gis.i18n import t
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.store import (
     ParkStore,
     create_empty_store,
@@ -532,9 +532,7 @@ def test_bad_values_written_outside_get_warnings_naming_the_parcel(store):
     assert en == [
         "Parcel P2: Land-sale status 'SOLDD' is not a known status code; the map shows it grey."
     ]
-    on = parcels_history_module.statuses_as_of(
-        frames["parcels"], frames["status_events"], date(2021, 6, 30)
-    )
+    on = history.statuses_as_of(frames["parcels"], frames["status_events"], date(2021, 6, 30))
     assert len(on) == 4, "no parcel silently dropped"
 
 

@@ -19,7 +19,7 @@ import shapely
 from gis import schema
 from gis._errors import StoreError
 from gis.crs import AREA_CRS
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import lifecycle
 from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore, copy_store, gpkg_sql, store_differences
 from gis.store.base import prepare
@@ -124,7 +124,7 @@ def test_a_status_change_writes_only_its_rows(any_store: ParkStore, location: st
     before_ids = row_ids(any_store, location)
     before = any_store.read("parcels").set_index("code")
     version = any_store.data_version()
-    new_version = parcels_lifecycle_module.record_changes(
+    new_version = lifecycle.record_changes(
         any_store, [change("P2", "BANKED", date(2021, 2, 1))], today=TODAY, actor=ACTOR
     )
     assert new_version == version + 1 == any_store.data_version()
@@ -143,7 +143,7 @@ def test_a_status_change_writes_only_its_rows(any_store: ParkStore, location: st
 
 def test_a_stale_write_is_refused(any_store: ParkStore):
     version = any_store.data_version()
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         any_store, [change("P2", "BANKED", date(2021, 2, 1))], today=TODAY, actor=ACTOR
     )
     parcels = any_store.read("parcels")
@@ -178,7 +178,7 @@ def test_backup_and_restore(any_store: ParkStore, location: str, tmp_path: Path,
     backup = any_store.backup(reason="test")
     assert backup.exists() and backup.suffix == ".gpkg"
     assert backup.parent == any_store.backup_dir
-    parcels_lifecycle_module.record_changes(
+    lifecycle.record_changes(
         any_store, [change("P2", "BANKED", date(2021, 2, 1))], today=TODAY, actor=ACTOR
     )
     changed_version = any_store.data_version()

@@ -16,7 +16,7 @@ import pytest
 import shapely
 
 from gis.cli import main as cli_main
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import lifecycle
 from gis.store import ParkStore, copy_store, gpkg_sql, store_differences
 from tests.actors import ACTOR
 from tests.store_kit import digest
@@ -45,10 +45,10 @@ def rtree(path: Path, code: str) -> tuple[float, float, float, float]:
 
 def change_status(store: ParkStore, code: str, to: str = "BANKED") -> int:
     parcel = store.read("parcels").set_index("code").loc[code]
-    return parcels_lifecycle_module.record_changes(
+    return lifecycle.record_changes(
         store,
         [
-            parcels_lifecycle_module.StatusChange(
+            lifecycle.StatusChange(
                 code=code,
                 field="sale_status",
                 new_status=to,
@@ -84,10 +84,10 @@ def test_a_second_change_in_one_session_builds_on_the_first(store):
     change_status(store, "P2", "BANKED")
     with pytest.raises(Exception, match=r"parcel_stale"):
         # the form still holds the version from before the first save
-        parcels_lifecycle_module.record_changes(
+        lifecycle.record_changes(
             store,
             [
-                parcels_lifecycle_module.StatusChange(
+                lifecycle.StatusChange(
                     code="P2",
                     field="sale_status",
                     new_status="IN_SUPPLY_PLAN",

@@ -13,7 +13,7 @@ from gis.efficiency import config
 from gis.efficiency import evaluation as efficiency_evaluation
 from gis.i18n import t
 from gis.store import ParkStore
-from gis.targets import tracking as targets_tracking_module
+from gis.targets import tracking
 from tests.apptest_kit import assert_clean, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +42,7 @@ def section(at: AppTest, name: str) -> AppTest:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_targets_show_progress_computed_from_the_data(store_copy, lang):
     frames = ParkStore(store_copy).read_all()
-    expected = targets_tracking_module.progress(frames, year=2021, as_of=AS_OF).set_index(
-        "target_id"
-    )
+    expected = tracking.progress(frames, year=2021, as_of=AS_OF).set_index("target_id")
     at = open_page(lang)
     assert t("targets_heading", lang) in [h.value for h in at.header]
     metrics = {m.label: m.value for m in at.metric}
@@ -161,7 +159,7 @@ def test_adjustments_editor_takes_the_account_and_reports_no_change(store_copy):
 
 def test_block_table_leaves_a_rate_without_comparable_firms_empty(store_copy):
     frames = ParkStore(store_copy).read_all()
-    blocks = targets_tracking_module.progress_by_block(frames, year=2021, as_of=AS_OF)
+    blocks = tracking.progress_by_block(frames, year=2021, as_of=AS_OF)
     tax = blocks[blocks["target_id"] == "TAX_GROWTH_PCT"].set_index("block_name")["value"]
     missing = tax[tax.isna()]
     assert len(missing) > 0  # the sample's 万洋 firms have no January–June 2020 to compare

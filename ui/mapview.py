@@ -12,7 +12,7 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from gis.basemaps import Basemap
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from layers.assets import AssetUrls
 from layers.basemap import BASEMAPS
 from layers.legend import LegendSection
@@ -30,9 +30,7 @@ def frames_as_of(frames: dict, as_of: date | None) -> dict:
     """``frames`` with parcel statuses replayed from the history as of ``as_of``."""
     if as_of is None:
         return frames
-    parcels = parcels_history_module.statuses_as_of(
-        frames["parcels"], frames["status_events"], as_of
-    )
+    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
     return {**frames, "parcels": parcels}
 
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from gis import onboarding
 from gis.i18n import t
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.store import Problem, problem_text, validate_frames
 from ui import shell
 from ui.text import md
@@ -47,12 +47,12 @@ def show_missing(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _gaps(path: str, version: int, as_of: date) -> parcels_history_module.AsOfGaps:
+def _gaps(path: str, version: int, as_of: date) -> history.AsOfGaps:
     frames = shell._frames(path, version)
-    return parcels_history_module.as_of_gaps(frames["parcels"], frames["status_events"], as_of)
+    return history.as_of_gaps(frames["parcels"], frames["status_events"], as_of)
 
 
-def as_of_gap_texts(gaps: parcels_history_module.AsOfGaps, lang: str) -> list[str]:
+def as_of_gap_texts(gaps: history.AsOfGaps, lang: str) -> list[str]:
     """The sentences of ``gaps`` (how many parcels the as-of date leaves out, and why),
     their parcel codes made safe for Markdown."""
     return [
@@ -60,7 +60,7 @@ def as_of_gap_texts(gaps: parcels_history_module.AsOfGaps, lang: str) -> list[st
     ]
 
 
-def show_as_of_gaps(as_of: date) -> parcels_history_module.AsOfGaps:
+def show_as_of_gaps(as_of: date) -> history.AsOfGaps:
     """One ``st.info`` per reason the map cannot show parcels as replayed on ``as_of``."""
     s = shell.store()
     gaps = _gaps(str(s.path), s.data_version(), as_of)

@@ -15,10 +15,9 @@ import pandas as pd
 
 from gis import vocabulary
 from gis.meeting.views import _text
-from gis.parcels import history as parcels_history_module
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import history, lifecycle
 from gis.reuse import scenarios
-from gis.targets import tracking as targets_tracking_module
+from gis.targets import tracking
 from gis.values import is_missing
 
 
@@ -115,9 +114,7 @@ def key_figures(frames: Mapping[str, pd.DataFrame], as_of: date) -> KeyFigures:
     is *idle* when it is delivered, not started, and ``agreed_start + extension + 365 days``
     is on or before ``as_of`` (闲置土地处置办法: not started a year after the agreed date).
     """
-    parcels = parcels_history_module.statuses_as_of(
-        frames["parcels"], frames["status_events"], as_of
-    )
+    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
     sale = parcels[vocabulary.SALE_FIELD]
     built = parcels[vocabulary.CONSTRUCTION_FIELD]
     late = overdue_parcels(frames, as_of, parcels=parcels)
@@ -146,11 +143,9 @@ def overdue_parcels(
     ``idle_1y`` / ``idle_2y`` / ``late_completion``), ``gov_cause``. Most overdue first.
     """
     if parcels is None:
-        parcels = parcels_history_module.statuses_as_of(
-            frames["parcels"], frames["status_events"], as_of
-        )
+        parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
     columns = ["code", "block_id", "buyer", "deadline", "days_late", "kind", "gov_cause"]
-    return _from_lifecycle(parcels_lifecycle_module.warnings(parcels, as_of), parcels, columns)
+    return _from_lifecycle(lifecycle.warnings(parcels, as_of), parcels, columns)
 
 
 _KINDS = {
@@ -167,10 +162,7 @@ def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str
     start_late = late["start_overdue_days"] > 0
     # The worst problem as lifecycle names it, in this module's codes.
     kind = pd.Series(
-        [
-            _KINDS[parcels_lifecycle_module.warning_kind(row)]
-            for row in late.to_dict(orient="records")
-        ],
+        [_KINDS[lifecycle.warning_kind(row)] for row in late.to_dict(orient="records")],
         index=late.index,
         dtype=object,
     )
@@ -197,7 +189,7 @@ def targets_progress(frames: Mapping[str, pd.DataFrame], as_of: date) -> pd.Data
     from :func:`gis.targets.tracking.progress`. Columns: ``target_id``, ``label_zh``,
     ``label_en``, ``unit``, ``target``, ``actual``, ``progress_pct``."""
     columns = ["target_id", "label_zh", "label_en", "unit", "target", "actual", "progress_pct"]
-    full = targets_tracking_module.progress(frames, year=as_of.year, as_of=as_of)
+    full = tracking.progress(frames, year=as_of.year, as_of=as_of)
     out = full.rename(columns={"target_value": "target", "value": "actual"})
     out["unit"] = out["unit"].fillna("").astype(str)
     return out[columns].reset_index(drop=True)

@@ -22,7 +22,7 @@ from gis.i18n import t
 from gis.meeting import pack
 from gis.meeting.pack_map import map_figure
 from gis.meeting.pack_style import A4_LANDSCAPE, PackOptions, _bold, cjk_font_family
-from gis.parcels import changes as parcels_changes_module
+from gis.parcels import changes
 
 ROWS_PER_PAGE = 20
 
@@ -95,13 +95,13 @@ def _tables(frames: Mapping[str, pd.DataFrame], options: PackOptions) -> dict[st
         meeting_date=options.meeting_date,
         scenario_ids=options.scenario_ids,
     )
-    since = options.changes_since or parcels_changes_module.last_meeting_before(
+    since = options.changes_since or changes.last_meeting_before(
         frames["annotations"], options.as_of
     )
     if since is not None and since < options.as_of:
-        found = parcels_changes_module.changes_since(frames, since, options.as_of)
+        found = changes.changes_since(frames, since, options.as_of)
         title = t("chg_pack_sheet", options.lang, since=since.isoformat())
-        tables[title] = parcels_changes_module.pack_table(found, options.lang)
+        tables[title] = changes.pack_table(found, options.lang)
     return tables
 
 

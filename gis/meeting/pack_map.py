@@ -16,7 +16,7 @@ from gis._errors import ParkError
 from gis.crs import AREA_CRS
 from gis.i18n import error_text, t
 from gis.meeting.pack_style import A4_LANDSCAPE, PackOptions, _bold
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.tiles import imagery_for_extent, open_tiles
 
 SAMPLE_RED = "#b71c1c"
@@ -40,9 +40,7 @@ def map_figure(frames: Mapping[str, pd.DataFrame], options: PackOptions):
     from matplotlib.patches import Patch
 
     lang = options.lang
-    parcels = parcels_history_module.statuses_as_of(
-        frames["parcels"], frames["status_events"], options.as_of
-    )
+    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], options.as_of)
     blocks = frames["blocks"]
     if options.block_ids:
         parcels = parcels[parcels["block_id"].isin(options.block_ids)]

@@ -38,7 +38,7 @@ import pandas as pd
 
 from gis import vocabulary
 from gis.crs import m2_to_mu
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.parcels.tables import parcel_area_m2
 from gis.values import is_missing, iso_day
 
@@ -137,12 +137,12 @@ def changes_since(frames: Mapping[str, pd.DataFrame], since: date, until: date) 
     parcels = frames["parcels"]
     events = frames["status_events"]
     areas = _areas(parcels)
-    every = parcels_history_module.with_derived(parcels, events)
+    every = history.with_derived(parcels, events)
     every = every[every["parcel_code"].notna()].copy()
     every["parcel_code"] = every["parcel_code"].astype(str)
     every["effective_date"] = every["effective_date"].map(iso_day)
     every["recorded_day"] = every["recorded_at"].map(iso_day)
-    live = parcels_history_module.effective_events(every)
+    live = history.effective_events(every)
     live = live[live["effective_date"].notna()]
     wrong = _by_id(every)
     superseding = pd.to_numeric(live["supersedes"], errors="coerce")

@@ -33,7 +33,7 @@ import pandas as pd
 from gis import guard, i18n, vocabulary
 from gis._errors import ParkError, ValidationError
 from gis.access import Actor, require
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.store import utc_now
 from gis.vocabulary import CONSTRUCTION_FIELD, SALE_FIELD
 
@@ -109,7 +109,7 @@ class StatusChange:
 
 
 def _events_of(events: pd.DataFrame, code: str, field: str) -> pd.DataFrame:
-    live = parcels_history_module.effective_events(events)
+    live = history.effective_events(events)
     return live[(live["parcel_code"] == code) & (live["field"] == field)]
 
 

@@ -22,11 +22,9 @@ from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation
 from gis.efficiency import config as efficiency_config
-from gis.parcels import history as parcels_history_module
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import history, lifecycle
 from gis.parcels.tables import parcel_area_m2
-from gis.targets import definitions, reported
-from gis.targets import tracking as targets_tracking_module
+from gis.targets import definitions, reported, tracking
 
 COMPLETED_CODES = frozenset({"COMPLETED", "IN_PRODUCTION", "AT_CAPACITY"})
 DELIVERED_CODES = frozenset({"DELIVERED"})
@@ -161,9 +159,7 @@ def _codes_text(codes: list[str], limit: int = 20) -> str:
 
 def _land_stage(frames, key, fld, codes, period: Period, until: date) -> Figure:
     parcels = frames["parcels"]
-    reached = parcels_history_module.first_reached(
-        frames["status_events"], fld, codes, until, parcels=parcels
-    )
+    reached = history.first_reached(frames["status_events"], fld, codes, until, parcels=parcels)
     hit = reached[_in_period(reached, period.start, until)] if len(reached) else reached
     chosen = parcels[parcels["code"].astype(str).isin(set(hit.index.astype(str)))]
     mu = m2_to_mu(parcel_area_m2(chosen)) if len(chosen) else pd.Series(dtype=float)
@@ -368,8 +364,8 @@ def compute(
 
     # 5. idle land, overdue parcels (gis.lifecycle on the statuses as of the day)
     parcels = frames["parcels"]
-    standing = parcels_history_module.statuses_as_of(parcels, frames["status_events"], until)
-    warned = parcels_lifecycle_module.warnings(standing, until)
+    standing = history.statuses_as_of(parcels, frames["status_events"], until)
+    warned = lifecycle.warnings(standing, until)
     area = pd.Series(
         m2_to_mu(parcel_area_m2(parcels)).to_numpy() if len(parcels) else [],
         index=parcels["code"].astype(str),
@@ -409,9 +405,7 @@ def compute(
 
     # 6. targets of the year (gis.targets.tracking.progress), with what remains
     target_rows = []
-    for row in targets_tracking_module.progress(frames, year=period.year, as_of=until).to_dict(
-        "records"
-    ):
+    for row in tracking.progress(frames, year=period.year, as_of=until).to_dict("records"):
         value, goal = row["value"], row["target_value"]
         d = definitions.DEFINITIONS.get(str(row["target_id"]))
         rate = d is not None and d.pace == "rate"

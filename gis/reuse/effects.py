@@ -18,8 +18,7 @@ from gis.efficiency.config import FIGURES as EFFICIENCY_FIGURES
 from gis.efficiency.config import EfficiencyConfig
 from gis.parcels.tables import parcel_area_m2
 from gis.reuse.config import ABOVE_SCALE_WAN, division
-from gis.targets import counting
-from gis.targets import tracking as targets_tracking_module
+from gis.targets import counting, tracking
 from gis.values import is_finite
 
 
@@ -439,9 +438,7 @@ def target_progress(
     if as_of is None:
         as_of = date(int(years.max()), 12, 31)
     year = as_of.year if as_of.year in set(years) else int(years.max())
-    progress = targets_tracking_module.progress(frames, year=year, as_of=as_of).set_index(
-        "target_id"
-    )
+    progress = tracking.progress(frames, year=year, as_of=as_of).set_index("target_id")
     deltas = {key: float(totals.get(key, 0.0)) for key in TARGET_DELTAS.values()}
     scope = counting.counted_parcels(frames, "FIRMS_IN_PRODUCTION")
     if placements is not None and scope is not None:

@@ -151,14 +151,12 @@ def validate_frames(frames: Mapping[str, Frame]) -> list[Problem]:
 def _history_differs(parcels: Frame, events: pd.DataFrame) -> list[Problem]:
     """Parcels whose recorded status is not where their status history leads (a status
     changed outside the app, without a dated event)."""
-    from gis.parcels import history as parcels_history_module
+    from gis.parcels import history
 
     if "code" not in parcels.columns:
         return []
     recorded = set(events["parcel_code"].dropna().astype(str))
-    replayed = parcels_history_module.statuses_as_of(parcels, events, date.max).drop_duplicates(
-        "code"
-    )
+    replayed = history.statuses_as_of(parcels, events, date.max).drop_duplicates("code")
     replayed = replayed.set_index(replayed["code"].astype(str))
     out = []
     for i, row in enumerate(parcels.to_dict("records"), start=1):

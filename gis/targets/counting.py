@@ -12,7 +12,7 @@ import pandas as pd
 
 from gis import vocabulary
 from gis.crs import m2_to_mu
-from gis.parcels import history as parcels_history_module
+from gis.parcels import history
 from gis.parcels.tables import parcel_area_m2
 
 #: Land uses counted as industrial land (工业用地) for the land-sale target.
@@ -44,7 +44,7 @@ def _blocks_of_parcels(frames: Mapping[str, pd.DataFrame]) -> pd.Series:
 
 def _land_sold(frames, year: int, as_of: date) -> _Items:
     parcels = frames["parcels"]
-    sold = parcels_history_module.first_reached(
+    sold = history.first_reached(
         frames["status_events"],
         vocabulary.SALE_FIELD,
         vocabulary.SOLD_SALE_CODES,
@@ -77,7 +77,7 @@ def _floor_area_started(frames, year: int, as_of: date) -> _Items:
         return _Items(None, "target_note_no_block", {"name": WANYANG_NAME}, computable=False)
     parcels = frames["parcels"]
     ours = parcels[parcels["block_id"].isin(wanyang)]
-    started = parcels_history_module.first_reached(
+    started = history.first_reached(
         frames["status_events"],
         vocabulary.CONSTRUCTION_FIELD,
         vocabulary.STARTED_CONSTRUCTION_CODES,

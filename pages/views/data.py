@@ -13,6 +13,7 @@ from gis.crs import area_mu
 from gis.excel import XLSX_MIME, labelled_columns
 from gis.exchange import (
     crs_detect,
+    figures,
     figures_fields,
     figures_prepare,
     figures_preview,
@@ -21,14 +22,13 @@ from gis.exchange import (
     readers,
     writers,
 )
-from gis.exchange import figures as exchange_figures_module
 from gis.exchange.encoding import ENCODINGS
 from gis.exchange.import_merge import MODES, merge, run_import
 from gis.exchange.import_prepare import prepare
 from gis.exchange.limits import DEFAULT_LIMITS
 from gis.exchange.mapping import IMPORT_LAYERS, suggest_mapping
 from gis.i18n import error_text, t
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import lifecycle
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection
 from ui import basemap as ui_basemap
@@ -310,9 +310,7 @@ def import_tab() -> None:
     for key, params in prepared.warnings:  # shown even when the import is blocked
         st.warning(message_md(key, lang, params))
     problems: list[ParkError] = list(prepared.problems)
-    if (
-        late := parcels_lifecycle_module.future_date_error(effective)
-    ) is not None:  # the effective date
+    if (late := lifecycle.future_date_error(effective)) is not None:  # the effective date
         problems.append(late)
     merged = None
     if not problems:
@@ -431,7 +429,7 @@ def read_figures_cached(name: str, data: bytes, encoding: str | None, sheet: str
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def figures_template_cached(layer: str, lang_: str) -> bytes:
-    return exchange_figures_module.figures_template(layer, lang_)
+    return figures.figures_template(layer, lang_)
 
 
 def reset_figures_if_new_file(digest: str) -> None:
@@ -634,7 +632,7 @@ def figures_tab() -> None:
         st.info(t("import_blocked", lang))
     if st.button(t("fig_button", lang), key="fig_import", type="primary", disabled=not preview.ok):
         try:
-            outcome = exchange_figures_module.run_figures_import(
+            outcome = figures.run_figures_import(
                 store,
                 layer,
                 prepared,

@@ -16,9 +16,8 @@ from gis._errors import ParkError
 from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.i18n import error_text, t
 from gis.meeting import annotations as meeting_annotations
-from gis.meeting import pack, pack_style
-from gis.meeting import pack_files as meeting_pack_files_module
-from gis.meeting import views as meeting_views_module
+from gis.meeting import pack, pack_files, pack_style
+from gis.meeting import views as meeting_views
 from gis.schema import ANNOTATIONS
 from layers.annotations import annotation_layer, annotation_legend
 from layers.draw import DrawControl, ViewFit, ViewSettings
@@ -66,16 +65,16 @@ STRIP_CSS = """
 lang = shell.lang()
 store = shell.store()
 now_frames = shell.frames()
-views = meeting_views_module.list_views(now_frames["saved_views"])
+views = meeting_views.list_views(now_frames["saved_views"])
 ss = st.session_state
-ss.setdefault(STATE, meeting_views_module.ViewState())
+ss.setdefault(STATE, meeting_views.ViewState())
 ss.setdefault(CURRENT, None)
 ss.setdefault(GEN, 0)
 ss.setdefault(NONCE, 0)
 
 
 # ---------------------------------------------------------------- view state
-def _apply(view: meeting_views_module.SavedView, *, in_callback: bool = True) -> None:
+def _apply(view: meeting_views.SavedView, *, in_callback: bool = True) -> None:
     ss[STATE] = view.state
     ss[CURRENT] = view.view_id
     ss[GEN] += 1
@@ -91,13 +90,13 @@ def _apply(view: meeting_views_module.SavedView, *, in_callback: bool = True) ->
 
 
 def _step(step: int) -> None:
-    target = meeting_views_module.step_view(views, ss[CURRENT], step)
+    target = meeting_views.step_view(views, ss[CURRENT], step)
     if target is not None:
         _apply(target)
 
 
 def _pick() -> None:
-    target = meeting_views_module.find_view(views, ss.get(f"mtg_pick_{ss[GEN]}"))
+    target = meeting_views.find_view(views, ss.get(f"mtg_pick_{ss[GEN]}"))
     if target is not None:
         _apply(target)
 
@@ -115,7 +114,7 @@ def _sync_state_widgets() -> None:
     allowed = {
         "field": set(vocabulary.STATUS_FIELDS),
         "block_ids": set(now_frames["blocks"]["block_id"].astype(str)),
-        "layers": set(meeting_views_module.LAYER_KEYS),
+        "layers": set(meeting_views.LAYER_KEYS),
     }
     for name, widget in (("field", "field"), ("block_ids", "blocks"), ("layers", "layers")):
         key = f"mtg_{widget}_{gen}"
@@ -127,8 +126,8 @@ def _sync_state_widgets() -> None:
         if getattr(ss[STATE], name) == value or not set(codes) <= allowed[name]:
             continue
         # Keep the map where the user has it; other blocks drop the position (fit them).
-        shown = meeting_views_module.seen_view(ss[STATE], ss.get(SEEN), now_frames)
-        new = meeting_views_module.change_view(shown, **{name: value})
+        shown = meeting_views.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+        new = meeting_views.change_view(shown, **{name: value})
         if new.center is None:
             ss[NONCE] += 1  # a fresh map, fitted to the view's blocks
         ss[STATE] = new
@@ -137,7 +136,7 @@ def _sync_state_widgets() -> None:
 link = st.query_params.get("view")
 if link and ss.get(LINK_SEEN) != link:
     ss[LINK_SEEN] = link
-    linked = meeting_views_module.find_view(views, link)
+    linked = meeting_views.find_view(views, link)
     if linked is None:
         st.warning(t("mtg_view_not_found", lang, view_id=link))
     else:
@@ -154,20 +153,20 @@ if ss.get(SIDEBAR_SEEN) is None:
     ss[SIDEBAR_SEEN] = sidebar_as_of
 elif ss[SIDEBAR_SEEN] != sidebar_as_of:  # the user changed the sidebar date: it wins
     ss[SIDEBAR_SEEN] = sidebar_as_of
-    shown = meeting_views_module.seen_view(ss[STATE], ss.get(SEEN), now_frames)
-    ss[STATE] = meeting_views_module.change_view(shown, as_of=sidebar_as_of)
-state: meeting_views_module.ViewState = ss[STATE]
+    shown = meeting_views.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+    ss[STATE] = meeting_views.change_view(shown, as_of=sidebar_as_of)
+state: meeting_views.ViewState = ss[STATE]
 as_of = state.as_of or sidebar_as_of
 present = st.session_state.get(PRESENT, False)
 
 # ---------------------------------------------------------------- header and navigation
 st.markdown(PRESENT_CSS if present else STRIP_CSS, unsafe_allow_html=True)
-current = meeting_views_module.find_view(views, ss[CURRENT])
+current = meeting_views.find_view(views, ss[CURRENT])
 # The heading and the picker say the same: the view on screen, marked when it was changed.
-modified = current is not None and meeting_views_module.is_modified(current.state, state)
+modified = current is not None and meeting_views.is_modified(current.state, state)
 
 
-def _view_name(view: meeting_views_module.SavedView) -> str:
+def _view_name(view: meeting_views.SavedView) -> str:
     if modified and current is not None and view.view_id == current.view_id:
         return t("mtg_view_modified", lang, name=view.name)
     return view.name
@@ -244,7 +243,7 @@ def _extras(data: dict, map_lang: str):
     layers = [
         annotation_layer(data["annotations"], lang=map_lang),
         DrawControl(lang=map_lang),
-        ViewSettings(visible=state.layers, known=meeting_views_module.LAYER_KEYS, present=present),
+        ViewSettings(visible=state.layers, known=meeting_views.LAYER_KEYS, present=present),
     ]
     return layers, [annotation_legend(map_lang)]
 
@@ -263,7 +262,7 @@ if state.center is not None:
 # The map fits the view's blocks (the whole park without any); a view with a position of
 # its own then moves there. Without one, each new NONCE draws the map afresh, fitted.
 fit_token = ss[NONCE] if state.center is None else -1
-fit_bounds = meeting_views_module.view_bounds(now_frames, state)
+fit_bounds = meeting_views.view_bounds(now_frames, state)
 if fit_bounds is not None:  # an empty park has nothing to fit: the map opens on 莲都
     ViewFit(fit_bounds, token=fit_token).add_to(m)
 returned = ["all_drawings"] if present else ["all_drawings", "center", "zoom", "bounds"]
@@ -367,14 +366,14 @@ def _views_tab() -> None:
     )
     c.multiselect(
         t("mtg_view_layers", lang),
-        list(meeting_views_module.LAYER_KEYS),
+        list(meeting_views.LAYER_KEYS),
         default=list(state.layers),
         key=f"mtg_layers_{gen}",
-        format_func=lambda k: t(meeting_views_module.LAYER_LABEL_KEYS[k], lang),
+        format_func=lambda k: t(meeting_views.LAYER_LABEL_KEYS[k], lang),
     )
     # What the map shows right now (the browser reports centre and zoom after a pan).
-    now_state = meeting_views_module.with_view(
-        meeting_views_module.seen_view(state, ss[SEEN], now_frames), as_of=as_of
+    now_state = meeting_views.with_view(
+        meeting_views.seen_view(state, ss[SEEN], now_frames), as_of=as_of
     )
     if not roles.allowed("save_view", lang):
         _view_list(views)
@@ -388,7 +387,7 @@ def _views_tab() -> None:
         )
     if do_save or do_overwrite:
         try:
-            view_id = meeting_views_module.save_view(
+            view_id = meeting_views.save_view(
                 store,
                 name=name or (current.name if do_overwrite and current else ""),
                 state=now_state,
@@ -408,13 +407,13 @@ def _views_tab() -> None:
     if current is not None:
         up, down, delete = st.columns(3)
         if up.button(t("mtg_view_up", lang), key="mtg_view_up"):
-            meeting_views_module.move_view(store, current.view_id, -1, actor=current_actor())
+            meeting_views.move_view(store, current.view_id, -1, actor=current_actor())
             st.rerun()
         if down.button(t("mtg_view_down", lang), key="mtg_view_down"):
-            meeting_views_module.move_view(store, current.view_id, 1, actor=current_actor())
+            meeting_views.move_view(store, current.view_id, 1, actor=current_actor())
             st.rerun()
         if delete.button(t("mtg_view_delete", lang), key="mtg_view_delete"):
-            meeting_views_module.delete_view(store, current.view_id, actor=current_actor())
+            meeting_views.delete_view(store, current.view_id, actor=current_actor())
             ss[CURRENT] = None
             ss[GEN] += 1
             st.query_params.pop("view", None)
@@ -423,12 +422,12 @@ def _views_tab() -> None:
     _view_list(views)
 
 
-def _view_list(views: list[meeting_views_module.SavedView]) -> None:
+def _view_list(views: list[meeting_views.SavedView]) -> None:
     for n, v in enumerate(views, 1):
         st.markdown(
             f"{n}. {md(v.name)} — `{v.view_id}` · "
-            f"[{t('mtg_view_link', lang)} {meeting_views_module.view_link(v.view_id, as_of=v.state.as_of)}]"
-            f"({meeting_views_module.view_link(v.view_id, as_of=v.state.as_of)})"
+            f"[{t('mtg_view_link', lang)} {meeting_views.view_link(v.view_id, as_of=v.state.as_of)}]"
+            f"({meeting_views.view_link(v.view_id, as_of=v.state.as_of)})"
         )
 
 
@@ -561,8 +560,8 @@ def _make_pack(title: str, chosen: tuple[str, ...], meeting_day: str) -> None:
         imagery=ui_basemap.print_imagery(),  # a local tiles file under the parcels (#18)
     )
     try:
-        pdf = meeting_pack_files_module.meeting_pack_pdf(now_frames, options)
-        xlsx = meeting_pack_files_module.meeting_pack_xlsx(now_frames, options)
+        pdf = pack_files.meeting_pack_pdf(now_frames, options)
+        xlsx = pack_files.meeting_pack_xlsx(now_frames, options)
     except ParkError as exc:
         ss["mtg_pack_error"] = error_text(exc, lang)
     else:
@@ -609,7 +608,7 @@ def _pack_section() -> None:
         st.error(ss.pop("mtg_pack_error"))
     if PACK in ss:
         pdf, xlsx, day = ss[PACK]
-        st.success(t("mtg_pack_ready", lang, pages=meeting_pack_files_module.pdf_page_count(pdf)))
+        st.success(t("mtg_pack_ready", lang, pages=pack_files.pdf_page_count(pdf)))
         p, x = st.columns(2)
         p.download_button(
             t("mtg_pack_pdf", lang),

@@ -16,8 +16,7 @@ from gis import excel, schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import M2_PER_MU, to_display
 from gis.i18n import t
-from gis.parcels import history as parcels_history_module
-from gis.parcels import lifecycle as parcels_lifecycle_module
+from gis.parcels import history, lifecycle
 from gis.parcels.search import ParcelIndex, normalise
 from gis.parcels.tables import enrich_parcels
 from layers.deadlines import deadline_extras
@@ -204,7 +203,7 @@ def _save(code: str, action: str, keys: dict[str, str]) -> None:
     if not isinstance(day, date):  # a cleared field: refused, never replaced by a default
         st.session_state[FEEDBACK] = ("error", t("status_date_missing", lang))
         return
-    change = parcels_lifecycle_module.StatusChange(
+    change = lifecycle.StatusChange(
         code=code,
         field=fld,
         new_status=st.session_state[keys["status"]],
@@ -215,14 +214,14 @@ def _save(code: str, action: str, keys: dict[str, str]) -> None:
     base = st.session_state.get(BASE, {}).get(code)
     try:
         # The author is the signed-in account (gis refuses a write nobody may make).
-        parcels_lifecycle_module.record_changes(
+        lifecycle.record_changes(
             shell.store(),
             [change],
             actor=current_actor(),
             expected_versions={code: base} if base is not None else None,
         )
     except ParkError as exc:
-        st.session_state[FEEDBACK] = ("error", parcels_lifecycle_module.error_message(exc, lang))
+        st.session_state[FEEDBACK] = ("error", lifecycle.error_message(exc, lang))
         return
     st.session_state.get(BASE, {}).pop(code, None)  # re-based on the saved version
     text = t(
@@ -274,9 +273,7 @@ def _card(code: str) -> None:
 
     # Deadlines as of the chosen date.
     st.markdown(f"**{t('deadline_heading', lang)}**")
-    info = parcels_lifecycle_module.parcel_deadlines(
-        then.iloc[0].to_dict() if len(then) else row.to_dict(), as_of
-    )
+    info = lifecycle.parcel_deadlines(then.iloc[0].to_dict() if len(then) else row.to_dict(), as_of)
     if info["start_deadline"] is None and info["completion_deadline"] is None:
         st.caption(t("deadline_none", lang))
     else:
@@ -355,9 +352,7 @@ def _timeline(code: str) -> None:
     never hidden; the steps told only by the parcel's own dates (a parcel added in QGIS,
     the steps before an import's first event) marked as from the parcel record."""
     st.markdown(f"**{t('timeline_heading', lang)}**")
-    events = parcels_history_module.timeline(
-        now_frames["status_events"], code, parcels=now_frames["parcels"]
-    )
+    events = history.timeline(now_frames["status_events"], code, parcels=now_frames["parcels"])
     events = events.reset_index(drop=True)
     derived = events["derived"].eq(True)  # told only by the parcel record
     if events.empty:
@@ -450,7 +445,7 @@ def _edit_form(code: str, row: pd.Series) -> None:
     if feedback:
         (st.success if feedback[0] == "success" else st.error)(feedback[1])
     actions = [f"change:{f}" for f in vocabulary.STATUS_FIELDS]
-    live = parcels_history_module.effective_events(now_frames["status_events"])
+    live = history.effective_events(now_frames["status_events"])
     own = live[live["parcel_code"] == code]
     latest = {}
     for fld in vocabulary.STATUS_FIELDS:
@@ -564,7 +559,7 @@ if selected:  # below both columns, full width: every column readable (#11, 6d)
 
 # ------------------------------------------------------------------ warnings (as of the date)
 st.subheader(t("warnings_heading", lang, date=as_of.isoformat()))
-warn = parcels_lifecycle_module.warnings(frames["parcels"], as_of)
+warn = lifecycle.warnings(frames["parcels"], as_of)
 if warn.empty:
     st.info(t("warnings_none", lang, date=as_of.isoformat()))
 else:
@@ -576,8 +571,7 @@ else:
                 spec.column("code").label(lang): warn["code"],
                 spec.column("name").label(lang): warn["code"].map(names),
                 t("warn_kind", lang): [
-                    t(parcels_lifecycle_module.warning_kind(r), lang)
-                    for r in warn.to_dict(orient="records")
+                    t(lifecycle.warning_kind(r), lang) for r in warn.to_dict(orient="records")
                 ],
                 t("deadline_start", lang): warn["start_deadline"].astype(str),
                 f"{t('deadline_start_overdue', lang)}({t('unit_day', lang)})": warn[
@@ -602,9 +596,7 @@ else:
 
 def parcels_xlsx(parcels: pd.DataFrame, lang: str) -> bytes:
     """The parcels, labelled, as .xlsx."""
-    export = excel.labelled_columns(
-        parcels_lifecycle_module.parcel_export(parcels, lang), schema.PARCELS, lang
-    )
+    export = excel.labelled_columns(lifecycle.parcel_export(parcels, lang), schema.PARCELS, lang)
     export = export.rename(columns={"area_mu": f"{t('card_area', lang)}({t('unit_mu', lang)})"})
     label = schema.PARCELS.label_zh if lang == "zh" else schema.PARCELS.label_en
     return excel.to_xlsx({label: export})
@@ -617,7 +609,7 @@ def _export_xlsx(path: str, version: int, lang: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=1)
 def _template_xlsx() -> bytes:
-    return excel.to_xlsx({"updates": parcels_lifecycle_module.update_template()})
+    return excel.to_xlsx({"updates": lifecycle.update_template()})
 
 
 # The files are built before the buttons (cached per data version), not when clicked: a
@@ -657,23 +649,21 @@ with st.expander(t("excel_heading", lang)):
     elif upload is not None:
         try:
             sheet = excel.read_xlsx(upload.getvalue())
-            checks = parcels_lifecycle_module.check_update_rows(
+            checks = lifecycle.check_update_rows(
                 sheet,
                 now_frames["parcels"],
                 now_frames["status_events"],
                 author=actor.author,
             )
         except ParkError as exc:
-            st.error(parcels_lifecycle_module.error_message(exc, lang))
+            st.error(lifecycle.error_message(exc, lang))
         else:
             preview = pd.DataFrame(
-                [c.values for c in checks], columns=list(parcels_lifecycle_module.TEMPLATE_HEADERS)
+                [c.values for c in checks], columns=list(lifecycle.TEMPLATE_HEADERS)
             )
             preview.insert(0, t("excel_row", lang), [c.row for c in checks])
             preview[t("excel_check", lang)] = [
-                parcels_lifecycle_module.error_message(c.error, lang)
-                if c.error
-                else t("excel_ok", lang)
+                lifecycle.error_message(c.error, lang) if c.error else t("excel_ok", lang)
                 for c in checks
             ]
             st.dataframe(preview, hide_index=True, width="stretch", key="excel_preview")
@@ -694,11 +684,11 @@ with st.expander(t("excel_heading", lang)):
                         if c in {ch.code for ch in changes}
                     }
                     try:
-                        parcels_lifecycle_module.record_changes(
+                        lifecycle.record_changes(
                             store, changes, actor=actor, expected_versions=versions
                         )
                     except ParkError as exc:
-                        st.error(parcels_lifecycle_module.error_message(exc, lang))
+                        st.error(lifecycle.error_message(exc, lang))
                     else:
                         st.session_state["excel_done"] = (upload.file_id, len(changes))
                         st.rerun()

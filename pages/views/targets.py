@@ -15,8 +15,7 @@ from gis.efficiency import evaluation, supervision
 from gis.efficiency.config import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
-from gis.targets import definitions
-from gis.targets import tracking as targets_tracking_module
+from gis.targets import definitions, tracking
 from layers.efficiency import efficiency_extras
 from ui import mapview, missing, roles, shell
 from ui.adjustments import adjustments_editor
@@ -49,12 +48,12 @@ def _fmt(value: float, digits: int = 1) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _progress(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return targets_tracking_module.progress(_frames, year=year, as_of=day)
+    return tracking.progress(_frames, year=year, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _by_block(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return targets_tracking_module.progress_by_block(_frames, year=year, as_of=day)
+    return tracking.progress_by_block(_frames, year=year, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -275,7 +274,7 @@ def targets_section() -> None:
             format_func=labels.get,
             key=f"tg_pick_{lang}",
         )
-        series = targets_tracking_module.monthly(frames, pick, year=year, as_of=as_of)
+        series = tracking.monthly(frames, pick, year=year, as_of=as_of)
         unit = str(ok.loc[ok["target_id"] == pick, "unit_shown"].iloc[0])
         if series is not None:
             st.subheader(t("targets_chart_monthly", lang) + f" · {labels[pick]}")
