@@ -19,7 +19,8 @@ from gis import onboarding
 from gis.efficiency import classes, config, evaluation
 from gis.i18n import MESSAGES, t
 from gis.meeting import pack, pack_files, pack_style
-from gis.parcels import lifecycle, tables
+from gis.parcels import bulk_update, tables
+from gis.parcels import deadlines as parcels_deadlines
 from gis.reuse import effects, scenarios
 from gis.reuse import run as reuse_run
 from gis.store import ParkStore
@@ -151,11 +152,11 @@ def test_meeting_pack_and_key_figures_run(frames, stage):
 
 
 def test_lifecycle_and_parcel_summaries_run(frames, stage):
-    warn = lifecycle.warnings(frames["parcels"], AS_OF)
-    deadlines = lifecycle.deadlines(frames["parcels"], AS_OF)
+    warn = parcels_deadlines.warnings(frames["parcels"], AS_OF)
+    deadlines = parcels_deadlines.deadlines(frames["parcels"], AS_OF)
     assert len(deadlines) == len(frames["parcels"])
     assert set(warn["code"]) <= set(frames["parcels"]["code"])
-    lifecycle.parcel_export(frames["parcels"], "en")
+    bulk_update.parcel_export(frames["parcels"], "en")
     enriched = tables.enrich_parcels(frames["parcels"], frames["blocks"], frames["enterprises"])
     summary = tables.status_summary(enriched, "sale_status")
     assert int(summary["count"].sum()) == len(frames["parcels"])

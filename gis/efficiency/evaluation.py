@@ -59,7 +59,8 @@ from gis.efficiency.config import (
 )
 from gis.efficiency.scores import _above_scale, _benchmarks, _eligibility, _scores
 from gis.efficiency.supervision import _key_supervision, _pool
-from gis.parcels.lifecycle import add_years, safe_date
+from gis.parcels.deadlines import add_years
+from gis.parcels.lifecycle import safe_date
 
 
 # ---------------------------------------------------------------- evaluation

@@ -15,7 +15,7 @@ import pandas as pd
 
 from gis import vocabulary
 from gis.meeting.views import _text
-from gis.parcels import history, lifecycle
+from gis.parcels import deadlines, history
 from gis.reuse import scenarios
 from gis.targets import tracking
 from gis.values import is_missing
@@ -138,14 +138,14 @@ def overdue_parcels(
     """Delivered parcels not started after their agreed start (idle from 365 days late),
     and started parcels not completed after their agreed completion, on ``as_of``.
 
-    The rules are :func:`gis.parcels.lifecycle.warnings`'; this gives the pack's columns: ``code``,
+    The rules are :func:`gis.parcels.deadlines.warnings`'; this gives the pack's columns: ``code``,
     ``block_id``, ``buyer``, ``deadline`` (ISO), ``days_late``, ``kind`` (``late_start`` /
     ``idle_1y`` / ``idle_2y`` / ``late_completion``), ``gov_cause``. Most overdue first.
     """
     if parcels is None:
         parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
     columns = ["code", "block_id", "buyer", "deadline", "days_late", "kind", "gov_cause"]
-    return _from_lifecycle(lifecycle.warnings(parcels, as_of), parcels, columns)
+    return _from_lifecycle(deadlines.warnings(parcels, as_of), parcels, columns)
 
 
 _KINDS = {
@@ -157,12 +157,12 @@ _KINDS = {
 
 
 def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """:func:`gis.parcels.lifecycle.warnings` rows in this module's columns."""
+    """:func:`gis.parcels.deadlines.warnings` rows in this module's columns."""
     by_code = parcels.set_index("code")
     start_late = late["start_overdue_days"] > 0
     # The worst problem as lifecycle names it, in this module's codes.
     kind = pd.Series(
-        [_KINDS[lifecycle.warning_kind(row)] for row in late.to_dict(orient="records")],
+        [_KINDS[deadlines.warning_kind(row)] for row in late.to_dict(orient="records")],
         index=late.index,
         dtype=object,
     )

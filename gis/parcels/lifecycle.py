@@ -1,9 +1,7 @@
-"""Parcel life-cycle rules: allowed status changes, their dates, deadlines and idle land.
+"""Parcel life-cycle rules: allowed status changes and their dates.
 
-Pure functions on the store's frames (domain.md §2). Two parts:
-
-**Status changes.** A change moves one status field ('sale_status' or
-'construction_status') of one parcel to a status the vocabulary allows next
+Pure functions on the store's frames (domain.md §2). A change moves one status field
+('sale_status' or 'construction_status') of one parcel to a status the vocabulary allows next
 (:func:`gis.vocabulary.allowed_next`), effective on a date that is not in the future
 and not before the date the current status was entered. Construction can only move on
 delivered land (交地) and never be dated before the delivery ("no 开工 before 交地").
@@ -13,17 +11,12 @@ frames and returns the new ``parcels`` and ``status_events`` frames; :func:`reco
 runs it inside :meth:`gis.store.ParkStore.transaction`, so the checks (including each
 parcel's ``version``, for concurrent editors) and the write are one atomic step.
 
-**Deadlines.** From the contract dates: the agreed start and completion (shifted by an
-approved extension), the days a parcel is overdue, and idle land (闲置土地, 闲置土地处置办法
-2012): not started :data:`IDLE_YEARS` after the agreed start → idle-land fee of
-:data:`IDLE_FEE_RATE` of the deal price; :data:`RECLAIM_YEARS` → land may be taken back
-free of charge. A government-caused delay (``gov_cause_delay``) waives fee and reclamation.
+Deadlines and idle land: :mod:`gis.parcels.deadlines`; changes from a spreadsheet:
+:mod:`gis.parcels.bulk_update`.
 """
 
 from __future__ import annotations
 
-import calendar
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -37,36 +30,12 @@ from gis.parcels import history
 from gis.store import utc_now
 from gis.vocabulary import CONSTRUCTION_FIELD, SALE_FIELD
 
-# ------------------------------------------------------------------ constants (domain.md §2.2)
-#: Not started this many years after the (extended) agreed start: idle land, fee due.
-IDLE_YEARS = 1
-#: Not started this many years after the agreed start: land may be reclaimed free of charge.
-RECLAIM_YEARS = 2
-#: Idle-land fee (土地闲置费) as a share of the grant (deal) price.
-IDLE_FEE_RATE = 0.20
-#: An approved extension (``extension_days``) shifts the agreed completion as well as the
-#: agreed start: the contract's construction period is kept.
-EXTENSION_SHIFTS_COMPLETION = True
-#: Construction statuses that count as started for deadlines (开工 or later).
-STARTED_CODES = vocabulary.STARTED_CONSTRUCTION_CODES
-#: ... and as completed (竣工 or later).
-COMPLETED_CODES = frozenset({"COMPLETED", "IN_PRODUCTION", "AT_CAPACITY"})
 #: Date formats accepted from typed or imported text (month and day may lack a leading zero).
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
 #: The sale status construction waits for.
 DELIVERED = "DELIVERED"
-
-
-# ------------------------------------------------------------------ dates
-def add_years(day: date, years: int) -> date:
-    """``day`` plus whole years; 29 February becomes 28 February in a common year.
-
-    民法典 第203条 (recalled): a period counted in years ends on the corresponding day; a
-    month without that day ends the period on its last day.
-    """
-    year = day.year + years
-    last = calendar.monthrange(year, day.month)[1]
-    return date(year, day.month, min(day.day, last))
 
 
 def parse_date(value: object) -> date | None:
@@ -401,260 +370,9 @@ def error_message(error: ParkError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return i18n.t(error.key, lang, **params)
 
 
-# ------------------------------------------------------------------ deadlines
-DEADLINE_COLUMNS = (
-    "code",
-    "start_deadline",
-    "completion_deadline",
-    "start_overdue_days",
-    "completion_overdue_days",
-    "idle_years",
-    "idle_fee_wan",
-    "reclaimable",
-    "gov_cause",
-)
-
-
-def _shift(day: date | None, days: int) -> date | None:
-    return None if day is None else date.fromordinal(day.toordinal() + days)
-
-
-def parcel_deadlines(row: Mapping, as_of: date) -> dict:
-    """Deadlines of one parcel as of ``as_of``; ``row`` carries its statuses as of that day.
-
-    - ``start_deadline``: agreed start + ``extension_days``;
-    - ``completion_deadline``: agreed completion (+ extension, see
-      :data:`EXTENSION_SHIFTS_COMPLETION`);
-    - ``start_overdue_days``: days past the start deadline while not started (0 if none);
-    - ``completion_overdue_days``: days past the completion deadline while not completed;
-    - ``idle_years``: 0, 1 (≥ :data:`IDLE_YEARS` full years not started after the start
-      deadline, the anniversary day included) or 2 (≥ :data:`RECLAIM_YEARS`);
-    - ``idle_fee_wan``: :data:`IDLE_FEE_RATE` × deal price when idle, 0 when the delay is
-      the government's; ``reclaimable``: idle 2 years and not the government's delay.
-    """
-    ext = int(row.get("extension_days") or 0) if not pd.isna(row.get("extension_days")) else 0
-    agreed_start = safe_date(row.get("agreed_start"))
-    agreed_completion = safe_date(row.get("agreed_completion"))
-    start_deadline = _shift(agreed_start, ext)
-    completion_deadline = _shift(agreed_completion, ext if EXTENSION_SHIFTS_COMPLETION else 0)
-    construction = str(row.get(CONSTRUCTION_FIELD) or "NOT_STARTED")
-    gov = bool(row.get("gov_cause_delay")) if not pd.isna(row.get("gov_cause_delay")) else False
-    started = construction in STARTED_CODES
-    completed = construction in COMPLETED_CODES
-    start_overdue = 0
-    idle = 0
-    if start_deadline is not None and not started and as_of > start_deadline:
-        start_overdue = (as_of - start_deadline).days
-        if as_of >= add_years(start_deadline, RECLAIM_YEARS):
-            idle = 2
-        elif as_of >= add_years(start_deadline, IDLE_YEARS):
-            idle = 1
-    completion_overdue = 0
-    if completion_deadline is not None and not completed and as_of > completion_deadline:
-        completion_overdue = (as_of - completion_deadline).days
-    price = pd.to_numeric(row.get("deal_price_wan"), errors="coerce")
-    fee = 0.0
-    if idle and not gov and not pd.isna(price):
-        fee = round(float(price) * IDLE_FEE_RATE, 2)
-    return {
-        "code": str(row.get("code")),
-        "start_deadline": start_deadline,
-        "completion_deadline": completion_deadline,
-        "start_overdue_days": start_overdue,
-        "completion_overdue_days": completion_overdue,
-        "idle_years": idle,
-        "idle_fee_wan": fee,
-        "reclaimable": idle == 2 and not gov,
-        "gov_cause": gov,
-    }
-
-
 def safe_date(value: object) -> date | None:
     """:func:`parse_date`, with None for a value that is not a date (stored data)."""
     try:
         return parse_date(value)
     except (TypeError, ValueError):
         return None
-
-
-def deadlines(parcels: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """:func:`parcel_deadlines` of every parcel; ``parcels`` as of ``as_of``
-    (see :func:`gis.parcels.history.statuses_as_of`). One row per parcel, :data:`DEADLINE_COLUMNS`."""
-    rows = [parcel_deadlines(r, as_of) for r in parcels.to_dict(orient="records")]
-    return pd.DataFrame(rows, columns=list(DEADLINE_COLUMNS))
-
-
-def warnings(parcels: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """The parcels overdue or idle on ``as_of``, worst first (idle years, then days)."""
-    table = deadlines(parcels, as_of)
-    late = table[
-        (table["start_overdue_days"] > 0)
-        | (table["completion_overdue_days"] > 0)
-        | (table["idle_years"] > 0)
-    ]
-    order = late.assign(
-        _days=late[["start_overdue_days", "completion_overdue_days"]].max(axis=1)
-    ).sort_values(["idle_years", "_days", "code"], ascending=[False, False, True])
-    return order.drop(columns="_days").reset_index(drop=True)
-
-
-def warning_kind(row: Mapping) -> str:
-    """The message key naming a warning row's worst problem."""
-    if row["idle_years"] >= 2:
-        return "warn_idle_2y"
-    if row["idle_years"] >= 1:
-        return "warn_idle_1y"
-    if row["start_overdue_days"] > 0:
-        return "warn_start_overdue"
-    return "warn_completion_overdue"
-
-
-# ------------------------------------------------------------------ Excel: bulk updates, export
-#: Accepted headers of an update sheet (normalised: lower case, no spaces), per column.
-UPDATE_HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("地块编号", "code", "parcel", "parcelcode", "地块"),
-    "field": ("字段", "field", "状态字段"),
-    "new_status": ("新状态", "newstatus", "new_status", "status", "状态"),
-    "effective_date": ("生效日期", "date", "effectivedate", "effective_date", "日期"),
-    "note": ("备注", "note"),
-}
-#: The template's headers, in order (Chinese, as the clerks use them).
-TEMPLATE_HEADERS = ("地块编号", "字段", "新状态", "生效日期", "备注")
-
-
-@dataclass(frozen=True)
-class RowCheck:
-    """One row of an uploaded update sheet: its Excel row number, the change, the refusal."""
-
-    row: int
-    values: tuple[str, str, str, str, str]
-    change: StatusChange | None
-    error: ParkError | None
-
-
-def _key(text: object) -> str:
-    return "".join(str(text or "").lower().split())
-
-
-def _field_of(value: object) -> str:
-    text = _key(value)
-    for fld, keys in (
-        (SALE_FIELD, ("sale_status", "sale", "出让状态", "出让", "land-salestatus")),
-        (CONSTRUCTION_FIELD, ("construction_status", "construction", "建设状态", "建设")),
-    ):
-        if text in keys:
-            return fld
-    raise ValidationError("status_field_unknown", field=str(value or ""))
-
-
-def _status_of(fld: str, value: object) -> str:
-    text = _key(value)
-    for s in vocabulary.statuses(fld):
-        if text in {_key(s.code), _key(s.label_zh), _key(s.label_en)}:
-            return s.code
-    raise ValidationError("status_unknown", field=fld, status=str(value or ""))
-
-
-def check_update_rows(
-    table: pd.DataFrame,
-    parcels: pd.DataFrame,
-    events: pd.DataFrame,
-    *,
-    author: str,
-    today: date | None = None,
-) -> list[RowCheck]:
-    """Check every row of an uploaded sheet (see :func:`gis.excel.read_xlsx`).
-
-    Rows are checked in order, each against the park as the valid rows before it leave
-    it, so one sheet may move a parcel through several steps. Every row gets its
-    refusal (unknown code, unknown field or status, forbidden transition, bad or future
-    date, duplicate row), not just the first. Raises ``excel_missing_columns`` when a
-    needed column is absent.
-    """
-    today = today or date.today()
-    found: dict[str, str] = {}
-    for header in table.columns:
-        for name, keys in UPDATE_HEADERS.items():
-            if _key(header) in {_key(k) for k in keys} and name not in found:
-                found[name] = header
-    missing = [n for n in ("code", "field", "new_status", "effective_date") if n not in found]
-    if missing:
-        labels = dict(zip(UPDATE_HEADERS, TEMPLATE_HEADERS, strict=True))
-        raise ValidationError(
-            "excel_missing_columns", columns="、".join(labels[m] for m in missing)
-        )
-    checks: list[RowCheck] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    work_parcels, work_events = parcels, events
-    for i, record in enumerate(table.to_dict(orient="records"), start=2):
-
-        def cell(name: str, record: dict = record) -> object:
-            value = record.get(found[name]) if name in found else None
-            return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
-
-        raw_date = cell("effective_date")
-        shown_date = raw_date.date().isoformat() if isinstance(raw_date, datetime) else raw_date
-        values = tuple(
-            "" if v is None else str(v)
-            for v in (cell("code"), cell("field"), cell("new_status"), shown_date, cell("note"))
-        )
-        try:
-            code = "".join(unicodedata.normalize("NFKC", str(cell("code") or "")).split())
-            if not code:
-                raise ValidationError("parcel_unknown", code="")
-            fld = _field_of(cell("field"))
-            status = _status_of(fld, cell("new_status"))
-            try:
-                day = parse_date(raw_date)
-            except (TypeError, ValueError):
-                raise ValidationError("status_date_invalid", value=str(raw_date)) from None
-            if day is None:
-                raise ValidationError("status_date_missing")
-            matches = work_parcels["code"].astype(str).str.upper() == code.upper()
-            if matches.any():
-                code = str(work_parcels.loc[matches, "code"].iloc[0])
-            key = (code, fld, status)
-            if key in seen:
-                raise ValidationError("status_row_duplicate", row=seen[key])
-            seen[key] = i
-            change = StatusChange(code, fld, status, day, author, str(cell("note") or ""))
-            work_parcels, work_events = apply_changes(
-                work_parcels, work_events, [change], today=today
-            )
-            checks.append(RowCheck(i, values, change, None))
-        except ValidationError as exc:
-            checks.append(RowCheck(i, values, None, exc))
-    return checks
-
-
-def update_template() -> pd.DataFrame:
-    """An example update sheet with the template's headers."""
-    return pd.DataFrame(
-        [["D07", "建设状态", "开工", "2021-06-28", "取得施工许可证"]],
-        columns=list(TEMPLATE_HEADERS),
-    )
-
-
-def parcel_export(parcels: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """The parcel table for a spreadsheet: labels instead of codes, Yes/No, area in mu.
-
-    Columns keep the schema's names (label them with :func:`gis.excel.labelled_columns`);
-    ``area_mu`` is added after ``area_m2_cert`` when the frame carries it.
-    """
-    from gis import schema  # local: schema is only needed here
-
-    out = pd.DataFrame(parcels.drop(columns=["geometry"], errors="ignore")).copy()
-    for fld in vocabulary.STATUS_FIELDS:
-        labels = {s.code: s.label(lang) for s in vocabulary.statuses(fld)}
-        out[fld] = out[fld].map(lambda c, labels=labels: labels.get(c, c))
-    uses = {u.code: u.label(lang) for u in vocabulary.LAND_USES}
-    out["land_use"] = out["land_use"].map(lambda c: uses.get(c, c))
-    yes, no = i18n.t("parcel_yes", lang), i18n.t("parcel_no", lang)
-    for col in schema.PARCELS.columns:
-        if col.dtype == "bool" and col.name in out.columns:
-            out[col.name] = out[col.name].map(lambda v: "" if pd.isna(v) else yes if v else no)
-    columns = [c for c in schema.PARCELS.column_names if c in out.columns]
-    if "area_mu" in out.columns:
-        columns.insert(columns.index("area_m2_cert") + 1, "area_mu")
-        out["area_mu"] = out["area_mu"].astype(float).round(2)
-    return out[columns]

@@ -22,7 +22,7 @@ from gis._errors import ValidationError
 from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation
 from gis.efficiency import config as efficiency_config
-from gis.parcels import history, lifecycle
+from gis.parcels import deadlines, history
 from gis.parcels.tables import parcel_area_m2
 from gis.targets import definitions, reported, tracking
 
@@ -365,7 +365,7 @@ def compute(
     # 5. idle land, overdue parcels (gis.lifecycle on the statuses as of the day)
     parcels = frames["parcels"]
     standing = history.statuses_as_of(parcels, frames["status_events"], until)
-    warned = lifecycle.warnings(standing, until)
+    warned = deadlines.warnings(standing, until)
     area = pd.Series(
         m2_to_mu(parcel_area_m2(parcels)).to_numpy() if len(parcels) else [],
         index=parcels["code"].astype(str),

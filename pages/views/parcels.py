@@ -16,7 +16,7 @@ from gis import excel, schema, vocabulary
 from gis._errors import ParkError
 from gis.crs import M2_PER_MU, to_display
 from gis.i18n import t
-from gis.parcels import history, lifecycle
+from gis.parcels import bulk_update, deadlines, history, lifecycle
 from gis.parcels.search import ParcelIndex, normalise
 from gis.parcels.tables import enrich_parcels
 from layers.deadlines import deadline_extras
@@ -273,7 +273,7 @@ def _card(code: str) -> None:
 
     # Deadlines as of the chosen date.
     st.markdown(f"**{t('deadline_heading', lang)}**")
-    info = lifecycle.parcel_deadlines(then.iloc[0].to_dict() if len(then) else row.to_dict(), as_of)
+    info = deadlines.parcel_deadlines(then.iloc[0].to_dict() if len(then) else row.to_dict(), as_of)
     if info["start_deadline"] is None and info["completion_deadline"] is None:
         st.caption(t("deadline_none", lang))
     else:
@@ -559,7 +559,7 @@ if selected:  # below both columns, full width: every column readable (#11, 6d)
 
 # ------------------------------------------------------------------ warnings (as of the date)
 st.subheader(t("warnings_heading", lang, date=as_of.isoformat()))
-warn = lifecycle.warnings(frames["parcels"], as_of)
+warn = deadlines.warnings(frames["parcels"], as_of)
 if warn.empty:
     st.info(t("warnings_none", lang, date=as_of.isoformat()))
 else:
@@ -571,7 +571,7 @@ else:
                 spec.column("code").label(lang): warn["code"],
                 spec.column("name").label(lang): warn["code"].map(names),
                 t("warn_kind", lang): [
-                    t(lifecycle.warning_kind(r), lang) for r in warn.to_dict(orient="records")
+                    t(deadlines.warning_kind(r), lang) for r in warn.to_dict(orient="records")
                 ],
                 t("deadline_start", lang): warn["start_deadline"].astype(str),
                 f"{t('deadline_start_overdue', lang)}({t('unit_day', lang)})": warn[
@@ -596,7 +596,7 @@ else:
 
 def parcels_xlsx(parcels: pd.DataFrame, lang: str) -> bytes:
     """The parcels, labelled, as .xlsx."""
-    export = excel.labelled_columns(lifecycle.parcel_export(parcels, lang), schema.PARCELS, lang)
+    export = excel.labelled_columns(bulk_update.parcel_export(parcels, lang), schema.PARCELS, lang)
     export = export.rename(columns={"area_mu": f"{t('card_area', lang)}({t('unit_mu', lang)})"})
     label = schema.PARCELS.label_zh if lang == "zh" else schema.PARCELS.label_en
     return excel.to_xlsx({label: export})
@@ -609,7 +609,7 @@ def _export_xlsx(path: str, version: int, lang: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=1)
 def _template_xlsx() -> bytes:
-    return excel.to_xlsx({"updates": lifecycle.update_template()})
+    return excel.to_xlsx({"updates": bulk_update.update_template()})
 
 
 # The files are built before the buttons (cached per data version), not when clicked: a
@@ -649,7 +649,7 @@ with st.expander(t("excel_heading", lang)):
     elif upload is not None:
         try:
             sheet = excel.read_xlsx(upload.getvalue())
-            checks = lifecycle.check_update_rows(
+            checks = bulk_update.check_update_rows(
                 sheet,
                 now_frames["parcels"],
                 now_frames["status_events"],
@@ -659,7 +659,7 @@ with st.expander(t("excel_heading", lang)):
             st.error(lifecycle.error_message(exc, lang))
         else:
             preview = pd.DataFrame(
-                [c.values for c in checks], columns=list(lifecycle.TEMPLATE_HEADERS)
+                [c.values for c in checks], columns=list(bulk_update.TEMPLATE_HEADERS)
             )
             preview.insert(0, t("excel_row", lang), [c.row for c in checks])
             preview[t("excel_check", lang)] = [
