@@ -38,7 +38,7 @@ import pyogrio
 
 from bench.map_payload import synthetic_frames
 from gis import schema, vocabulary
-from gis.access import command_line_actor
+from gis.auth.access import command_line_actor
 from gis.parcels import lifecycle
 from gis.store import ParkStore, copy_store
 from tests.pg_server import throwaway_cluster

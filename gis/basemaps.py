@@ -34,9 +34,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from gis import guard
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 
 SETTINGS_KEY = "basemap_config"
 

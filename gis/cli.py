@@ -20,9 +20,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gis import admin, cli_users, schema, store
+from gis import schema, store
 from gis._errors import ParkError, ValidationError
-from gis.access import Actor, command_line_actor
+from gis.auth import admin, cli_users
+from gis.auth.access import Actor, command_line_actor
 from gis.i18n import LANGUAGES, error_text, t
 
 

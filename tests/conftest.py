@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not add the cwd
     sys.path.insert(0, str(ROOT))
 
-from gis import accounts, schema  # noqa: E402
-from gis.access import DATA_MANAGER, ROLES, command_line_actor  # noqa: E402
+from gis import schema  # noqa: E402
+from gis.auth import accounts  # noqa: E402
+from gis.auth.access import DATA_MANAGER, ROLES, command_line_actor  # noqa: E402
 from gis.store import ParkStore, open_park_store  # noqa: E402
 from tests.pg_server import PgCluster, PgServerError, throwaway_cluster  # noqa: E402
 

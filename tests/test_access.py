@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from gis import admin, basemaps
+from gis import basemaps
 from gis._errors import AccessError
-from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
+from gis.auth import admin
+from gis.auth.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
 from gis.exchange.import_merge import run_import

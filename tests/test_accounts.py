@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from gis import accounts, schema
+from gis import schema
 from gis._errors import AccessError, ValidationError
-from gis.access import ADMIN, EDITOR, VIEWER, Actor, command_line_actor
-from gis.accounts import AuthConfig
+from gis.auth import accounts
+from gis.auth.access import ADMIN, EDITOR, VIEWER, Actor, command_line_actor
+from gis.auth.accounts import AuthConfig
 from gis.store import ParkStore
 from gis.store.audit import broken_links
 from tests.tiny_park import tiny_park

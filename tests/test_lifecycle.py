@@ -12,7 +12,7 @@ import pytest
 
 from gis import excel, schema, vocabulary
 from gis._errors import ValidationError
-from gis.access import EDITOR, Actor
+from gis.auth.access import EDITOR, Actor
 from gis.i18n import t
 from gis.parcels import bulk_update, deadlines, history, lifecycle
 from gis.parcels.lifecycle import StatusChange

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from gis import accounts
-from gis.access import ADMIN, DATA_MANAGER, VIEWER, Actor, command_line_actor
+from gis.auth import accounts
+from gis.auth.access import ADMIN, DATA_MANAGER, VIEWER, Actor, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.apptest_kit import assert_clean, signed_in, texts

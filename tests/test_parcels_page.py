@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from gis import vocabulary
-from gis.access import EDITOR, Actor
+from gis.auth.access import EDITOR, Actor
 from gis.i18n import t
 from gis.parcels import bulk_update, deadlines, history, lifecycle
 from gis.store import ParkStore

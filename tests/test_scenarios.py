@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from gis._errors import ValidationError
-from gis.access import EDITOR, Actor
+from gis.auth.access import EDITOR, Actor
 from gis.reuse import candidates, scenarios
 from gis.reuse import config as reuse_config
 from gis.reuse import run as reuse_run

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gis import accounts
+from gis.auth import accounts
 from gis.cli import main
 from gis.store import ParkStore
 from tests.tiny_park import tiny_park

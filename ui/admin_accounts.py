@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from gis import accounts, schema
+from gis import schema
 from gis._errors import ParkError
-from gis.access import ROLE_LABELS, ROLES, Actor
+from gis.auth import accounts
+from gis.auth.access import ROLE_LABELS, ROLES, Actor
 from gis.i18n import t
 from ui import shell
 from ui.text import error_md, md

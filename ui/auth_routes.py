@@ -2,7 +2,7 @@
 
 Streamlit's own session ends with every page load, so signing in there would mean a login
 per reload. Instead ``/auth/login`` is a small page of its own (Chinese, with an English
-switch): its POST checks the password (:func:`gis.accounts.sign_in`) and sets a random
+switch): its POST checks the password (:func:`gis.auth.accounts.sign_in`) and sets a random
 session token in an HttpOnly, SameSite=Strict cookie, then sends the browser on to
 ``next``; the app reads the cookie (``st.context.cookies``) on every page load
 (:mod:`ui.login`). ``/auth/logout`` ends the session and clears the cookie.
@@ -25,8 +25,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from gis import accounts
 from gis._errors import ParkError
+from gis.auth import accounts
 from gis.i18n import error_text, t
 from gis.store import open_park_store
 

@@ -2,7 +2,7 @@
 
 Who is signed in comes from the session cookie the server's ``/auth/login`` set
 (:mod:`ui.auth_routes`), read through ``st.context.cookies`` and checked against the
-store's sessions (:func:`gis.accounts.resume_session`: idle time-out, disabled accounts).
+store's sessions (:func:`gis.auth.accounts.resume_session`: idle time-out, disabled accounts).
 The check is repeated at most once per :attr:`AuthConfig.touch_seconds` within one browser
 session, so a rerun does not write. Tests sign in by putting an :class:`Actor` in the
 session state (:data:`ui.session.ACTOR_KEY`), which a browser cannot do.
@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from gis import accounts
 from gis._errors import ParkError
-from gis.access import ROLE_LABELS, Actor
+from gis.auth import accounts
+from gis.auth.access import ROLE_LABELS, Actor
 from gis.i18n import t
 from ui import shell
 from ui.auth_routes import LOGIN, LOGOUT, base_path

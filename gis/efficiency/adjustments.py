@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gis import guard
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.efficiency.config import ADJUSTMENT_FIELDS, OVERRIDES, EfficiencyConfig, _num, _text
 from gis.store import utc_now
 

@@ -33,8 +33,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from gis import guard, schema
-from gis.access import Actor
+from gis import schema
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.excel import to_xlsx
 from gis.exchange.figures_fields import PROJECT_FIGURES, REFERENCE_LAYERS, YEAR_RANGE, _spec, fields
 from gis.exchange.figures_prepare import PreparedFigures

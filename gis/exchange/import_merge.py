@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis import guard, schema, vocabulary
+from gis import schema, vocabulary
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.exchange.geometry import (
     area_mismatches,
     overlaps,

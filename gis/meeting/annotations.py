@@ -18,9 +18,10 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from gis import guard, schema
+from gis import schema
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.crs import AREA_CRS, DISPLAY_CRS, LIANDU_BBOX, STORAGE_CRS
 from gis.meeting.views import _next_id
 from gis.store import ParkStore, utc_now

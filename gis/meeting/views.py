@@ -16,9 +16,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from gis import guard, vocabulary
+from gis import vocabulary
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.crs import DISPLAY_CRS
 from gis.store import ParkStore, utc_now
 from gis.values import is_missing

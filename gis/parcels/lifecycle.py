@@ -23,9 +23,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from gis import guard, i18n, vocabulary
+from gis import i18n, vocabulary
 from gis._errors import ParkError, ValidationError
-from gis.access import Actor, require
+from gis.auth import guard
+from gis.auth.access import Actor, require
 from gis.parcels import history
 from gis.store import utc_now
 from gis.vocabulary import CONSTRUCTION_FIELD, SALE_FIELD

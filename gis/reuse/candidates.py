@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from gis import guard
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.reuse.config import FIRE_CLASSES, Reason, division
 from gis.schema import CANDIDATES
 from gis.values import is_finite, is_missing

@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gis import guard, schema
+from gis import schema
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.reuse.assignment import PLACEMENT_COLUMNS
 from gis.reuse.config import ReuseConfig
 from gis.reuse.run import ScenarioRun, rerun, run_scenario

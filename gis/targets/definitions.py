@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from gis import guard
 from gis._errors import ValidationError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.schema import TARGETS
 from gis.values import is_missing
 

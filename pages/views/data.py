@@ -7,8 +7,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gis import admin, schema, vocabulary
+from gis import schema, vocabulary
 from gis._errors import ParkError
+from gis.auth import admin
 from gis.crs import area_mu
 from gis.excel import XLSX_MIME, labelled_columns
 from gis.exchange import (

@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from gis import guard
 from gis._errors import ParkError
-from gis.access import Actor
+from gis.auth import guard
+from gis.auth.access import Actor
 from gis.store import ParkStore
 from gis.store.audit import FAILED, REFUSED, AuditEntry
 from gis.store.base import SampleRemoval

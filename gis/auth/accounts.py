@@ -36,7 +36,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from gis import schema
 from gis._errors import AccessError, ParkError, ValidationError
-from gis.access import ADMIN, ROLES, SYSTEM, Actor, require
+from gis.auth.access import ADMIN, ROLES, SYSTEM, Actor, require
 from gis.store import AuditEntry, ParkStore
 from gis.store.audit import REFUSED
 

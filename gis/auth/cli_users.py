@@ -1,6 +1,6 @@
 """``python -m gis users list|add|disable|enable|reset|role``: accounts from the server's
 command line (#13), e.g. when the administrator's password is lost. Whoever runs it acts
-as :func:`gis.access.command_line_actor` of their operating-system user, and every change
+as :func:`gis.auth.access.command_line_actor` of their operating-system user, and every change
 is audited under that name."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import argparse
 import getpass
 from collections.abc import Callable
 
-from gis import accounts
 from gis._errors import ValidationError
-from gis.access import ROLES, command_line_actor
+from gis.auth import accounts
+from gis.auth.access import ROLES, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
 

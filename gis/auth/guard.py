@@ -1,6 +1,6 @@
 """The check every write path in :mod:`gis` makes first: may this user do it? (#13)
 
-:func:`permit` calls :func:`gis.access.require` and returns the :class:`AuditEntry` the
+:func:`permit` calls :func:`gis.auth.access.require` and returns the :class:`AuditEntry` the
 write then hands to ``store.transaction(..., audit=...)``; a refusal is recorded in the
 audit trail (outcome "refused") before :class:`gis._errors.AccessError` is raised, so a
 refused attempt leaves a trace and writes nothing. :func:`blocks_of` gives the blocks of
@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from gis._errors import AccessError
-from gis.access import Actor, require
+from gis.auth.access import Actor, require
 from gis.store.audit import REFUSED, AuditEntry
 
 

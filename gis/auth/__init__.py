@@ -1,0 +1,1 @@
+"""Accounts, roles, sessions and the permission checks every write passes."""
