@@ -10,7 +10,7 @@ import getpass
 from collections.abc import Callable
 
 from gis._errors import ValidationError
-from gis.auth import accounts
+from gis.auth import accounts, sessions
 from gis.auth.access import ROLES, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
@@ -67,7 +67,7 @@ def _list(store: ParkStore, lang: str) -> list[str]:
         if a.disabled:
             state.append(t("admin_state_disabled", lang))
         if a.locked(now):
-            state.append(t("admin_state_locked", lang, until=accounts.local_time(a.locked_until)))
+            state.append(t("admin_state_locked", lang, until=sessions.local_time(a.locked_until)))
         if a.must_change:
             state.append(t("admin_state_must_change", lang))
         lines.append(
@@ -79,7 +79,7 @@ def _list(store: ParkStore, lang: str) -> list[str]:
                 name=a.display_name or "-",
                 blocks=",".join(sorted(a.blocks)) or "*",
                 state="; ".join(state) or t("admin_state_ok", lang),
-                last=accounts.local_time(a.last_sign_in_at) or "-",
+                last=sessions.local_time(a.last_sign_in_at) or "-",
             )
         )
     return lines
