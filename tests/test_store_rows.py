@@ -15,9 +15,9 @@ import pyogrio
 import pytest
 import shapely
 
-from gis.cli import main as cli_main
 from gis.parcels import lifecycle
 from gis.store import ParkStore, copy_store, gpkg_sql, store_differences
+from gis.store.cli import main as cli_main
 from tests.actors import ACTOR
 from tests.store_kit import digest
 from tests.tiny_park import tiny_park

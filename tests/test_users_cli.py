@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gis.auth import accounts, sessions
-from gis.cli import main
 from gis.store import ParkStore
+from gis.store.cli import main
 from tests.tiny_park import tiny_park
 from ui.auth_routes import announce_first_admin
 
