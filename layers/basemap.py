@@ -18,7 +18,7 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
-from gis.basemaps import NO_BASEMAP, Basemap
+from gis.basemap.sources import NO_BASEMAP, Basemap
 from gis.i18n import t
 from layers._element import RawScriptMixin, js_json
 from layers.assets import AssetUrls
@@ -273,7 +273,7 @@ def new_map(
 ) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in lon/lat).
 
-    ``basemaps`` beyond :data:`gis.basemaps.NO_BASEMAP` become base layers of the layer
+    ``basemaps`` beyond :data:`gis.basemap.sources.NO_BASEMAP` become base layers of the layer
     control, "no basemap" chosen: no tile is requested until a user picks another one.
 
     ``bounds`` None (nothing to fit: an empty park) opens on :data:`DEFAULT_CENTER`.

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from gis import basemaps
 from gis._errors import AccessError
 from gis.auth import admin
 from gis.auth.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
+from gis.basemap import sources
 from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
 from gis.exchange.import_merge import run_import
@@ -225,8 +225,8 @@ WRITES = [
         "basemaps.save_config",
         "save_settings",
         ADMINS,
-        lambda s, a: basemaps.save_config(
-            s, basemaps.BasemapConfig(file_path="/srv/tiles/park.mbtiles"), actor=a
+        lambda s, a: sources.save_config(
+            s, sources.BasemapConfig(file_path="/srv/tiles/park.mbtiles"), actor=a
         ),
     ),
     Write("backup", "backup", ADMINS, lambda s, a: admin.backup(s, actor=a), writes=False),

@@ -13,11 +13,11 @@ import pandas as pd
 
 from gis import vocabulary
 from gis._errors import ParkError
+from gis.basemap.tiles import imagery_for_extent, open_tiles
 from gis.crs import AREA_CRS
 from gis.i18n import error_text, t
 from gis.meeting.pack_style import A4_LANDSCAPE, PackOptions, _bold
 from gis.parcels import history
-from gis.tiles import imagery_for_extent, open_tiles
 
 SAMPLE_RED = "#b71c1c"
 
