@@ -20,6 +20,11 @@ def parcel_area_m2(parcels: gpd.GeoDataFrame) -> pd.Series:
     return certified.fillna(area_m2(parcels, name="parcels"))
 
 
+def parcel_mu_by_code(parcels: gpd.GeoDataFrame) -> pd.Series:
+    """Each parcel's area in mu (:func:`parcel_area_m2`), indexed by the parcel's code."""
+    return pd.Series(m2_to_mu(parcel_area_m2(parcels)).to_numpy(), index=parcels["code"])
+
+
 def enrich_parcels(
     parcels: gpd.GeoDataFrame, blocks: pd.DataFrame, enterprises: pd.DataFrame
 ) -> gpd.GeoDataFrame:

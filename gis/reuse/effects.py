@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 
 from gis._errors import ValidationError
-from gis.crs import m2_to_mu
 from gis.efficiency import classes, evaluation, scores
 from gis.efficiency.config import FIGURES as EFFICIENCY_FIGURES
 from gis.efficiency.config import EfficiencyConfig
-from gis.parcels.tables import parcel_area_m2
+from gis.parcels.tables import parcel_mu_by_code
 from gis.reuse.config import ABOVE_SCALE_WAN, division
 from gis.targets import counting, tracking
 from gis.values import is_finite
@@ -31,7 +30,7 @@ def prepare_spaces(frames: Mapping[str, pd.DataFrame], *, year: int | None = Non
     """
     spaces = pd.DataFrame(frames["vacant_spaces"]).drop(columns=["geometry"], errors="ignore")
     parcels = frames["parcels"]
-    mu = pd.Series(m2_to_mu(parcel_area_m2(parcels)).to_numpy(), index=parcels["code"])
+    mu = parcel_mu_by_code(parcels)
     blocks = frames["blocks"].set_index("block_id")["leading_industry"]
     block_of = parcels.set_index("code")["block_id"]
     taxes = parcel_figures(frames, year=year)["tax_wan"]
@@ -131,7 +130,7 @@ def parcel_effects(
     )
     before = parcel_figures(frames, year=year).reindex(added.index).fillna(0.0)
     parcels = frames["parcels"]
-    mu = pd.Series(m2_to_mu(parcel_area_m2(parcels)).to_numpy(), index=parcels["code"])
+    mu = parcel_mu_by_code(parcels)
     mu = mu.reindex(added.index)
     buildings = pd.DataFrame(frames["buildings"])
     floor = buildings.groupby("parcel_code")[["gfa_m2", "vacant_gfa_m2"]].sum()
@@ -185,7 +184,7 @@ def park_totals(
     idle = float(pd.to_numeric(frames["vacant_spaces"]["gfa_m2"], errors="coerce").sum())
     let = float(placements["area_m2"].sum()) if len(placements) else 0.0
     parcels = frames["parcels"]
-    mu = pd.Series(m2_to_mu(parcel_area_m2(parcels)).to_numpy(), index=parcels["code"])
+    mu = parcel_mu_by_code(parcels)
     in_use = set(figures.index) | set(frames["vacant_spaces"]["parcel_code"])
     land = float(mu[mu.index.isin(in_use)].sum())
     tax_after = float(figures["tax_wan"].sum()) + total("expected_tax_wan")
@@ -276,7 +275,7 @@ def predict_parcels(
     park_sales_kwh = users["sales_per_kwh"].median()
 
     parcels = frames["parcels"]
-    mu = pd.Series(m2_to_mu(parcel_area_m2(parcels)).to_numpy(), index=parcels["code"])
+    mu = parcel_mu_by_code(parcels)
     cand = candidates.set_index("candidate_id")
     rows = []
     for code, group in placements.groupby("parcel_code", sort=True):
