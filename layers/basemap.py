@@ -2,7 +2,7 @@
 
 By default no request leaves the app's origin: there is no tile layer, and the park's
 own context layers (river, roads, boundary) give orientation. Configured basemaps
-(:mod:`gis.basemaps`: 天地图, an XYZ/WMTS service, a local tiles file) are offered as base
+(:mod:`gis.basemap.sources`: 天地图, an XYZ/WMTS service, a local tiles file) are offered as base
 layers of the layer control, "no basemap" chosen, so tiles are only requested once a
 user picks one (#18).
 """
@@ -147,7 +147,7 @@ class WheelGuard(RawScriptMixin, MacroElement):
         self.hint_json = js_json(hint)
 
 
-#: The basemaps (models in :mod:`gis.basemaps`): none unless an administrator configures one.
+#: The basemaps (models in :mod:`gis.basemap.sources`): none unless an administrator configures one.
 BASEMAPS: tuple[Basemap, ...] = (NO_BASEMAP,)
 
 BASEMAP_CSS = """

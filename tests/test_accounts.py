@@ -1,4 +1,4 @@
-"""Accounts, passwords, lock-out, sessions and their audit (gis.accounts, #13).
+"""Accounts, passwords, lock-out, sessions and their audit (gis.auth.accounts, #13).
 
 Times are passed in (``now=``), so a lock-out's 15 minutes and an idle session's 30 are
 checked to the minute without waiting. Most tests use a GeoPackage; the sessions test runs

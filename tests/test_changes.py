@@ -253,7 +253,7 @@ def test_meeting_page_lists_the_changes_since_the_last_meeting(
         meeting_annotations.AnnotationInput("一季度推进会", "2021-03-31", "规划科"),
         actor=ACTOR,
     )
-    # Independently of gis.changes: the LISTED → SOLD events effective in the period.
+    # Independently of gis.parcels.changes: the LISTED → SOLD events effective in the period.
     events = store.read("status_events")
     sold = events[
         (events["new_status"] == "SOLD")

@@ -1,4 +1,4 @@
-"""gis.lifecycle: transitions, date rules, corrections, deadlines, as-of, concurrency, Excel."""
+"""gis.parcels.lifecycle: transitions, date rules, corrections, deadlines, as-of, concurrency, Excel."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The meeting pack (gis.report): PDF pages, Chinese text, rendering, and the workbook."""
+"""The meeting pack (gis.meeting.pack_files): PDF pages, Chinese text, rendering, and the workbook."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Saved reuse scenarios (gis.scenarios): baseline, save, load, re-run, compare."""
+"""Saved reuse scenarios (gis.reuse.scenarios): baseline, save, load, re-run, compare."""
 
 from __future__ import annotations
 

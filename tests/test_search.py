@@ -1,4 +1,4 @@
-"""gis.search: codes, names, blocks, enterprises, pinyin, full-width and spacing."""
+"""gis.parcels.search: codes, names, blocks, enterprises, pinyin, full-width and spacing."""
 
 from __future__ import annotations
 

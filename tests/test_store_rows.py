@@ -143,8 +143,8 @@ _KILLER = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     sys.path.insert(0, {root!r})
-    from gis import lifecycle
-    from gis.access import Actor
+    from gis.parcels import lifecycle
+    from gis.auth.access import Actor
     from gis.store import ParkStore, gpkg_sql
 
     applied = []

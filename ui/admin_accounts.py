@@ -1,6 +1,6 @@
 """账号 Accounts (administrators): the list with state and last sign-in; create, change
 role and blocks, disable / enable, reset password. Every change goes through
-:mod:`gis.accounts`, which checks the actor's right and audits it. Accounts are never
+:mod:`gis.auth.accounts`, which checks the actor's right and audits it. Accounts are never
 deleted. A new or reset one-time password is shown once, to the administrator only."""
 
 from __future__ import annotations

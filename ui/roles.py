@@ -1,6 +1,6 @@
 """What the signed-in user may do, as the pages show it (#13).
 
-:mod:`gis` enforces every permission (:mod:`gis.access`); the pages only hide or switch
+:mod:`gis` enforces every permission (:mod:`gis.auth.access`); the pages only hide or switch
 off what the role cannot do and say why in a short note. Downloads record in the audit
 trail what data left the system, and to whom (:func:`gis.auth.admin.record_export`).
 """

@@ -6,7 +6,7 @@ Pure and typed (no streamlit). Four kinds of basemap:
 - 天地图 (vector or imagery, each with its annotation layer) when a key is configured;
 - one XYZ or WMTS URL template (an intranet service), with its attribution;
 - a local tiles file (MBTiles) or folder (``{z}/{x}/{y}.png``), served by the app itself
-  (:mod:`gis.tiles`).
+  (:mod:`gis.basemap.tiles`).
 
 Where the configuration lives: the ``settings`` layer of the store, row :data:`SETTINGS_KEY`
 (JSON of :class:`BasemapConfig`, written from the 数据 page), and environment variables
@@ -444,7 +444,7 @@ def offered_basemaps(
     """The basemaps ``config`` makes available, :data:`NO_BASEMAP` first (the default).
 
     ``local_url`` is the same-origin template the app serves the local file's tiles under
-    and ``local_info`` its (name, min zoom, max zoom) (see :mod:`gis.tiles`); without them a
+    and ``local_info`` its (name, min zoom, max zoom) (see :mod:`gis.basemap.tiles`); without them a
     configured file is not offered. A service that fails :func:`check_service` is refused.
     """
     offered: list[Basemap] = [NO_BASEMAP]

@@ -5,7 +5,7 @@ The import is all-or-nothing: :func:`run_import` backs the store up, then runs o
 current layers under the writers' lock, checks everything and returns the new frames —
 or raises :class:`ValidationError`, and nothing is written.
 
-Choices for imported parcels (history stays consistent, see :mod:`gis.history`):
+Choices for imported parcels (history stays consistent, see :mod:`gis.parcels.history`):
 
 - a new parcel gets ``sale_status`` PLANNED and ``construction_status`` NOT_STARTED unless
   the file states (valid) statuses, ``version`` 1, ``extension_days`` 0 and

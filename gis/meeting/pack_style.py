@@ -86,7 +86,7 @@ class PackOptions:
     #: Start of the "changes since" table; None: the last meeting before ``as_of``
     #: (no such meeting: no table).
     changes_since: date | None = None
-    #: A local tiles file (MBTiles or folder, :mod:`gis.tiles`) drawn under the parcels,
+    #: A local tiles file (MBTiles or folder, :mod:`gis.basemap.tiles`) drawn under the parcels,
     #: read offline, and its attribution printed on the map (#18). None: no imagery.
     imagery: tuple[str, str] | None = None
 

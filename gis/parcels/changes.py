@@ -1,6 +1,6 @@
 """What changed between two dates: the meeting's "since last time" (issue #17, 2).
 
-:func:`changes_since` reads the status history (:mod:`gis.history`, recorded events plus
+:func:`changes_since` reads the status history (:mod:`gis.parcels.history`, recorded events plus
 the steps told only by the parcels' own dates) and the other dated records of the store:
 
 - **changes**: the events in force (never a superseded one) whose *effective* date is in

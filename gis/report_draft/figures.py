@@ -306,7 +306,7 @@ def compute(
         "rd_firms_admitted", method_key="rd_method_admitted", gap_key="rd_gap_admitted"
     )
 
-    # 3. land: first dates each parcel reached a stage (gis.history, with the parcels' dates)
+    # 3. land: first dates each parcel reached a stage (gis.parcels.history, with the parcels' dates)
     for key, fld, codes in LAND_STAGES:
         figures[f"land_{key}"] = _land_stage(frames, key, fld, codes, period, until)
 
@@ -362,7 +362,7 @@ def compute(
         gap_key="rd_gap_eval" if eval_year is None else None,
     )
 
-    # 5. idle land, overdue parcels (gis.lifecycle on the statuses as of the day)
+    # 5. idle land, overdue parcels (gis.parcels.lifecycle on the statuses as of the day)
     parcels = frames["parcels"]
     standing = history.statuses_as_of(parcels, frames["status_events"], until)
     warned = deadlines.warnings(standing, until)

@@ -5,7 +5,7 @@ store holds, ``remove-sample`` deletes the sample park's rows (backup first, all
 nothing), ``backup [--list]``, ``restore BACKUP``, ``copy SRC DST`` (a whole park between
 a GeoPackage and PostGIS, either way, checked identical) and ``report --period 2021H1
 [--as-of DATE] --out FILE`` (the work-report draft, .docx; ``--db`` is ``--store``),
-``users list|add|disable|enable|reset|role`` (accounts, :mod:`gis.cli_users`).
+``users list|add|disable|enable|reset|role`` (accounts, :mod:`gis.auth.cli_users`).
 A store is a GeoPackage path or a ``postgresql://`` URL. Every subcommand but ``new`` and
 ``copy`` works on ``--store`` (default ``$PARK_DB``, else ``data/park.gpkg``) and never
 creates it.
