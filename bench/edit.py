@@ -3,7 +3,7 @@
 For 1,000 / 10,000 / 50,000 synthetic parcels (the generator of ``bench/map_payload.py``,
 one status event per parcel), in one run:
 
-* one status change through ``gis.lifecycle.record_changes``, as the app saves it (only
+* one status change through ``gis.parcels.lifecycle.record_changes``, as the app saves it (only
   the parcel's row and one event row written): p50 and p95 of 20 saves, in the GeoPackage
   and on PostGIS (the park copied into a throw-away cluster, started as the tests start
   theirs: ``tests/pg_server.py``);
@@ -37,8 +37,9 @@ import pandas as pd
 import pyogrio
 
 from bench.map_payload import synthetic_frames
-from gis import lifecycle, schema, vocabulary
-from gis.access import command_line_actor
+from gis import schema, vocabulary
+from gis.auth.access import command_line_actor
+from gis.parcels import lifecycle
 from gis.store import ParkStore, copy_store
 from tests.pg_server import throwaway_cluster
 

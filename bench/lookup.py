@@ -1,4 +1,4 @@
-"""Parcel search latency over 50,000 synthetic parcels (``gis.search.ParcelIndex``).
+"""Parcel search latency over 50,000 synthetic parcels (``gis.parcels.search.ParcelIndex``).
 
 A district's industrial land is tens of thousands of parcels; the clerk's search box runs
 on every keystroke-Enter, so a query must answer well inside a frame budget. The index is
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
 
-from gis.search import ParcelIndex
+from gis.parcels.search import ParcelIndex
 
 N = 50_000
 QUERIES_PER_KIND = 30

@@ -1,6 +1,6 @@
 """Reuse matching benchmark: 1,000 vacant spaces × 5,000 candidate firms (synthetic, seeded).
 
-Measures one :func:`gis.reuse.match` call — the vectorised filter and score matrix of
+Measures one :func:`gis.reuse.assignment.match` call — the vectorised filter and score matrix of
 5 million pairs, the optimal assignment (``linear_sum_assignment``) and the greedy one
 beside it — its wall time, its tracemalloc peak and both total scores. Why: a district
 pipeline can hold thousands of firms and the analyst reruns after every weight change.
@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import pandas as pd
 
-from gis import reuse
-from gis.reuse import DEFAULT_WHITELIST, FIRE_CLASSES, LEADING_INDUSTRIES
+from gis.reuse import assignment
+from gis.reuse import config as reuse_config
+from gis.reuse.config import DEFAULT_WHITELIST, FIRE_CLASSES, LEADING_INDUSTRIES
 
 N_SPACES = 1_000
 N_CANDIDATES = 5_000
@@ -83,10 +84,10 @@ def synthetic(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def main() -> None:
     spaces, candidates = synthetic()
-    config = reuse.ReuseConfig()
+    config = reuse_config.ReuseConfig()
     tracemalloc.start()
     start = time.perf_counter()
-    result = reuse.match(spaces, candidates, config=config, seed=SEED)
+    result = assignment.match(spaces, candidates, config=config, seed=SEED)
     seconds = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -1,8 +1,8 @@
-"""``python -m gis``: store tasks from the command line (see :mod:`gis.cli`)."""
+"""``python -m gis``: store tasks from the command line (see :mod:`gis.store.cli`)."""
 
 import sys
 
-from gis.cli import main
+from gis.store.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,7 +2,7 @@
 
 By default no request leaves the app's origin: there is no tile layer, and the park's
 own context layers (river, roads, boundary) give orientation. Configured basemaps
-(:mod:`gis.basemaps`: 天地图, an XYZ/WMTS service, a local tiles file) are offered as base
+(:mod:`gis.basemap.sources`: 天地图, an XYZ/WMTS service, a local tiles file) are offered as base
 layers of the layer control, "no basemap" chosen, so tiles are only requested once a
 user picks one (#18).
 """
@@ -18,7 +18,7 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
-from gis.basemaps import NO_BASEMAP, Basemap
+from gis.basemap.sources import NO_BASEMAP, Basemap
 from gis.i18n import t
 from layers._element import RawScriptMixin, js_json
 from layers.assets import AssetUrls
@@ -147,7 +147,7 @@ class WheelGuard(RawScriptMixin, MacroElement):
         self.hint_json = js_json(hint)
 
 
-#: The basemaps (models in :mod:`gis.basemaps`): none unless an administrator configures one.
+#: The basemaps (models in :mod:`gis.basemap.sources`): none unless an administrator configures one.
 BASEMAPS: tuple[Basemap, ...] = (NO_BASEMAP,)
 
 BASEMAP_CSS = """
@@ -273,7 +273,7 @@ def new_map(
 ) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in lon/lat).
 
-    ``basemaps`` beyond :data:`gis.basemaps.NO_BASEMAP` become base layers of the layer
+    ``basemaps`` beyond :data:`gis.basemap.sources.NO_BASEMAP` become base layers of the layer
     control, "no basemap" chosen: no tile is requested until a user picks another one.
 
     ``bounds`` None (nothing to fit: an empty park) opens on :data:`DEFAULT_CENTER`.

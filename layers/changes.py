@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from gis.changes import Changes, field_label, transition_label
 from gis.i18n import t
+from gis.parcels.changes import Changes, field_label, transition_label
 from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
 

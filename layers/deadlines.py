@@ -1,6 +1,6 @@
 """Overdue and idle parcels (逾期 / 闲置), outlined above the status colours.
 
-Built from :func:`gis.lifecycle.warnings` for the chosen as-of date; passed to the map
+Built from :func:`gis.parcels.deadlines.warnings` for the chosen as-of date; passed to the map
 through ``mapview.park_map(..., extras=..., extras_key=...)``.
 """
 
@@ -11,8 +11,8 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 
-from gis import lifecycle
 from gis.i18n import t
+from gis.parcels import deadlines
 from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
 
@@ -28,13 +28,13 @@ COLORS: tuple[str, ...] = ("#b71c1c", "#e53935", "#ff6f00", "#ffb300")
 
 def warning_frame(parcels: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
     """``parcels`` (statuses as of ``as_of``) that have a warning, with ``kind`` and days."""
-    table = lifecycle.warnings(parcels, as_of)
+    table = deadlines.warnings(parcels, as_of)
     if table.empty:
         out = parcels.iloc[:0].copy()
         out["kind"] = pd.Series(dtype=object)
         out["days"] = pd.Series(dtype="int64")
         return out
-    table["kind"] = [lifecycle.warning_kind(r) for r in table.to_dict(orient="records")]
+    table["kind"] = [deadlines.warning_kind(r) for r in table.to_dict(orient="records")]
     table["days"] = table[["start_overdue_days", "completion_overdue_days"]].max(axis=1)
     return parcels[["code", "geometry"]].merge(
         table[["code", "kind", "days", "idle_fee_wan"]], on="code"

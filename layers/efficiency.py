@@ -2,7 +2,7 @@
 
 **Which class a parcel shows.** Firms are evaluated one by one (a tenant on its pro-rata
 share of the land, as the sample records it); a parcel takes the class of its *main
-firm* — the evaluated firm with the most land on it (:func:`gis.efficiency.parcel_classes`).
+firm* — the evaluated firm with the most land on it (:func:`gis.efficiency.classes.parcel_classes`).
 Merging the tenants into the parcel (遂昌's rule, domain.md §1.2) would give a parcel
 one class that no firm holds and hide the standard-factory owners of 万洋, who are
 graded separately; the tooltip lists every firm on the parcel with its own class, so
@@ -19,7 +19,8 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
-from gis.efficiency import CLASSES, EfficiencyConfig, parcel_classes
+from gis.efficiency.classes import parcel_classes
+from gis.efficiency.config import CLASSES, EfficiencyConfig
 from gis.i18n import t
 from layers._element import ParkGeoJson
 from layers.legend import LegendItem, LegendSection
@@ -37,7 +38,7 @@ def class_layer(
 ) -> ParkGeoJson:
     """Parcels with a graded main firm, filled by its class.
 
-    ``classes`` is :func:`gis.efficiency.parcel_classes` output; parcels without a class
+    ``classes`` is :func:`gis.efficiency.classes.parcel_classes` output; parcels without a class
     are left out (the base parcel layer shows through).
     """
     graded = classes.dropna(subset=["class_code"])

@@ -18,7 +18,7 @@ LABEL_MIN_ZOOM = 16
 def parcel_layer(parcels: gpd.GeoDataFrame, *, field: str, lang: str) -> ParkGeoJson:
     """Parcels coloured by ``field`` ('sale_status' or 'construction_status').
 
-    ``parcels`` is the output of :func:`gis.parcels.enrich_parcels`. Each feature ships
+    ``parcels`` is the output of :func:`gis.parcels.tables.enrich_parcels`. Each feature ships
     its code, indexes into the block, land-use and status tables (sent once), its area in
     mu and its enterprises — the tooltip's fields and nothing else.
     """

@@ -10,10 +10,10 @@ import pandas as pd
 from branca.element import Element
 
 from gis import vocabulary
-from gis.basemaps import Basemap
+from gis.basemap.sources import Basemap
 from gis.crs import AREA_CRS, to_display
 from gis.i18n import t
-from gis.parcels import enrich_parcels, filter_blocks
+from gis.parcels.tables import enrich_parcels, filter_blocks
 from layers._element import MapHelpers
 from layers.aggregate import aggregate_layer, is_district, zoom_notes
 from layers.assets import AssetUrls
@@ -86,7 +86,7 @@ def build_park_map(
     view is chosen by :func:`map_bounds`. Features add their own
     layers (deadline warnings, 亩均 classes, annotations, ...) through ``extra_layers``,
     drawn above the base layers, with their legend sections in ``extra_legend``.
-    ``basemaps`` (:func:`gis.basemaps.offered_basemaps`) go into the layer control, none
+    ``basemaps`` (:func:`gis.basemap.sources.offered_basemaps`) go into the layer control, none
     chosen (see :func:`layers.basemap.new_map`).
     """
     wanted = list(block_ids or [])

@@ -10,8 +10,8 @@ found" dialog, although ``st.navigation`` goes on to show the right page (stream
 before the server starts makes the first run an ordinary one.
 
 It also adds routes: ``/park-tiles/<token>/<z>/<x>/<y>`` serves the tiles of a local
-basemap file the app has published (``gis.tiles.publish``; #18), from the app's own origin;
-``/auth/login`` and ``/auth/logout`` sign in and out (``ui.auth_routes``; #13), and
+basemap file the app has published (``gis.basemap.tiles.publish``; #18), from the app's own
+origin; ``/auth/login`` and ``/auth/logout`` sign in and out (``ui.auth_routes``; #13), and
 ``/auth/oidc/*`` by single sign-on when it is configured (``ui.oidc_routes``);
 ``/park-data/<digest>`` serves the map's large layers to signed-in browsers
 (``ui.data_route``; #15). On a store
@@ -35,7 +35,7 @@ from streamlit.web.server.starlette import starlette_app, starlette_gzip_middlew
 APP = Path(__file__).resolve().parent.parent / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
 
-from gis import tiles  # noqa: E402  (the same module the app publishes its files in)
+from gis.basemap import tiles  # noqa: E402  (the same module the app publishes its files in)
 from ui import auth_routes, data_route, oidc_routes  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
+from gis.auth.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
 
 #: Every right to the park's data (imports, figures, status changes, ...).
 DATA = Actor("data", DATA_MANAGER, display_name="数据员", client="test")

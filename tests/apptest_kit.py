@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from streamlit.testing.v1 import AppTest
 
-from gis.access import DATA_MANAGER, Actor
+from gis.auth.access import DATA_MANAGER, Actor
 from ui.session import ACTOR_KEY
 
 

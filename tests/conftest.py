@@ -29,8 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not add the cwd
     sys.path.insert(0, str(ROOT))
 
-from gis import accounts, schema  # noqa: E402
-from gis.access import DATA_MANAGER, ROLES, command_line_actor  # noqa: E402
+from gis import schema  # noqa: E402
+from gis.auth import accounts  # noqa: E402
+from gis.auth import sessions as auth_sessions  # noqa: E402
+from gis.auth.access import DATA_MANAGER, ROLES, command_line_actor  # noqa: E402
 from gis.store import ParkStore, open_park_store  # noqa: E402
 from tests.pg_server import PgCluster, PgServerError, throwaway_cluster  # noqa: E402
 
@@ -109,8 +111,8 @@ def seed_browser_accounts(location: Path | str) -> None:
             accounts.create_account(
                 store, actor, name, role, password=f"Test-{role}-Pass1", must_change=False
             )
-        if accounts.token_hash(token) not in sessions:
-            accounts.start_session(store, name, token=token, client="pytest")
+        if auth_sessions.token_hash(token) not in sessions:
+            auth_sessions.start_session(store, name, token=token, client="pytest")
 
 
 class SignedInBrowser:

@@ -12,7 +12,7 @@ and every ``gis`` function must run on each stage. The stages, in the order a pa
 - ``no_targets``: everything but the year's targets;
 - ``full``: the whole sample park.
 
-Rows come from the built-in sample park (:func:`gis.sample.build_sample_park`); the files are
+Rows come from the built-in sample park (:func:`gis.sample.park.build_sample_park`); the files are
 written through the store API and are not marked as the sample, but keep the sample's report
 date (except ``empty``) so the pages show the year the figures belong to.
 """
@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from gis import sample, schema
+from gis import schema
+from gis.sample import park, plan
 from gis.store import ParkStore
 
 _GROUND = ("park_boundary", "blocks")
@@ -44,7 +45,7 @@ STAGES: dict[str, tuple[str, ...] | None] = {
 
 @cache
 def _sample_frames() -> Mapping[str, object]:
-    return sample.build_sample_park()
+    return park.build_sample_park()
 
 
 def partial_frames(stage: str) -> dict:
@@ -61,7 +62,7 @@ def partial_frames(stage: str) -> dict:
 def build_partial_store(stage: str, path: str | Path) -> Path:
     """Write the partial park ``stage`` as a new store file at ``path``; returns the path."""
     path = Path(path)
-    meta = {} if stage == "empty" else {"reference_date": sample.SAMPLE_REFERENCE_DATE.isoformat()}
+    meta = {} if stage == "empty" else {"reference_date": plan.SAMPLE_REFERENCE_DATE.isoformat()}
     ParkStore.open(path, create=lambda: partial_frames(stage), meta=meta)
     return path
 

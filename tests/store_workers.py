@@ -10,9 +10,10 @@ from datetime import date
 
 import pandas as pd
 
-from gis import lifecycle, vocabulary
+from gis import vocabulary
 from gis._errors import StoreError, ValidationError
-from gis.lifecycle import StatusChange
+from gis.parcels import lifecycle
+from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore
 from tests.actors import ACTOR
 

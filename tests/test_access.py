@@ -13,12 +13,19 @@ import pandas as pd
 import pytest
 import shapely
 
-from gis import admin, basemaps, efficiency, lifecycle, meeting, reuse, scenarios, targets
 from gis._errors import AccessError
-from gis.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
+from gis.auth import admin
+from gis.auth.access import ADMIN, DATA_MANAGER, EDITOR, VIEWER, Actor
+from gis.basemap import sources
+from gis.efficiency import adjustments, config
 from gis.exchange.figures import run_figures_import
-from gis.exchange.mapping import run_import
+from gis.exchange.import_merge import run_import
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import views
+from gis.parcels import lifecycle
+from gis.reuse import candidates, run, scenarios
 from gis.store import ParkStore
+from gis.targets import definitions
 from tests.actors import ACTOR, ADMINISTRATOR
 from tests.store_kit import digest
 from tests.test_exchange_import import prepared_from
@@ -61,21 +68,21 @@ def _status(store, actor):
 
 
 def _annotation(store):
-    item = meeting.AnnotationInput("收回闲置地块", "2021-06-01", parcel_code="P1")
-    return meeting.add_annotation(store, P1_POINT, item, actor=ACTOR)
+    item = meeting_annotations.AnnotationInput("收回闲置地块", "2021-06-01", parcel_code="P1")
+    return meeting_annotations.add_annotation(store, P1_POINT, item, actor=ACTOR)
 
 
 def _view(store):
-    return meeting.save_view(store, name="全园", state=meeting.ViewState(zoom=14), actor=ACTOR)
+    return views.save_view(store, name="全园", state=views.ViewState(zoom=14), actor=ACTOR)
 
 
 def _two_views(store):
     _view(store)
-    meeting.save_view(store, name="碧湖", state=meeting.ViewState(zoom=15), actor=ACTOR)
+    views.save_view(store, name="碧湖", state=views.ViewState(zoom=15), actor=ACTOR)
 
 
 def _run(store):
-    return reuse.run_scenario(store.read_all(), space_ids=[], candidate_ids=[])
+    return run.run_scenario(store.read_all(), space_ids=[], candidate_ids=[])
 
 
 def _scenario(store):
@@ -86,21 +93,21 @@ def _scenario(store):
 def _targets(store, actor):
     frame = store.read("targets")
     frame.loc[0, "target_value"] = float(frame.loc[0, "target_value"]) + 10
-    return targets.save_targets(store, frame, actor=actor)
+    return definitions.save_targets(store, frame, actor=actor)
 
 
 def _candidates(store, actor):
     frame = BAD_ROWS.iloc[[0]].copy()  # made valid as in tests/test_reuse.py
     frame["need_height_m"] = [6]
-    return reuse.save_candidates(store, frame, actor=actor)
+    return candidates.save_candidates(store, frame, actor=actor)
 
 
 def _adjustments(store, actor):
-    base = dict.fromkeys(efficiency.ADJUSTMENT_FIELDS)
+    base = dict.fromkeys(config.ADJUSTMENT_FIELDS)
     rows = pd.DataFrame(
         [{**base, "enterprise_id": "E1", "bonus_points": 2.0, "reason": "专精特新"}]
     )
-    return efficiency.save_adjustments(store, rows, year=2020, actor=actor)
+    return adjustments.save_adjustments(store, rows, year=2020, actor=actor)
 
 
 def _import(store, actor):
@@ -127,19 +134,24 @@ WRITES = [
         "add_annotation",
         "add_annotation",
         EDITORS,
-        lambda s, a: meeting.add_annotation(
-            s, P1_POINT, meeting.AnnotationInput("决定", "2021-06-01", parcel_code="P1"), actor=a
+        lambda s, a: meeting_annotations.add_annotation(
+            s,
+            P1_POINT,
+            meeting_annotations.AnnotationInput("决定", "2021-06-01", parcel_code="P1"),
+            actor=a,
         ),
     ),
     Write(
         "update_annotation",
         "update_annotation",
         EDITORS,
-        lambda s, a: meeting.update_annotation(
+        lambda s, a: meeting_annotations.update_annotation(
             s,
             "A0001",
             expected_version=1,
-            item=meeting.AnnotationInput("改为限期开工", "2021-06-01", parcel_code="P1"),
+            item=meeting_annotations.AnnotationInput(
+                "改为限期开工", "2021-06-01", parcel_code="P1"
+            ),
             actor=a,
         ),
         setup=_annotation,
@@ -148,27 +160,27 @@ WRITES = [
         "delete_annotation",
         "delete_annotation",
         EDITORS,
-        lambda s, a: meeting.delete_annotation(s, "A0001", expected_version=1, actor=a),
+        lambda s, a: meeting_annotations.delete_annotation(s, "A0001", expected_version=1, actor=a),
         setup=_annotation,
     ),
     Write(
         "save_view",
         "save_view",
         ANY_EDITOR,
-        lambda s, a: meeting.save_view(s, name="万洋", state=meeting.ViewState(), actor=a),
+        lambda s, a: views.save_view(s, name="万洋", state=views.ViewState(), actor=a),
     ),
     Write(
         "move_view",
         "move_view",
         ANY_EDITOR,
-        lambda s, a: meeting.move_view(s, "V0002", -1, actor=a),
+        lambda s, a: views.move_view(s, "V0002", -1, actor=a),
         setup=_two_views,
     ),
     Write(
         "delete_view",
         "delete_view",
         ANY_EDITOR,
-        lambda s, a: meeting.delete_view(s, "V0001", actor=a),
+        lambda s, a: views.delete_view(s, "V0001", actor=a),
         setup=_view,
     ),
     Write(
@@ -197,9 +209,7 @@ WRITES = [
         "efficiency.save_config",
         "save_config",
         DATA,
-        lambda s, a: efficiency.save_config(
-            s, efficiency.EfficiencyConfig(max_bonus_points=8.0), actor=a
-        ),
+        lambda s, a: config.save_config(s, config.EfficiencyConfig(max_bonus_points=8.0), actor=a),
     ),
     Write("save_adjustments", "save_adjustments", DATA, _adjustments),
     Write("run_import", "import", DATA, _import),
@@ -215,8 +225,8 @@ WRITES = [
         "basemaps.save_config",
         "save_settings",
         ADMINS,
-        lambda s, a: basemaps.save_config(
-            s, basemaps.BasemapConfig(file_path="/srv/tiles/park.mbtiles"), actor=a
+        lambda s, a: sources.save_config(
+            s, sources.BasemapConfig(file_path="/srv/tiles/park.mbtiles"), actor=a
         ),
     ),
     Write("backup", "backup", ADMINS, lambda s, a: admin.backup(s, actor=a), writes=False),
@@ -336,16 +346,18 @@ def test_nobody_signed_in_is_refused_and_recorded(store):
 
 def test_an_annotation_on_another_block_is_refused(store):
     other = ROLES["block_editor"]  # B2 only; P1 lies in B1
-    free = meeting.AnnotationInput("无地块的标注", "2021-06-01")
-    meeting.add_annotation(store, P1_POINT, free, actor=other)  # no parcel named: allowed
+    free = meeting_annotations.AnnotationInput("无地块的标注", "2021-06-01")
+    meeting_annotations.add_annotation(
+        store, P1_POINT, free, actor=other
+    )  # no parcel named: allowed
     with pytest.raises(AccessError):
-        meeting.add_annotation(
+        meeting_annotations.add_annotation(
             store,
             P1_POINT,
-            meeting.AnnotationInput("x", "2021-06-01", parcel_code="P1"),
+            meeting_annotations.AnnotationInput("x", "2021-06-01", parcel_code="P1"),
             actor=other,
         )
     _annotation(store)  # A0002 on P1, by the data manager
     with pytest.raises(AccessError):
-        meeting.delete_annotation(store, "A0002", expected_version=1, actor=other)
+        meeting_annotations.delete_annotation(store, "A0002", expected_version=1, actor=other)
     assert list(store.read("annotations")["annotation_id"]) == ["A0001", "A0002"]

@@ -8,7 +8,7 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from gis.access import EDITOR, VIEWER, Actor
+from gis.auth.access import EDITOR, VIEWER, Actor
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.apptest_kit import assert_no_exception, texts

@@ -1,4 +1,4 @@
-"""Accounts, passwords, lock-out, sessions and their audit (gis.accounts, #13).
+"""Accounts, passwords, lock-out, sessions and their audit (gis.auth.accounts, #13).
 
 Times are passed in (``now=``), so a lock-out's 15 minutes and an idle session's 30 are
 checked to the minute without waiting. Most tests use a GeoPackage; the sessions test runs
@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from gis import accounts, schema
+from gis import schema
 from gis._errors import AccessError, ValidationError
-from gis.access import ADMIN, EDITOR, VIEWER, Actor, command_line_actor
-from gis.accounts import AuthConfig
+from gis.auth import accounts, passwords
+from gis.auth import sessions as auth_sessions
+from gis.auth.access import ADMIN, EDITOR, VIEWER, Actor, command_line_actor
+from gis.auth.accounts import AuthConfig
 from gis.store import ParkStore
 from gis.store.audit import broken_links
 from tests.tiny_park import tiny_park
@@ -77,13 +79,13 @@ def make_user(store: ParkStore, name: str = "zhang", role: str = EDITOR) -> str:
     ],
 )
 def test_password_rule(password, problem):
-    assert accounts.password_problem(password, "zhang") == problem
+    assert passwords.password_problem(password, "zhang") == problem
 
 
 def test_one_time_passwords_meet_the_rule_and_differ():
-    made = {accounts.one_time_password() for _ in range(20)}
+    made = {passwords.one_time_password() for _ in range(20)}
     assert len(made) == 20
-    assert all(accounts.password_problem(p, "admin") is None for p in made)
+    assert all(passwords.password_problem(p, "admin") is None for p in made)
 
 
 def test_config_defaults_and_environment_overrides():
@@ -105,7 +107,7 @@ def test_config_defaults_and_environment_overrides():
 def test_first_start_creates_admin_once_with_a_one_time_password(store):
     version = store.data_version()
     password = accounts.ensure_first_admin(store)
-    assert password and accounts.password_problem(password, "admin") is None
+    assert password and passwords.password_problem(password, "admin") is None
     assert accounts.ensure_first_admin(store) is None  # the second start: nothing new
     (admin,) = accounts.accounts(store)
     assert (admin.username, admin.role, admin.must_change) == ("admin", ADMIN, True)
@@ -122,19 +124,19 @@ def test_sign_in_resume_and_sign_out(any_store):
     store = any_store
     make_user(store)
     version = store.data_version()
-    signed = accounts.sign_in(store, "zhang", GOOD, client="10.0.0.5")
+    signed = auth_sessions.sign_in(store, "zhang", GOOD, client="10.0.0.5")
     # The store keeps only the token's hash.
     sessions = store.read(schema.SESSIONS.name)
     assert list(sessions["username"]) == ["zhang"]
     assert signed.token not in set(sessions["token_hash"])
     # Another server (another handle on the same store) knows the session.
     other = ParkStore.open(store.location)
-    session = accounts.resume_session(other, signed.token)
+    session = auth_sessions.resume_session(other, signed.token)
     assert session is not None and session.account.username == "zhang"
     assert session.account.actor().author == "zhang"
-    assert accounts.sign_out(other, signed.token, client="10.0.0.5") is True
-    assert accounts.resume_session(store, signed.token) is None
-    assert accounts.sign_out(store, signed.token) is False
+    assert auth_sessions.sign_out(other, signed.token, client="10.0.0.5") is True
+    assert auth_sessions.resume_session(store, signed.token) is None
+    assert auth_sessions.sign_out(store, signed.token) is False
     assert events(store)[-2:] == [("zhang", "sign_in", "ok"), ("zhang", "sign_out", "ok")]
     assert trail(store)[-2]["client"] == "10.0.0.5"
     assert store.data_version() == version
@@ -145,7 +147,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer_and_are_audited(sto
     make_user(store)
     for name, password in (("zhang", "Wrong-pass-1"), ("nobody", GOOD)):
         with pytest.raises(AccessError) as caught:
-            accounts.sign_in(store, name, password)
+            auth_sessions.sign_in(store, name, password)
         assert caught.value.key == "signin_failed"
     rows = trail(store)[-2:]
     assert [(r["username"], r["event"], r["outcome"]) for r in rows] == [
@@ -161,20 +163,20 @@ def test_five_failures_lock_for_fifteen_minutes(store):
     start = accounts.now_utc()
     for attempt in range(1, 5):
         with pytest.raises(AccessError) as caught:
-            accounts.sign_in(store, "zhang", f"Wrong-pass-{attempt}", now=start)
+            auth_sessions.sign_in(store, "zhang", f"Wrong-pass-{attempt}", now=start)
         assert caught.value.key == "signin_failed"
         assert accounts.find_account(store, "zhang").failed_count == attempt
     with pytest.raises(AccessError) as caught:
-        accounts.sign_in(store, "zhang", "Wrong-pass-5", now=start)
+        auth_sessions.sign_in(store, "zhang", "Wrong-pass-5", now=start)
     assert caught.value.key == "signin_locked"
     account = accounts.find_account(store, "zhang")
     assert account.locked_until == start + timedelta(minutes=15)
     # Locked: even the right password is refused, until the 15 minutes are over.
     for later in (timedelta(0), timedelta(minutes=14, seconds=59)):
         with pytest.raises(AccessError) as caught:
-            accounts.sign_in(store, "zhang", GOOD, now=start + later)
+            auth_sessions.sign_in(store, "zhang", GOOD, now=start + later)
         assert caught.value.key == "signin_locked"
-    assert accounts.sign_in(store, "zhang", GOOD, now=start + timedelta(minutes=15, seconds=1))
+    assert auth_sessions.sign_in(store, "zhang", GOOD, now=start + timedelta(minutes=15, seconds=1))
     assert accounts.find_account(store, "zhang").failed_count == 0
     logged = events(store)
     assert logged.count(("zhang", "lockout", "refused")) == 1
@@ -187,13 +189,13 @@ def test_lockout_is_configurable_and_a_success_resets_the_count(store):
     config = AuthConfig(lockout_attempts=2, lockout_minutes=1)
     now = accounts.now_utc()
     with pytest.raises(AccessError):
-        accounts.sign_in(store, "zhang", "Wrong-pass-1", config=config, now=now)
-    accounts.sign_in(store, "zhang", GOOD, config=config, now=now)  # count back to 0
+        auth_sessions.sign_in(store, "zhang", "Wrong-pass-1", config=config, now=now)
+    auth_sessions.sign_in(store, "zhang", GOOD, config=config, now=now)  # count back to 0
     with pytest.raises(AccessError) as caught:
-        accounts.sign_in(store, "zhang", "Wrong-pass-2", config=config, now=now)
+        auth_sessions.sign_in(store, "zhang", "Wrong-pass-2", config=config, now=now)
     assert caught.value.key == "signin_failed"  # one failure since the success
     with pytest.raises(AccessError) as caught:
-        accounts.sign_in(store, "zhang", "Wrong-pass-3", config=config, now=now)
+        auth_sessions.sign_in(store, "zhang", "Wrong-pass-3", config=config, now=now)
     assert caught.value.key == "signin_locked"
     assert accounts.find_account(store, "zhang").locked_until == now + timedelta(minutes=1)
 
@@ -202,31 +204,35 @@ def test_idle_session_times_out_and_last_seen_is_written_at_most_once_a_minute(s
     make_user(store)
     config = AuthConfig(idle_minutes=30)
     start = accounts.now_utc()
-    token = accounts.sign_in(store, "zhang", GOOD, now=start).token
+    token = auth_sessions.sign_in(store, "zhang", GOOD, now=start).token
 
     def last_seen() -> str:
         return str(store.read(schema.SESSIONS.name)["last_seen_at"].iloc[0])
 
-    assert accounts.resume_session(store, token, config=config, now=start + timedelta(seconds=30))
+    assert auth_sessions.resume_session(
+        store, token, config=config, now=start + timedelta(seconds=30)
+    )
     assert last_seen() == accounts._iso(start)  # throttled: no write within the minute
     later = start + timedelta(minutes=29)
-    assert accounts.resume_session(store, token, config=config, now=later)
+    assert auth_sessions.resume_session(store, token, config=config, now=later)
     assert last_seen() == accounts._iso(later)
     # 30 minutes after the last activity, not after the sign-in: still alive at +58.
-    assert accounts.resume_session(store, token, config=config, now=later + timedelta(minutes=29))
+    assert auth_sessions.resume_session(
+        store, token, config=config, now=later + timedelta(minutes=29)
+    )
     gone = later + timedelta(minutes=29) + timedelta(minutes=30, seconds=1)
-    assert accounts.resume_session(store, token, config=config, now=gone) is None
+    assert auth_sessions.resume_session(store, token, config=config, now=gone) is None
     assert store.read(schema.SESSIONS.name).empty
     assert events(store)[-1] == ("zhang", "time_out", "ok")
-    assert accounts.resume_session(store, token, config=config, now=gone) is None
+    assert auth_sessions.resume_session(store, token, config=config, now=gone) is None
 
 
 def test_sessions_nobody_came_back_to_end_at_the_next_sign_in(store):
     make_user(store)
     make_user(store, "li", VIEWER)
     start = accounts.now_utc()
-    accounts.sign_in(store, "zhang", GOOD, now=start)
-    accounts.sign_in(store, "li", GOOD, now=start + timedelta(minutes=31))
+    auth_sessions.sign_in(store, "zhang", GOOD, now=start)
+    auth_sessions.sign_in(store, "li", GOOD, now=start + timedelta(minutes=31))
     assert list(store.read(schema.SESSIONS.name)["username"]) == ["li"]
     assert ("zhang", "time_out", "ok") in events(store)
 
@@ -252,16 +258,16 @@ def test_only_account_managers_create_and_the_refusal_is_audited(store):
 def test_disable_ends_sessions_and_refuses_sign_in_enable_restores(store):
     make_user(store)
     admin = Actor("boss", ADMIN)
-    token = accounts.sign_in(store, "zhang", GOOD).token
+    token = auth_sessions.sign_in(store, "zhang", GOOD).token
     accounts.set_disabled(store, admin, "zhang", True)
-    assert accounts.resume_session(store, token) is None
+    assert auth_sessions.resume_session(store, token) is None
     with pytest.raises(AccessError) as caught:
-        accounts.sign_in(store, "zhang", GOOD)
+        auth_sessions.sign_in(store, "zhang", GOOD)
     assert caught.value.key == "signin_failed"  # no telling a disabled account apart
     assert trail(store)[-1]["details"]["reason"] == "disabled"
     assert [a.username for a in accounts.accounts(store)] == ["zhang"]  # never deleted
     accounts.set_disabled(store, admin, "zhang", False)
-    assert accounts.sign_in(store, "zhang", GOOD)
+    assert auth_sessions.sign_in(store, "zhang", GOOD)
     assert ("boss", "account_disable", "ok") in events(store)
     assert ("boss", "account_enable", "ok") in events(store)
 
@@ -282,13 +288,13 @@ def test_reset_forces_a_change_and_lifts_the_lock(store):
     now = accounts.now_utc()
     for i in range(5):
         with pytest.raises(AccessError):
-            accounts.sign_in(store, "zhang", f"Wrong-pass-{i}", now=now)
+            auth_sessions.sign_in(store, "zhang", f"Wrong-pass-{i}", now=now)
     one_time = accounts.reset_password(store, Actor("boss", ADMIN), "zhang")
     account = accounts.find_account(store, "zhang")
     assert account.must_change and account.locked_until is None
     with pytest.raises(AccessError):
-        accounts.sign_in(store, "zhang", GOOD, now=now)
-    signed = accounts.sign_in(store, "zhang", one_time, now=now)
+        auth_sessions.sign_in(store, "zhang", GOOD, now=now)
+    signed = auth_sessions.sign_in(store, "zhang", one_time, now=now)
     assert signed.account.must_change
     accounts.change_password(store, "zhang", one_time, "Second-Pass-22")
     assert not accounts.find_account(store, "zhang").must_change
@@ -306,7 +312,7 @@ def test_change_password_checks_the_old_one_and_the_rule(store):
             accounts.change_password(store, "zhang", old, new)
         assert caught.value.key == key
     accounts.change_password(store, "zhang", GOOD, "Second-Pass-22")
-    assert accounts.sign_in(store, "zhang", "Second-Pass-22")
+    assert auth_sessions.sign_in(store, "zhang", "Second-Pass-22")
     logged = [e for e in events(store) if e[1] == "password_change"]
     assert logged[-5:] == [("zhang", "password_change", "refused")] * 4 + [
         ("zhang", "password_change", "ok")

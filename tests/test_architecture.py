@@ -1,4 +1,5 @@
-"""Layering rules: gis/ and layers/ never import streamlit; every message has both languages."""
+"""Layering rules: gis/ and layers/ never import streamlit; the packages of gis/ import one way;
+modules stay readable in one sitting; every message has both languages."""
 
 import ast
 import pathlib
@@ -79,16 +80,111 @@ def test_every_download_button_keeps_its_file_served():
     assert wrong == []
 
 
-def test_pages_are_thin():
-    # A page reads state, calls gis and composes sections that live in ui/ (#16): every
-    # page fits on a few screens, every ui/ module is readable in one sitting.
-    def too_long(folder: str, limit: int) -> list[str]:
-        return [
-            f"{p.relative_to(ROOT)}: {n} lines"
-            for p in sorted((ROOT / folder).glob("*.py"))
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > limit
-        ]
+# --- gis/ by responsibility (#16) ------------------------------------------------------------
 
-    assert len(list((ROOT / "pages" / "views").glob("*.py"))) >= 7
-    assert too_long("pages/views", 250) == []
-    assert too_long("ui", 600) == []
+#: The analyses: they read and write through the store's interface, never a backend.
+ANALYSES = ("targets", "efficiency", "reuse", "meeting", "parcels")
+#: The store's interface; everything else in gis.store is a backend or its internals.
+STORE_INTERFACE = {"gis.store", "gis.store.base"}
+#: The shared vocabulary at the top of gis/: every package may import it; it imports none.
+VOCABULARY = ("schema", "vocabulary", "crs", "i18n", "values", "_errors", "excel")
+LINE_LIMIT = 600
+PAGE_LINE_LIMIT = 250
+
+
+def imported_dotted(path: pathlib.Path) -> set[str]:
+    """Every module ``path`` imports, by its full name (``from gis import x`` gives ``gis.x``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+def _modules(name: str) -> set[str]:
+    """The modules that exist under this dotted name (a package's files, or one module)."""
+    path = ROOT.joinpath(*name.split("."))
+    return {name} if path.with_suffix(".py").is_file() or path.is_dir() else set()
+
+
+def _gis_imports(path: pathlib.Path) -> set[str]:
+    return {m for name in imported_dotted(path) if name.startswith("gis") for m in _modules(name)}
+
+
+@pytest.mark.parametrize("package", ANALYSES)
+def test_analyses_use_the_store_interface_not_a_backend(package):
+    files = sorted((ROOT / "gis" / package).rglob("*.py"))
+    assert files, f"gis/{package}/ is missing"
+    offenders = {
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in files
+        for m in _gis_imports(p)
+        if m.startswith("gis.store") and m not in STORE_INTERFACE
+    }
+    assert offenders == set()
+
+
+def test_only_the_store_package_opens_a_backend():
+    backends = ("gis.store.gpkg", "gis.store.postgis")
+    offenders = {
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in (ROOT / "gis").rglob("*.py")
+        if "store" not in p.relative_to(ROOT / "gis").parts[:-1]
+        for m in _gis_imports(p)
+        if m.startswith(backends)
+    }
+    assert offenders == set()
+
+
+@pytest.mark.parametrize("module", [*VOCABULARY, "messages"])
+def test_shared_vocabulary_imports_no_package_above_it(module):
+    allowed = {f"gis.{m}" for m in VOCABULARY} | {"gis", "gis.messages"}
+    path = ROOT / "gis" / module
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
+    offenders = {
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in files
+        for m in _gis_imports(p)
+        if m not in allowed and not m.startswith("gis.messages.")
+    }
+    assert offenders == set()
+
+
+def test_the_import_rules_see_a_backend_import(tmp_path):
+    # The rules above must be able to fail: each spelling of an import is seen.
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from gis.store import gpkg\nfrom gis.store.postgis import PostgisStore\n"
+        "import gis.auth.guard\nfrom gis import parcels\n",
+        encoding="utf-8",
+    )
+    assert _gis_imports(probe) == {
+        "gis",
+        "gis.store",
+        "gis.store.gpkg",
+        "gis.store.postgis",
+        "gis.auth.guard",
+        "gis.parcels",
+    }
+
+
+def _too_long(folder: str, limit: int) -> dict[str, int]:
+    lengths = {
+        str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in (ROOT / folder).rglob("*.py")
+    }
+    assert lengths, f"{folder}/ has no modules"
+    return {name: n for name, n in lengths.items() if n > limit}
+
+
+@pytest.mark.parametrize("folder", ["gis", "layers", "ui"])
+def test_every_module_is_readable_in_one_sitting(folder):
+    assert _too_long(folder, LINE_LIMIT) == {}
+
+
+def test_every_page_is_thin():
+    # A page reads state, calls gis and composes sections that live in ui/.
+    assert _too_long("pages", PAGE_LINE_LIMIT) == {}

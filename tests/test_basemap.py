@@ -24,11 +24,12 @@ from PIL import Image
 from pypdf import PdfReader
 from pyproj import Transformer
 
-from gis import basemaps, report, tiles
 from gis._errors import ValidationError
-from gis.basemaps import BasemapConfig, ServiceConfig
+from gis.basemap import sources, tiles
+from gis.basemap.sources import BasemapConfig, ServiceConfig
 from gis.crs import AREA_CRS
 from gis.i18n import error_text, t
+from gis.meeting import pack_files, pack_style
 from gis.store import ParkStore
 from layers.assets import asset_urls
 from layers.parkmap import build_park_map
@@ -113,7 +114,7 @@ KEY = "0123456789abcdef0123456789abcdef"  # a made-up key of the right form
 
 
 def test_tianditu_choices_carry_the_key_and_the_eight_subdomains():
-    offer = basemaps.offered_basemaps(BasemapConfig(tianditu_key=KEY))
+    offer = sources.offered_basemaps(BasemapConfig(tianditu_key=KEY))
     codes = [b.code for b in offer.basemaps]
     assert codes == ["none", "tianditu_vec", "tianditu_img"]
     vec = offer.basemaps[1]
@@ -127,8 +128,8 @@ def test_tianditu_choices_carry_the_key_and_the_eight_subdomains():
 
 
 def test_no_key_no_tianditu_and_a_bad_key_is_refused():
-    assert [b.code for b in basemaps.offered_basemaps(BasemapConfig()).basemaps] == ["none"]
-    offer = basemaps.offered_basemaps(BasemapConfig(tianditu_key="x'; alert(1)"))
+    assert [b.code for b in sources.offered_basemaps(BasemapConfig()).basemaps] == ["none"]
+    offer = sources.offered_basemaps(BasemapConfig(tianditu_key="x'; alert(1)"))
     assert [b.code for b in offer.basemaps] == ["none"]
     assert offer.refused[0][1].key == "bm_bad_key"
 
@@ -136,24 +137,24 @@ def test_no_key_no_tianditu_and_a_bad_key_is_refused():
 def test_environment_wins_over_the_settings():
     stored = BasemapConfig(tianditu_key="a" * 32, file_path="/stored.mbtiles")
     env = {
-        basemaps.ENV_TIANDITU_KEY: KEY,
-        basemaps.ENV_URL: "http://10.1.2.3/tiles/{z}/{x}/{y}.png",
-        basemaps.ENV_NAME: "政务外网影像",
-        basemaps.ENV_FILE: "/env.mbtiles",
+        sources.ENV_TIANDITU_KEY: KEY,
+        sources.ENV_URL: "http://10.1.2.3/tiles/{z}/{x}/{y}.png",
+        sources.ENV_NAME: "政务外网影像",
+        sources.ENV_FILE: "/env.mbtiles",
     }
-    config = basemaps.with_environment(stored, env)
+    config = sources.with_environment(stored, env)
     assert config.tianditu_key == KEY
     assert config.service.name == "政务外网影像"
     assert config.file_path == "/env.mbtiles"
-    assert set(config.from_env) == {basemaps.ENV_TIANDITU_KEY, basemaps.ENV_URL, basemaps.ENV_FILE}
-    assert basemaps.with_environment(stored, {}) == stored
+    assert set(config.from_env) == {sources.ENV_TIANDITU_KEY, sources.ENV_URL, sources.ENV_FILE}
+    assert sources.with_environment(stored, {}) == stored
 
 
 def test_key_is_masked_to_its_last_four_characters():
-    assert basemaps.mask_key(KEY) == "••••••••cdef"
-    assert KEY[:-4] not in basemaps.mask_key(KEY)
-    assert basemaps.mask_key("short") == "••••••••"
-    assert basemaps.mask_key("") == ""
+    assert sources.mask_key(KEY) == "••••••••cdef"
+    assert KEY[:-4] not in sources.mask_key(KEY)
+    assert sources.mask_key("short") == "••••••••"
+    assert sources.mask_key("") == ""
 
 
 @pytest.mark.parametrize(
@@ -170,7 +171,7 @@ def test_key_is_masked_to_its_last_four_characters():
     ],
 )
 def test_valid_templates(url, kind, expected):
-    assert basemaps.normalise_template(url, kind) == (expected or url)
+    assert sources.normalise_template(url, kind) == (expected or url)
 
 
 @pytest.mark.parametrize(
@@ -185,7 +186,7 @@ def test_valid_templates(url, kind, expected):
 )
 def test_bad_templates_are_refused_with_their_message(url, key):
     with pytest.raises(ValidationError) as caught:
-        basemaps.normalise_template(url, "xyz")
+        sources.normalise_template(url, "xyz")
     assert caught.value.key == key
     assert error_text(caught.value, "zh") and error_text(caught.value, "en")
 
@@ -193,37 +194,37 @@ def test_bad_templates_are_refused_with_their_message(url, key):
 # ---------------------------------------------------------------- GCJ-02 / BD-09
 def test_datum_conversions_match_the_published_reference_values():
     # Reference values of the widely used coordtransform library for (116.404, 39.915).
-    assert basemaps.wgs84_to_gcj02(116.404, 39.915) == pytest.approx(
+    assert sources.wgs84_to_gcj02(116.404, 39.915) == pytest.approx(
         (116.41024449916938, 39.91640428150164), abs=1e-9
     )
-    assert basemaps.gcj02_to_bd09(116.404, 39.915) == pytest.approx(
+    assert sources.gcj02_to_bd09(116.404, 39.915) == pytest.approx(
         (116.41036949371029, 39.92133699351022), abs=1e-9
     )
-    assert basemaps.bd09_to_gcj02(116.404, 39.915) == pytest.approx(
+    assert sources.bd09_to_gcj02(116.404, 39.915) == pytest.approx(
         (116.39762729119315, 39.90865673957631), abs=1e-9
     )
-    back = basemaps.gcj02_to_wgs84(*basemaps.wgs84_to_gcj02(119.92, 28.45))
+    back = sources.gcj02_to_wgs84(*sources.wgs84_to_gcj02(119.92, 28.45))
     assert back == pytest.approx((119.92, 28.45), abs=1e-8)
-    assert basemaps.wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
+    assert sources.wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
 
 
 def test_gcj02_and_bd09_services_are_refused_naming_the_offset():
     gcj = ServiceConfig(url="https://tiles.example.cn/{z}/{x}/{y}.png", datum="gcj02")
     with pytest.raises(ValidationError) as caught:
-        basemaps.check_service(gcj)
+        sources.check_service(gcj)
     # In 莲都 GCJ-02 is 500–1,100 m off (the issue); the message gives the computed figure.
     metres = caught.value.params["metres"]
     assert 500 <= metres <= 1100
-    assert metres == round(basemaps.datum_offset_m("gcj02", 119.92, 28.45))
+    assert metres == round(sources.datum_offset_m("gcj02", 119.92, 28.45))
     assert f"{metres} 米" in error_text(caught.value, "zh")
     # 高德's host is GCJ-02 and 百度's BD-09 whatever the form says.
     amap = ServiceConfig(url="https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}")
     baidu = ServiceConfig(url="https://maponline0.bdimg.com/tile/?x={x}&y={y}&z={z}")
     for service, datum in ((amap, "GCJ-02"), (baidu, "BD-09")):
-        offer = basemaps.offered_basemaps(BasemapConfig(service=service))
+        offer = sources.offered_basemaps(BasemapConfig(service=service))
         assert [b.code for b in offer.basemaps] == ["none"]
         assert offer.refused[0][1].params["datum"] == datum
-    bd = basemaps.datum_offset_m("bd09", 119.92, 28.45)
+    bd = sources.datum_offset_m("bd09", 119.92, 28.45)
     assert 500 <= bd <= 1200 and bd > metres
 
 
@@ -231,7 +232,7 @@ def test_a_cgcs2000_service_is_offered_with_its_host_only():
     service = ServiceConfig(
         url="http://10.8.0.2:8080/img/{z}/{x}/{y}.png", name="政务外网", attribution="浙江"
     )
-    (none, offered) = basemaps.offered_basemaps(BasemapConfig(service=service)).basemaps
+    (none, offered) = sources.offered_basemaps(BasemapConfig(service=service)).basemaps
     assert none.kind == "none" and offered.kind == "remote"
     assert offered.hosts == ("10.8.0.2:8080",)
 
@@ -301,16 +302,16 @@ ASSETS = asset_urls()
 def test_map_offers_the_basemaps_with_none_chosen_and_text_escaped(sample_store_path):
     frames = ParkStore(sample_store_path).read_all()
     evil = 'Evil <img src=x onerror="alert(1)">'
-    file_map = basemaps.Basemap(
+    file_map = sources.Basemap(
         "file",
         evil,
         evil,
         "local",
-        (basemaps.TileTemplate("/park-tiles/abc/{z}/{x}/{y}", (), 17, 13),),
+        (sources.TileTemplate("/park-tiles/abc/{z}/{x}/{y}", (), 17, 13),),
         attribution="<b>测绘局</b> {{ 7*7 }}",
         local_path="/x.mbtiles",
     )
-    offered = basemaps.offered_basemaps(BasemapConfig(tianditu_key=KEY)).basemaps
+    offered = sources.offered_basemaps(BasemapConfig(tianditu_key=KEY)).basemaps
     html = build_park_map(frames, assets=ASSETS, basemaps=(*offered, file_map)).get_root().render()
     names = [
         json.loads(raw)
@@ -343,26 +344,26 @@ def test_settings_round_trip_and_refusal_writes_nothing(store_copy, tmp_path):
         ),
         file_path=str(path),
     )
-    basemaps.save_config(store, config, actor=ADMINISTRATOR)
-    read = basemaps.config_from_settings(store.read("settings"))
+    sources.save_config(store, config, actor=ADMINISTRATOR)
+    read = sources.config_from_settings(store.read("settings"))
     assert read.tianditu_key == KEY and read.file_path == str(path)
     other_key = KEY[::-1]
-    basemaps.save_config(store, replace(config, tianditu_key=other_key), actor=ADMINISTRATOR)
+    sources.save_config(store, replace(config, tianditu_key=other_key), actor=ADMINISTRATOR)
     saved = store.audit_trail().iloc[-1]
     assert (saved["username"], saved["event"], saved["outcome"]) == ("admin", "save_settings", "ok")
     assert "tianditu_key" in saved["details"], "the change is named"
     assert KEY not in saved["details"] and other_key not in saved["details"], "keys masked"
-    basemaps.save_config(store, config, actor=ADMINISTRATOR)
+    sources.save_config(store, config, actor=ADMINISTRATOR)
     assert read.service.url == "http://10.0.0.5/wmts?M={z}&R={y}&C={x}"
     version = store.data_version()
     bad = BasemapConfig(service=ServiceConfig(url="https://a.example/{z}/{x}/{y}", datum="bd09"))
     with pytest.raises(ValidationError):
-        basemaps.save_config(store, bad, actor=ADMINISTRATOR)
+        sources.save_config(store, bad, actor=ADMINISTRATOR)
     assert store.data_version() == version
-    assert basemaps.config_from_settings(store.read("settings")) == read
+    assert sources.config_from_settings(store.read("settings")) == read
     # The other settings rows are kept.
     keys = set(store.read("settings")["key"])
-    assert basemaps.SETTINGS_KEY in keys
+    assert sources.SETTINGS_KEY in keys
 
 
 # ---------------------------------------------------------------- the meeting pack
@@ -374,13 +375,13 @@ def test_meeting_pack_draws_the_local_imagery_under_the_parcels(sample_store_pat
     area = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
     path = make_mbtiles(tmp_path / "t.mbtiles", area, marker=None, zooms=range(12, 15))
     as_of = date(2021, 6, 30)
-    options = report.PackOptions(
+    options = pack_style.PackOptions(
         as_of=as_of, is_sample=True, imagery=(str(path), "© 测绘局 2021"), made_on=as_of
     )
-    pdf = report.meeting_pack_pdf(frames, options)
+    pdf = pack_files.meeting_pack_pdf(frames, options)
     page1 = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "底图：© 测绘局 2021" in page1
-    plain = report.meeting_pack_pdf(frames, report.PackOptions(as_of=as_of, made_on=as_of))
+    plain = pack_files.meeting_pack_pdf(frames, pack_style.PackOptions(as_of=as_of, made_on=as_of))
     assert "底图" not in PdfReader(io.BytesIO(plain)).pages[0].extract_text()
 
     # Rendered, the map shows the fields' colours (imagery) where the plain pack has none.
@@ -411,8 +412,10 @@ def test_an_unreadable_tiles_file_is_said_on_the_pdf_map(sample_store_path, tmp_
     frames = ParkStore(sample_store_path).read_all()
     as_of = date(2021, 6, 30)
     missing = str(tmp_path / "gone.mbtiles")
-    options = report.PackOptions(as_of=as_of, imagery=(missing, "x"), made_on=as_of)
-    text = PdfReader(io.BytesIO(report.meeting_pack_pdf(frames, options))).pages[0].extract_text()
+    options = pack_style.PackOptions(as_of=as_of, imagery=(missing, "x"), made_on=as_of)
+    text = (
+        PdfReader(io.BytesIO(pack_files.meeting_pack_pdf(frames, options))).pages[0].extract_text()
+    )
     assert "找不到瓦片文件" in text
 
 
@@ -430,7 +433,7 @@ def test_settings_section_saves_masks_the_key_and_refuses_gcj02(store_copy, tmp_
     from tests.apptest_kit import assert_no_exception, texts
     from tests.test_data_page import RUN_TIMEOUT, open_page
 
-    for name in basemaps.ENV_VARS:
+    for name in sources.ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     path = make_mbtiles(tmp_path / "t.mbtiles", BOUNDS, marker=None, zooms=range(14, 16))
     at = open_page("zh")
@@ -460,7 +463,7 @@ def test_settings_section_saves_masks_the_key_and_refuses_gcj02(store_copy, tmp_
     at.button(key="bm_save").click().run(timeout=RUN_TIMEOUT)
     assert_no_exception(at)
     assert not at.error, texts(at.error)
-    stored = basemaps.config_from_settings(ParkStore(store_copy).read("settings"))
+    stored = sources.config_from_settings(ParkStore(store_copy).read("settings"))
     assert stored.tianditu_key == KEY and stored.file_path == str(path)
     assert stored.service.name == "政务外网"
     assert t("bm_key_current", "zh", masked="••••••••cdef") in texts(at.caption)

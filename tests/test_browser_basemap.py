@@ -20,8 +20,8 @@ import pytest
 import shapely
 from PIL import Image
 
-from gis import basemaps
-from gis.basemaps import BasemapConfig
+from gis.basemap import sources
+from gis.basemap.sources import BasemapConfig
 from gis.store import ParkStore
 from tests.actors import ADMINISTRATOR
 from tests.browser_kit import (
@@ -92,15 +92,15 @@ def basemap_app(sample_store_path, tmp_path_factory) -> Iterator:
     near = (mark[0] - 0.004, mark[1] - 0.003, mark[0] + 0.004, mark[1] + 0.003)
     make_mbtiles(tiles_path, whole, marker=mark, zooms=range(13, 17), name=FILE_NAME)
     make_mbtiles(tiles_path, near, marker=mark, zooms=range(17, 18))
-    basemaps.save_config(
+    sources.save_config(
         ParkStore(store_path), BasemapConfig(file_path=str(tiles_path)), actor=ADMINISTRATOR
     )
     closed = f"127.0.0.1:{_free_port()}"  # nothing listens there: the service is down
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(basemaps.ENV_URL, f"http://{closed}/tiles/{{z}}/{{x}}/{{y}}.png")
-        mp.setenv(basemaps.ENV_NAME, SERVICE_NAME)
-        mp.delenv(basemaps.ENV_TIANDITU_KEY, raising=False)
-        mp.delenv(basemaps.ENV_FILE, raising=False)
+        mp.setenv(sources.ENV_URL, f"http://{closed}/tiles/{{z}}/{{x}}/{{y}}.png")
+        mp.setenv(sources.ENV_NAME, SERVICE_NAME)
+        mp.delenv(sources.ENV_TIANDITU_KEY, raising=False)
+        mp.delenv(sources.ENV_FILE, raising=False)
         with serve_app(store_path, workdir) as server:
             yield server, mark, closed
 

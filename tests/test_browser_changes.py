@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from gis import changes, meeting
+from gis.meeting import annotations as meeting_annotations
+from gis.parcels import changes
 from gis.store import ParkStore
 from tests import browser_kit
 from tests.actors import ACTOR
@@ -22,10 +23,10 @@ def test_meeting_page_shows_the_changes_and_outlines_them(sample_store_path, tmp
     path.write_bytes(sample_store_path.read_bytes())
     store = ParkStore(path)
     parcels = store.read("parcels")
-    meeting.add_annotation(
+    meeting_annotations.add_annotation(
         store,
         parcels.geometry.iloc[0].centroid,
-        meeting.AnnotationInput("一季度推进会", SINCE.isoformat(), "规划科"),
+        meeting_annotations.AnnotationInput("一季度推进会", SINCE.isoformat(), "规划科"),
         actor=ACTOR,
     )
     frames = store.read_all()

@@ -54,7 +54,7 @@ def test_figures_import_moves_the_targets_in_chromium(browser, fresh_app_server)
     """Import one firm's January–June investment (in 元) and see 有效投资 follow."""
     from datetime import date
 
-    from gis import targets
+    from gis.targets import tracking
     from tests.browser_kit import choose_selectbox, open_app
 
     store = ParkStore(fresh_app_server.store_path)
@@ -62,7 +62,7 @@ def test_figures_import_moves_the_targets_in_chromium(browser, fresh_app_server)
     periods = frames["period_figures"]
     h1 = periods[(periods["year"] == 2021) & (periods["months"] == 6)]
     firm = h1[h1["subject_kind"] == "enterprise"].sort_values("subject_id").iloc[0]
-    before = targets.progress(frames, year=2021, as_of=date(2021, 6, 30)).set_index("target_id")
+    before = tracking.progress(frames, year=2021, as_of=date(2021, 6, 30)).set_index("target_id")
     before_yi = float(before.loc["EFFECTIVE_INVESTMENT_YI", "value"])
     # The firm's 1–6月 investment becomes 100,000,000 元 = 1亿元; its other figures stay.
     expected_yi = before_yi - float(firm["investment_wan"]) / 10_000 + 1.0

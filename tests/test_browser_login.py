@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gis import accounts
-from gis.access import ADMIN, DATA_MANAGER, command_line_actor
+from gis.auth import accounts
+from gis.auth.access import ADMIN, DATA_MANAGER, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.browser_kit import MAP_TIMEOUT_S, VIEWPORT

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pypdf import PdfReader
 
-from gis import meeting
+from gis.meeting import views as meeting_views
 from gis.store import ParkStore
 from tests import browser_kit
 from tests.actors import ACTOR
@@ -50,10 +50,13 @@ def meeting_app(sample_store_path, tmp_path_factory, browser):
         return (round(point.y, 5), round(point.x, 5))
 
     views = [
-        ("全园概览", meeting.ViewState(center=(round(park.y, 5), round(park.x, 5)), zoom=14)),
+        (
+            "全园概览",
+            meeting_views.ViewState(center=(round(park.y, 5), round(park.x, 5)), zoom=14),
+        ),
         (
             "万洋区块 · 建设进度",
-            meeting.ViewState(
+            meeting_views.ViewState(
                 center=centre("万洋区块"),
                 zoom=16,
                 field="construction_status",
@@ -64,12 +67,12 @@ def meeting_app(sample_store_path, tmp_path_factory, browser):
         ),
         (
             "碧湖区块",
-            meeting.ViewState(
+            meeting_views.ViewState(
                 center=centre("碧湖区块"), zoom=16, block_ids=(blocks.loc["碧湖区块", "block_id"],)
             ),
         ),
     ]
-    ids = [meeting.save_view(store, name=n, state=s, actor=ACTOR) for n, s in views]
+    ids = [meeting_views.save_view(store, name=n, state=s, actor=ACTOR) for n, s in views]
     with serve_app(path, workdir) as server:
         context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
         try:  # the first run after a start is special (see test_browser.served_app)
@@ -365,7 +368,7 @@ def test_planner_saves_views_across_block_filters_and_presents_them(
             page.wait_for_timeout(1000)
             save("全园")
 
-            views = meeting.list_views(store.read("saved_views"))
+            views = meeting_views.list_views(store.read("saved_views"))
             assert [v.name for v in views] == ["南山A", "长川B", "全园"]
             boxes = [nanshan_box, changchuan_box, park_box]
             counts = [nanshan_n, changchuan_n, len(parcels)]

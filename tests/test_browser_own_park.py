@@ -4,7 +4,7 @@ Everything goes through the app's own UI: the 数据 page's 导入 tab for the b
 blocks (GeoJSON), parcels (a GBK shapefile with Chinese column names, statuses and dates),
 the plant and its vacant space (GeoJSON) and the enterprises (XLSX); its 企业经济数据 tab
 for the yearly and the 1–6月 figures (XLSX); the 闲置盘活 page's Excel upload for the
-candidates. The targets are saved with :func:`gis.targets.save_targets` (what the 目标与亩均
+candidates. The targets are saved with :func:`gis.targets.definitions.save_targets` (what the 目标与亩均
 page's table editor calls): typing into Streamlit's canvas table is not what this test is
 about. Then each page shows the figures computed by hand in ``tests/own_park_files.py``,
 and the map on 2018-12-31 shows D01 as 成交.
@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from gis import onboarding, schema, targets
+from gis import onboarding, schema
 from gis.i18n import t
 from gis.store import ParkStore
+from gis.targets import definitions
 from tests import own_park_files as files
 from tests.actors import ACTOR
 from tests.browser_kit import (
@@ -162,7 +163,7 @@ def test_own_park_from_nothing_to_every_page(browser, tmp_path):
                 import_geodata(page, server.url, upload)
             for upload in files.figure_uploads():
                 import_figures(page, server.url, upload)
-            targets.save_targets(
+            definitions.save_targets(
                 store, files.targets_frame(), expected_version=store.data_version(), actor=ACTOR
             )
             # Candidates: the 闲置盘活 page's Excel upload, then save.
@@ -191,8 +192,10 @@ def test_own_park_from_nothing_to_every_page(browser, tmp_path):
             shot(page, "map")
             # 目标与亩均: 工业用地出让 21 亩 (D02 12 + D03 9), 有效投资 1.0 亿元.
             goto(page, server.url, "/targets")
-            land = metric_value(page, targets.DEFINITIONS["LAND_SOLD_MU"].label_zh)
-            investment = metric_value(page, targets.DEFINITIONS["EFFECTIVE_INVESTMENT_YI"].label_zh)
+            land = metric_value(page, definitions.DEFINITIONS["LAND_SOLD_MU"].label_zh)
+            investment = metric_value(
+                page, definitions.DEFINITIONS["EFFECTIVE_INVESTMENT_YI"].label_zh
+            )
             shot(page, "targets")
             page.get_by_test_id("stRadio").locator("label").filter(
                 has_text=t("section_evaluation", ZH)

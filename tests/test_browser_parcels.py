@@ -199,7 +199,7 @@ def test_a_clerks_session(browser, fresh_app_server, tmp_path):
     from datetime import date, timedelta
 
     from gis.excel import read_xlsx
-    from gis.lifecycle import TEMPLATE_HEADERS
+    from gis.parcels.bulk_update import TEMPLATE_HEADERS
     from tests.browser_kit import record_foreign_requests
 
     server = fresh_app_server

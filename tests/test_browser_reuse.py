@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from gis import reuse, scenarios
+from gis.reuse import config, scenarios
+from gis.reuse import run as reuse_run
 from gis.store import ParkStore
 from tests.actors import ACTOR
 from tests.browser_kit import foreign_requests
@@ -65,7 +66,7 @@ def reuse_server(sample_store_path, tmp_path):
     frames = store.read_all()
     scenarios.ensure_baseline(store, frames, actor=ACTOR)
     bihu = frames["vacant_spaces"]["parcel_code"].str.startswith("D")
-    run = reuse.run_scenario(
+    run = reuse_run.run_scenario(
         frames, space_ids=list(frames["vacant_spaces"]["space_id"][bihu]), seed=1
     )
     scenarios.save_scenario(store, run, name="碧湖试点", actor=ACTOR)
@@ -123,10 +124,10 @@ def weights_server(sample_store_path, tmp_path):
     frames = store.read_all()
     scenarios.ensure_baseline(store, frames, actor=ACTOR)
     bihu = frames["vacant_spaces"]["parcel_code"].str.startswith("D")
-    run = reuse.run_scenario(
+    run = reuse_run.run_scenario(
         frames,
         space_ids=list(frames["vacant_spaces"]["space_id"][bihu]),
-        config=reuse.ReuseConfig(w_tax=0.5),
+        config=config.ReuseConfig(w_tax=0.5),
         seed=1,
     )
     scenarios.save_scenario(store, run, name="Bihu, tax first", actor=ACTOR)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from gis import accounts
-from gis.access import EDITOR, command_line_actor
+from gis.auth import accounts
+from gis.auth.access import EDITOR, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.browser_kit import MAP_TIMEOUT_S, VIEWPORT, map_frame

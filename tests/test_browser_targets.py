@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gis import efficiency, history
+from gis.efficiency import classes as efficiency_classes
+from gis.efficiency import evaluation
+from gis.parcels import history
 from gis.store import ParkStore
 from tests.browser_kit import (
     MAP_IFRAME,
@@ -34,10 +36,10 @@ def expected_counts(store_path: Path) -> tuple[int, int]:
     """Parcels with a graded main firm, and parcels with a key-supervision firm."""
     frames = ParkStore(store_path).read_all()
     years = frames["enterprise_years"]
-    ev = efficiency.evaluate(
-        frames["enterprises"], years, year=efficiency.default_year(years, AS_OF)
+    ev = evaluation.evaluate(
+        frames["enterprises"], years, year=evaluation.default_year(years, AS_OF)
     )
-    classes = efficiency.parcel_classes(ev)
+    classes = efficiency_classes.parcel_classes(ev)
     on_map = set(history.statuses_as_of(frames["parcels"], frames["status_events"], AS_OF)["code"])
     classes = classes[classes["parcel_code"].isin(on_map)]
     return int(classes["class_code"].notna().sum()), int(classes["key_supervision"].sum())

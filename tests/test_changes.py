@@ -11,8 +11,10 @@ import pytest
 import shapely
 from openpyxl import load_workbook
 
-from gis import changes, history, report, schema
+from gis import schema
 from gis.i18n import t
+from gis.meeting import pack_files, pack_style
+from gis.parcels import changes, history
 from tests.actors import ACTOR
 from tests.tiny_park import AREA_CRS, ORIGIN, _frame, tiny_park
 
@@ -191,21 +193,21 @@ def test_pack_table_and_workbook_sheet(found):
     ]
     sold = table[table["内容"] == "出让状态: 挂牌 → 成交"].iloc[0]
     assert (sold["数量"], sold["面积（亩）"], sold["地块"]) == (2, 60.0, "P2、P3")
-    options = report.PackOptions(as_of=UNTIL, lang="zh", changes_since=SINCE)
-    book = load_workbook(io.BytesIO(report.meeting_pack_xlsx(park(), options)))
+    options = pack_style.PackOptions(as_of=UNTIL, lang="zh", changes_since=SINCE)
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(park(), options)))
     sheet = book["2021-03-31以来变化"]
     assert sheet.max_row == len(table) + 1
     # without an explicit start, the pack uses the last meeting before the as-of date
-    default = report.PackOptions(as_of=UNTIL, lang="en")
-    book = load_workbook(io.BytesIO(report.meeting_pack_xlsx(park(), default)))
+    default = pack_style.PackOptions(as_of=UNTIL, lang="en")
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(park(), default)))
     assert book.sheetnames[-1] == "Changes since 2021-05-10"
 
 
 def test_pdf_pack_has_the_changes_page():
     from pypdf import PdfReader
 
-    options = report.PackOptions(as_of=UNTIL, lang="zh", changes_since=SINCE)
-    reader = PdfReader(io.BytesIO(report.meeting_pack_pdf(park(), options)))
+    options = pack_style.PackOptions(as_of=UNTIL, lang="zh", changes_since=SINCE)
+    reader = PdfReader(io.BytesIO(pack_files.meeting_pack_pdf(park(), options)))
     last = reader.pages[-1].extract_text()
     assert "2021-03-31以来变化" in last
     assert "挂牌 → 成交" in last and "P2、P3" in last and "60.0" in last
@@ -214,8 +216,8 @@ def test_pdf_pack_has_the_changes_page():
 
 def test_no_meeting_before_means_no_pack_sheet():
     frames = park()
-    options = report.PackOptions(as_of=SINCE, lang="zh")
-    book = load_workbook(io.BytesIO(report.meeting_pack_xlsx(frames, options)))
+    options = pack_style.PackOptions(as_of=SINCE, lang="zh")
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(frames, options)))
     assert not any("以来变化" in name for name in book.sheetnames)
 
 
@@ -233,9 +235,9 @@ def test_meeting_page_lists_the_changes_since_the_last_meeting(
 ):
     import shutil
 
-    from gis import meeting
     from gis.crs import m2_to_mu
-    from gis.parcels import parcel_area_m2
+    from gis.meeting import annotations as meeting_annotations
+    from gis.parcels.tables import parcel_area_m2
     from gis.store import ParkStore
     from tests.test_meeting_page import open_page
     from ui.text import md
@@ -245,13 +247,13 @@ def test_meeting_page_lists_the_changes_since_the_last_meeting(
     monkeypatch.setenv("PARK_DB", str(path))
     store = ParkStore(path)
     parcels = store.read("parcels")
-    meeting.add_annotation(
+    meeting_annotations.add_annotation(
         store,
         parcels.geometry.iloc[0].centroid,
-        meeting.AnnotationInput("一季度推进会", "2021-03-31", "规划科"),
+        meeting_annotations.AnnotationInput("一季度推进会", "2021-03-31", "规划科"),
         actor=ACTOR,
     )
-    # Independently of gis.changes: the LISTED → SOLD events effective in the period.
+    # Independently of gis.parcels.changes: the LISTED → SOLD events effective in the period.
     events = store.read("status_events")
     sold = events[
         (events["new_status"] == "SOLD")

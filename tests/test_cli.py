@@ -13,9 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gis import schema
-from gis.cli import main
 from gis.i18n import t
 from gis.store import ParkStore
+from gis.store.cli import main
 from tests.apptest_kit import assert_no_exception, signed_in, texts
 
 ROOT = Path(__file__).resolve().parent.parent

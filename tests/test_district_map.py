@@ -31,9 +31,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from bench.map_payload import synthetic_frames
-from gis import accounts, vocabulary
-from gis.access import VIEWER, command_line_actor
-from gis.parcels import enrich_parcels
+from gis import vocabulary
+from gis.auth import accounts, sessions
+from gis.auth.access import VIEWER, command_line_actor
+from gis.parcels.tables import enrich_parcels
 from gis.store import ParkStore
 from gis.values import iso_day, iso_days
 from layers import payloads
@@ -527,7 +528,7 @@ def test_data_route_only_for_signed_in_sessions(route_store: ParkStore):
         client.get(url, headers={"Cookie": f"{accounts.COOKIE}=not-a-session"}).status_code == 403
     )
 
-    token, _ = accounts.start_session(route_store, "qian", client="pytest")
+    token, _ = sessions.start_session(route_store, "qian", client="pytest")
     cookie = {"Cookie": f"{accounts.COOKIE}={token}"}
     ok = client.get(url, headers=cookie)
     assert ok.status_code == 200
@@ -544,14 +545,14 @@ def test_data_route_only_for_signed_in_sessions(route_store: ParkStore):
 
     assert client.get("/park-data/" + "f" * 40, headers=cookie).status_code == 404
 
-    accounts.sign_out(route_store, token)  # the same browser, signed out: no more data
+    sessions.sign_out(route_store, token)  # the same browser, signed out: no more data
     assert client.get(url, headers=cookie).status_code == 403
     assert client.get(url, headers={**cookie, "If-None-Match": f'"{digest}"'}).status_code == 403
 
 
 def test_data_route_under_a_base_path(route_store: ParkStore):
     digest = payloads.publish('{"base":true}')
-    token, _ = accounts.start_session(route_store, "qian")
+    token, _ = sessions.start_session(route_store, "qian")
     client = TestClient(Starlette(routes=[data_route.make_route("/park", lambda: route_store)]))
     cookie = {"Cookie": f"{accounts.COOKIE}={token}"}
     assert client.get(f"/park/park-data/{digest}", headers=cookie).json() == {"base": True}

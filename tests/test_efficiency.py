@@ -11,9 +11,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from gis import efficiency, schema
+from gis import schema
 from gis._errors import ValidationError
-from gis.efficiency import EfficiencyConfig, evaluate, predict_class
+from gis.efficiency import classes as efficiency_classes
+from gis.efficiency import config as efficiency_config
+from gis.efficiency import evaluation, scores, supervision
+from gis.efficiency.classes import predict_class
+from gis.efficiency.config import EfficiencyConfig
+from gis.efficiency.evaluation import evaluate
 from gis.i18n import error_text
 from gis.store import ParkStore
 from tests.actors import ACTOR
@@ -124,7 +129,7 @@ def test_three_hand_worked_scores():
     # Three firms: ranks 1..3, percentiles 1/3, 2/3, 1 → B, B, D (A needs the top 25 %).
     assert list(ev.loc[["F2", "F3", "F1"], "rank"]) == [1, 2, 3]
     assert list(ev.loc[["F2", "F3", "F1"], "class_code"]) == ["B", "B", "D"]
-    bench = efficiency.benchmarks_of(evaluate(*three_firms(), year=YEAR), above_scale=True)
+    bench = scores.benchmarks_of(evaluate(*three_firms(), year=YEAR), above_scale=True)
     assert bench["va_per_energy"] == pytest.approx(8 / 3)
     assert bench["va_per_emission"] == pytest.approx(2500)
 
@@ -263,8 +268,8 @@ def test_predict_class_against_an_evaluation():
     assert predict_class(125.0, above_scale=False, evaluation=ev, config=config) == "A"
     assert predict_class(124.99, above_scale=False, evaluation=ev, config=config) == "B"
     # The score of a new firm against the evaluation's benchmarks: an average firm ≈ 100.
-    bench = efficiency.benchmarks_of(ev, above_scale=True)
-    assert efficiency.score_of(bench, above_scale=True, benchmarks=bench) == pytest.approx(100)
+    bench = scores.benchmarks_of(ev, above_scale=True)
+    assert scores.score_of(bench, above_scale=True, benchmarks=bench) == pytest.approx(100)
 
 
 # ---------------------------------------------------------------- who is evaluated
@@ -339,9 +344,9 @@ def test_exclusion_reasons_are_explicit_and_never_scored_zero():
     assert excluded["score"].isna().all() and excluded["class_code"].isna().all()
     assert excluded["rank"].isna().all()
     # Every reason has a message in both languages.
-    zh = efficiency.evaluation_table(ev.reset_index(), lang="zh")
+    zh = evaluation.evaluation_table(ev.reset_index(), lang="zh")
     assert "评价年度末尚未投产(投产日期 2021-03-01)" in set(zh["未参评原因"])
-    en = efficiency.evaluation_table(ev.reset_index(), lang="en")
+    en = evaluation.evaluation_table(ev.reset_index(), lang="en")
     assert "Missing figures: energy_tce" in set(en["Why not evaluated"])
 
 
@@ -354,9 +359,9 @@ def test_inputs_are_not_modified():
 
 
 def test_years_between_counts_anniversaries():
-    assert efficiency.years_between(date(2017, 12, 31), date(2020, 12, 31)) == 3.0
-    assert efficiency.years_between(date(2018, 2, 6), date(2020, 12, 31)) < 3.0
-    assert efficiency.years_between(date(2016, 2, 29), date(2020, 2, 28)) == 4.0
+    assert evaluation.years_between(date(2017, 12, 31), date(2020, 12, 31)) == 3.0
+    assert evaluation.years_between(date(2018, 2, 6), date(2020, 12, 31)) < 3.0
+    assert evaluation.years_between(date(2016, 2, 29), date(2020, 2, 28)) == 4.0
 
 
 # ---------------------------------------------------------------- key supervision (§1.7)
@@ -560,25 +565,25 @@ def test_json_round_trip_and_bad_json():
 
 def test_config_is_stored_in_the_settings_layer(tmp_path):
     store = ParkStore.open(tmp_path / "park.gpkg", create=tiny_park)
-    assert efficiency.config_from_settings(store.read("settings")) == EfficiencyConfig()
+    assert efficiency_config.config_from_settings(store.read("settings")) == EfficiencyConfig()
     config = EfficiencyConfig(ks2_min_land_mu=15.0, class_mode="absolute")
     version = store.data_version()
-    efficiency.save_config(store, config, actor=ACTOR, expected_version=version)
+    efficiency_config.save_config(store, config, actor=ACTOR, expected_version=version)
     settings = store.read("settings")
-    assert list(settings["key"]) == [efficiency.SETTINGS_KEY]
-    assert efficiency.config_from_settings(settings) == config
+    assert list(settings["key"]) == [efficiency_config.SETTINGS_KEY]
+    assert efficiency_config.config_from_settings(settings) == config
     # An invalid configuration is refused and nothing is written.
     before = store.data_version()
     bad = dataclasses.replace(config, ks1_alpha=-1.0)
     with pytest.raises(ValidationError):
-        efficiency.save_config(store, bad, actor=ACTOR)
+        efficiency_config.save_config(store, bad, actor=ACTOR)
     assert store.data_version() == before
 
 
 def test_sample_park_evaluation_is_complete(sample_store_path):
     store = ParkStore(sample_store_path)
     firms_, years_ = store.read("enterprises"), store.read("enterprise_years")
-    year = efficiency.default_year(years_, date(2021, 6, 30))
+    year = evaluation.default_year(years_, date(2021, 6, 30))
     assert year == 2020
     ev = evaluate(firms_, years_, year=year)
     assert len(ev) == len(firms_)  # every firm listed
@@ -620,7 +625,7 @@ def test_class_layer_colours_parcels_by_their_main_firm():
         ],
     )
     ev = evaluate(firms_, years_, year=YEAR)
-    classes = efficiency.parcel_classes(ev).set_index("parcel_code")
+    classes = efficiency_classes.parcel_classes(ev).set_index("parcel_code")
     assert classes.loc["P4", "main_firm"] == "<b>主体</b>企业"  # the most land, not the tenant
     assert classes.loc["P4", "class_code"] == by_id(ev).loc["E1", "class_code"]
     assert bool(classes.loc["P1", "key_supervision"])  # E3: 30 / 45 = 0.67 万元/亩 ≤ 3
@@ -637,12 +642,12 @@ def test_export_has_chinese_headers_with_units():
     from gis.excel import read_xlsx, to_xlsx
 
     ev = evaluate(*three_firms(), year=YEAR)
-    table = efficiency.evaluation_table(ev, lang="zh", for_export=True)
+    table = evaluation.evaluation_table(ev, lang="zh", for_export=True)
     back = read_xlsx(to_xlsx({"亩均评价": table}))
     for header in ("企业名称", "亩均税收(万元/亩)", "单位电耗税收(元/kWh)", "综合得分", "重点监管"):
         assert header in back.columns
     assert set(back["参评"]) == {"是"}
     assert sorted(back["分类"]) == ["B", "B", "D"]
-    subset = efficiency.evaluation_table(ev, lang="en", columns=efficiency.SUPERVISION_COLUMNS)
+    subset = evaluation.evaluation_table(ev, lang="en", columns=supervision.SUPERVISION_COLUMNS)
     assert list(subset.columns)[:2] == ["Enterprise ID", "Enterprise"]
     assert "KS-1 power vs tax/sales" in subset.columns

@@ -12,9 +12,14 @@ import re
 import pandas as pd
 import pytest
 
-from gis import efficiency, schema
+from gis import schema
 from gis._errors import StoreError, ValidationError
-from gis.efficiency import EfficiencyConfig, evaluate
+from gis.efficiency import adjustments as efficiency_adjustments
+from gis.efficiency import classes as efficiency_classes
+from gis.efficiency import config as efficiency_config
+from gis.efficiency import evaluation, scores
+from gis.efficiency.config import EfficiencyConfig
+from gis.efficiency.evaluation import evaluate
 from gis.i18n import MESSAGES, error_text, placeholders
 from gis.store import ParkStore
 from tests.actors import ACTOR
@@ -164,7 +169,7 @@ def test_not_graded_firm_leaves_the_ranking_and_is_managed_as_b():
     assert list(others["class_code"]) == ["A", "B", "C", "D"]
     assert others["graded"].all()
     # Class counts use the final class: G1 counts as B.
-    counts = efficiency.class_counts(
+    counts = efficiency_classes.class_counts(
         evaluate(firms, years, year=YEAR, config=FIXED, adjustments=adjustments)
     )
     assert counts["below"].to_dict() == {"A": 1, "B": 2, "C": 1, "D": 1}
@@ -176,7 +181,7 @@ def test_not_graded_firm_still_counts_in_the_benchmarks():
     ev = evaluate(firms, years, year=YEAR, adjustments=adjustments)  # benchmarks = means
     # Means over all five: tax/mu (5+4+3+2+1)/4/5 = 0.75, tax/kWh the same; G3 = 100.
     # (Over the four graded firms the means would be 0.625 and G3 would score 120.)
-    bench = efficiency.benchmarks_of(ev, above_scale=False)
+    bench = scores.benchmarks_of(ev, above_scale=False)
     assert bench == pytest.approx({"tax_per_mu": 0.75, "tax_per_kwh": 0.75})
     assert by_id(ev).loc["G3", "score"] == pytest.approx(100.0)
 
@@ -191,7 +196,7 @@ def test_force_d_is_ranked_but_classed_d():
     # Everyone else keeps the rank and class of the plain evaluation.
     assert list(ev.loc[["G2", "G3", "G4", "G5"], "class_code"]) == ["B", "B", "C", "D"]
     assert list(ev["group_size"]) == [5] * 5
-    assert efficiency.class_counts(ev.reset_index())["below"].to_dict() == {
+    assert efficiency_classes.class_counts(ev.reset_index())["below"].to_dict() == {
         "A": 0,
         "B": 2,
         "C": 1,
@@ -221,9 +226,19 @@ def test_cutoffs_and_predictions_ignore_overrides():
     )
     ev = evaluate(firms, years, year=YEAR, config=FIXED, adjustments=adjustments)
     # Ranked: G1..G4 (125, 100, 75, 50) → A B C D by rank; G1's A and G5's B do not count.
-    assert efficiency.class_cutoffs(ev, above_scale=False, config=FIXED) == (125.0, 100.0, 75.0)
-    assert efficiency.predict_class(60.0, above_scale=False, evaluation=ev, config=FIXED) == "D"
-    assert efficiency.predict_class(125.0, above_scale=False, evaluation=ev, config=FIXED) == "A"
+    assert efficiency_classes.class_cutoffs(ev, above_scale=False, config=FIXED) == (
+        125.0,
+        100.0,
+        75.0,
+    )
+    assert (
+        efficiency_classes.predict_class(60.0, above_scale=False, evaluation=ev, config=FIXED)
+        == "D"
+    )
+    assert (
+        efficiency_classes.predict_class(125.0, above_scale=False, evaluation=ev, config=FIXED)
+        == "A"
+    )
 
 
 def test_excluded_firm_stays_excluded():
@@ -248,7 +263,7 @@ def test_excluded_firm_stays_excluded():
     # The recorded adjustment is still listed.
     assert ev.loc["SMALL", "bonus_points"] == 5.0 and ev.loc["SMALL", "override"] == "NOT_GRADED"
     assert list(ev.loc[list(FIVE), "group_size"]) == [5] * 5
-    counts = efficiency.class_counts(ev.reset_index())
+    counts = efficiency_classes.class_counts(ev.reset_index())
     assert int(counts["below"].sum()) == 5
 
 
@@ -262,7 +277,7 @@ def test_map_classes_use_the_final_class_and_mark_not_graded():
         {"enterprise_id": "E2", "override": "FORCE_D"},
     )
     ev = evaluate(firms, years, year=YEAR, config=FIXED, adjustments=adjustments)
-    classes = efficiency.parcel_classes(ev).set_index("parcel_code")
+    classes = efficiency_classes.parcel_classes(ev).set_index("parcel_code")
     assert classes.loc["P1", "class_code"] == "B" and not classes.loc["P1", "graded"]
     assert classes.loc["P2", "class_code"] == "D" and bool(classes.loc["P2", "graded"])
     layers, _ = efficiency_extras(ev, FIXED)(tiny_park(), "zh")
@@ -280,7 +295,7 @@ def test_tables_show_base_score_points_override_and_reason():
         {"enterprise_id": "G3", "override": "NOT_GRADED", "reason": "重大项目建设期"},
     )
     ev = evaluate(firms, years, year=YEAR, config=FIXED, adjustments=adjustments)
-    table = efficiency.evaluation_table(ev, lang="zh", config=FIXED, for_export=True)
+    table = evaluation.evaluation_table(ev, lang="zh", config=FIXED, for_export=True)
     back = read_xlsx(to_xlsx({"亩均评价": table})).set_index("企业编号")
     assert back.loc["G2", "基础得分"] == 100 and back.loc["G2", "加分"] == 5
     assert back.loc["G2", "综合得分"] == 105 and back.loc["G1", "减分"] == 0
@@ -289,7 +304,7 @@ def test_tables_show_base_score_points_override_and_reason():
     assert back.loc["G3", "直接定类"] == "参评不定等级(按B类管理)"
     assert back.loc["G3", "加减分与定类依据"] == "重大项目建设期"
     assert back.loc["G1", "参与排名定级"] == "是" and pd.isna(back.loc["G3", "参与排名定级"])
-    en = efficiency.evaluation_table(ev, lang="en", config=FIXED).set_index("Enterprise ID")
+    en = evaluation.evaluation_table(ev, lang="en", config=FIXED).set_index("Enterprise ID")
     assert en.loc["G1", "Override"] == "Forced to D"
     assert en.loc["G2", "Grounds for adjustment"] == "高新技术企业"
     for header in ("Base score", "Bonus points", "Deduction points", "Class by score"):
@@ -302,7 +317,7 @@ def enterprises() -> pd.DataFrame:
 
 
 def rows(*items: dict) -> pd.DataFrame:
-    base = dict.fromkeys(efficiency.ADJUSTMENT_FIELDS)
+    base = dict.fromkeys(efficiency_config.ADJUSTMENT_FIELDS)
     return pd.DataFrame([{**base, "reason": "依据", **i} for i in items])
 
 
@@ -314,7 +329,7 @@ def test_validation_normalises_rows_for_the_store():
         {"enterprise_id": "G3", "deduction_points": 20.0, "year": 1999},
     )
     frame.loc[1, "reason"] = None
-    out = efficiency.validate_adjustments(
+    out = efficiency_adjustments.validate_adjustments(
         frame, enterprises=enterprises(), year=YEAR, config=EfficiencyConfig()
     )
     assert list(out.columns) == list(schema.EVALUATION_ADJUSTMENTS.column_names)
@@ -353,7 +368,7 @@ INVALID = [
 @pytest.mark.parametrize(("frame", "key"), INVALID, ids=[k for _, k in INVALID])
 def test_every_validation_error_has_its_key_and_message(frame, key):
     with pytest.raises(ValidationError) as err:
-        efficiency.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             frame, enterprises=enterprises(), year=YEAR, config=EfficiencyConfig()
         )
     assert err.value.key == key
@@ -364,7 +379,7 @@ def test_every_validation_error_has_its_key_and_message(frame, key):
 
 def test_bad_year_is_refused():
     with pytest.raises(ValidationError) as err:
-        efficiency.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             rows({"enterprise_id": "G1", "bonus_points": 1.0}),
             enterprises=enterprises(),
             year="20x0",
@@ -374,7 +389,7 @@ def test_bad_year_is_refused():
 
 def test_caps_come_from_the_configuration():
     config = EfficiencyConfig(max_bonus_points=3.0, max_deduction_points=0.0)
-    ok = efficiency.validate_adjustments(
+    ok = efficiency_adjustments.validate_adjustments(
         rows({"enterprise_id": "G1", "bonus_points": 3.0}),  # on the cap: allowed
         enterprises=enterprises(),
         year=YEAR,
@@ -382,7 +397,7 @@ def test_caps_come_from_the_configuration():
     )
     assert list(ok["bonus_points"]) == [3.0]
     with pytest.raises(ValidationError) as err:
-        efficiency.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             rows({"enterprise_id": "G1", "bonus_points": 3.5}),
             enterprises=enterprises(),
             year=YEAR,
@@ -391,7 +406,7 @@ def test_caps_come_from_the_configuration():
     assert err.value.key == "adj_bonus_above_cap" and err.value.params["cap"] == 3.0
     assert "3.0" in error_text(err.value, "zh") and "3.5" in error_text(err.value, "en")
     with pytest.raises(ValidationError) as err:
-        efficiency.validate_adjustments(
+        efficiency_adjustments.validate_adjustments(
             rows({"enterprise_id": "G1", "deduction_points": 0.5}),
             enterprises=enterprises(),
             year=YEAR,
@@ -440,14 +455,14 @@ def test_old_config_json_without_the_caps_loads_with_defaults():
     settings = pd.DataFrame(
         [
             {
-                "key": efficiency.SETTINGS_KEY,
+                "key": efficiency_config.SETTINGS_KEY,
                 "value_json": json.dumps(data),
                 "updated_at": None,
                 "author": None,
             }
         ]
     )
-    assert efficiency.config_from_settings(settings) == config
+    assert efficiency_config.config_from_settings(settings) == config
     custom = EfficiencyConfig(max_bonus_points=5.0, max_deduction_points=8.0)
     assert EfficiencyConfig.from_json(custom.to_json()) == custom
     assert custom.to_dict()["max_bonus_points"] == 5.0
@@ -490,7 +505,7 @@ def test_save_replaces_only_that_years_rows(store):
         {"enterprise_id": "E1", "bonus_points": 2.0, "reason": "旧依据"},  # unchanged
         {"enterprise_id": "E2", "override": "FORCE_D", "reason": "安全事故"},  # changed
     )
-    new = efficiency.save_adjustments(
+    new = efficiency_adjustments.save_adjustments(
         store,
         edited,
         year=2020,
@@ -526,12 +541,12 @@ def test_saving_nothing_new_writes_nothing(store):
         {"enterprise_id": "E1", "bonus_points": 2.0, "reason": "旧依据"},
         {"enterprise_id": "E2", "override": "NOT_GRADED", "reason": "初创"},
     )
-    assert efficiency.save_adjustments(store, same, year=2020, actor=ACTOR) == version
+    assert efficiency_adjustments.save_adjustments(store, same, year=2020, actor=ACTOR) == version
     assert store.data_version() == version
 
 
 def test_deleting_every_row_of_a_year(store):
-    efficiency.save_adjustments(store, rows(), year=2020, actor=ACTOR)
+    efficiency_adjustments.save_adjustments(store, rows(), year=2020, actor=ACTOR)
     assert stored(store, 2020).empty
     assert list(stored(store, 2019).index) == ["E1"]
 
@@ -554,7 +569,9 @@ def test_a_refused_save_writes_nothing(store, edited, author, key):
     version = store.data_version()
     table = store.read("evaluation_adjustments")
     with pytest.raises(ValidationError) as err:
-        efficiency.save_adjustments(store, edited, year=2020, actor=ACTOR, expected_version=version)
+        efficiency_adjustments.save_adjustments(
+            store, edited, year=2020, actor=ACTOR, expected_version=version
+        )
     assert err.value.key == key
     assert store.data_version() == version
     pd.testing.assert_frame_equal(store.read("evaluation_adjustments"), table)
@@ -563,7 +580,7 @@ def test_a_refused_save_writes_nothing(store, edited, author, key):
 def test_a_stale_save_is_refused(store):
     version = store.data_version()
     with pytest.raises(StoreError) as err:
-        efficiency.save_adjustments(
+        efficiency_adjustments.save_adjustments(
             store,
             rows({"enterprise_id": "E1", "bonus_points": 1.0}),
             year=2020,

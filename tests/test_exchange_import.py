@@ -15,13 +15,15 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gis import history
 from gis._errors import ValidationError
 from gis.crs import area_mu
 from gis.exchange import crs_detect, readers, writers
+from gis.exchange.import_merge import merge, run_import
+from gis.exchange.import_prepare import prepare
 from gis.exchange.limits import Limits
-from gis.exchange.mapping import merge, prepare, run_import, suggest_mapping
+from gis.exchange.mapping import suggest_mapping
 from gis.i18n import MESSAGES, error_text
+from gis.parcels import history
 from gis.store import ParkStore
 from tests.actors import ACTOR
 from tests.store_kit import digest

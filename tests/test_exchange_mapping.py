@@ -8,14 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from gis import schema
-from gis.exchange.mapping import (
-    convert,
-    land_use_code,
-    shapefile_names,
-    status_code,
-    suggest_mapping,
-    unit_factor,
-)
+from gis.exchange.import_cells import convert, land_use_code, status_code
+from gis.exchange.import_prepare import unit_factor
+from gis.exchange.mapping import shapefile_names, suggest_mapping
 from tests.actors import ACTOR
 
 
@@ -210,7 +205,7 @@ def _file_of(store, layer: str, codes: list[str]):
 
 
 def test_replace_removes_the_rows_the_file_lacks_after_a_backup(tmp_path):
-    from gis.exchange.mapping import merge, run_import
+    from gis.exchange.import_merge import merge, run_import
 
     store = _replace_store(tmp_path)
     # P3 has no buildings, firms or history: the file without it replaces the layer.
@@ -229,7 +224,7 @@ def test_replace_removes_the_rows_the_file_lacks_after_a_backup(tmp_path):
 
 def test_replace_refuses_to_remove_a_parcel_with_history_naming_it(tmp_path):
     from gis._errors import ValidationError
-    from gis.exchange.mapping import run_import
+    from gis.exchange.import_merge import run_import
 
     store = _replace_store(tmp_path)
     version = store.data_version()
@@ -245,7 +240,7 @@ def test_replace_refuses_to_remove_a_parcel_with_history_naming_it(tmp_path):
 
 def test_replace_refuses_to_remove_codes_other_layers_use(tmp_path):
     from gis._errors import ValidationError
-    from gis.exchange.mapping import merge
+    from gis.exchange.import_merge import merge
 
     store = _replace_store(tmp_path)
     frames = store.read_all()

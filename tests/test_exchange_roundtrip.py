@@ -12,7 +12,8 @@ import shapely
 from gis import schema
 from gis.crs import area_m2
 from gis.exchange import boundary_txt, crs_detect, readers, writers
-from gis.exchange.mapping import prepare, suggest_mapping
+from gis.exchange.import_prepare import prepare
+from gis.exchange.mapping import suggest_mapping
 from tests.tiny_park import tiny_park
 
 ROUND_TRIP_FORMATS = ("gpkg", "geojson", "shp", "kml", "dxf", "xlsx", "txt")

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from gis._errors import ValidationError
 from gis.crs import area_mu
 from gis.exchange import boundary_txt, crs_detect, readers
-from gis.exchange.mapping import prepare, suggest_mapping
+from gis.exchange.import_prepare import prepare
+from gis.exchange.mapping import suggest_mapping
 
 # The sample of domain.md §4.6, verbatim.
 SAMPLE = """[属性描述]

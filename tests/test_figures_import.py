@@ -13,17 +13,13 @@ from openpyxl import Workbook, load_workbook
 
 from gis import schema
 from gis._errors import StoreError, ValidationError
-from gis.exchange import figures
-from gis.exchange.figures import (
-    figures_template,
-    parse_months,
-    parse_year,
-    prepare_figures,
-    preview_figures,
-    read_figure_table,
-    run_figures_import,
-    suggest_figure_mapping,
-)
+from gis.exchange import figures_cells, figures_fields, figures_read, figures_suggest
+from gis.exchange.figures import figures_template, run_figures_import
+from gis.exchange.figures_cells import parse_months, parse_year
+from gis.exchange.figures_prepare import prepare_figures
+from gis.exchange.figures_preview import preview_figures
+from gis.exchange.figures_read import read_figure_table
+from gis.exchange.figures_suggest import suggest_figure_mapping
 from gis.exchange.mapping import suggest_mapping
 from gis.i18n import MESSAGES, error_text
 from gis.store import ParkStore
@@ -469,7 +465,7 @@ def test_a_stale_preview_is_refused(store):
 
 # ---------------------------------------------------------------- the template
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("layer", figures.FIGURE_LAYERS)
+@pytest.mark.parametrize("layer", figures_fields.FIGURE_LAYERS)
 def test_template_round_trips(store, layer, lang):
     data = figures_template(layer, lang)
     book = load_workbook(io.BytesIO(data))
@@ -496,7 +492,7 @@ def test_template_round_trips(store, layer, lang):
         "year": 2023,
         "months": 9,
     }
-    filled = [real.get(c.name, 1.0) for c in figures.fields(layer)]
+    filled = [real.get(c.name, 1.0) for c in figures_fields.fields(layer)]
     sheet.delete_rows(2)
     sheet.append(filled)
     buffer = io.BytesIO()
@@ -506,7 +502,7 @@ def test_template_round_trips(store, layer, lang):
     outcome = run_figures_import(store, layer, prepared, actor=ACTOR, expected_version=None)
     assert (outcome.added, outcome.replaced) == (1, 0)
     row = store.read(layer).iloc[-1]
-    assert row["year"] == 2023 and row[figures.figure_columns(layer)[0]] == 1.0
+    assert row["year"] == 2023 and row[figures_fields.figure_columns(layer)[0]] == 1.0
 
 
 # ---------------------------------------------------------------- reading and parsing
@@ -541,7 +537,7 @@ def test_sheets_can_be_chosen():
     with pytest.raises(ValidationError) as info:
         read_figure_table("x.xlsx", buffer.getvalue())
     assert info.value.key == "figures_table_empty"
-    assert figures.sheet_names(buffer.getvalue()) == ("说明", "数据")
+    assert figures_read.sheet_names(buffer.getvalue()) == ("说明", "数据")
     table = read_figure_table("x.xlsx", buffer.getvalue(), sheet="数据")
     assert table.sheets == ("说明", "数据") and table.columns == ["企业编号", "年度", "税收"]
     with pytest.raises(ValidationError) as info:
@@ -657,15 +653,15 @@ def test_period_suggestions_find_months_and_a_period_column():
 )
 def test_units_from_the_header(header, unit, factor):
     column = next(c for c in schema.ENTERPRISE_YEARS.columns if c.unit == unit)
-    assert figures.figure_unit_factor(header, column) == pytest.approx(factor)
+    assert figures_cells.figure_unit_factor(header, column) == pytest.approx(factor)
 
 
 def test_a_title_unit_applies_to_amounts_without_their_own():
     revenue = schema.ENTERPRISE_YEARS.column("revenue_wan")
     kwh = schema.ENTERPRISE_YEARS.column("kwh")
-    assert figures.figure_unit_factor("营业收入", revenue, default_unit="元") == 1e-4
-    assert figures.figure_unit_factor("营业收入(万元)", revenue, default_unit="元") == 1.0
-    assert figures.figure_unit_factor("用电量", kwh, default_unit="元") == 1.0
+    assert figures_cells.figure_unit_factor("营业收入", revenue, default_unit="元") == 1e-4
+    assert figures_cells.figure_unit_factor("营业收入(万元)", revenue, default_unit="元") == 1.0
+    assert figures_cells.figure_unit_factor("用电量", kwh, default_unit="元") == 1.0
 
 
 @pytest.mark.parametrize(
@@ -741,7 +737,7 @@ def test_years_refused(value):
     ],
 )
 def test_period_from_a_title_or_file_name(text, period):
-    assert figures.guess_period(text) == period
+    assert figures_cells.guess_period(text) == period
 
 
 @pytest.mark.parametrize(
@@ -756,8 +752,8 @@ def test_period_from_a_title_or_file_name(text, period):
 )
 def test_the_subject_kind_is_suggested_from_the_columns(columns, kind):
     mapping = suggest_figure_mapping("period_figures", columns)
-    assert figures.suggest_kind("period_figures", mapping) == kind
-    assert figures.suggest_kind("enterprise_years", mapping) is None
+    assert figures_suggest.suggest_kind("period_figures", mapping) == kind
+    assert figures_suggest.suggest_kind("enterprise_years", mapping) is None
 
 
 def test_enterprise_import_recognises_the_above_size_register_date():

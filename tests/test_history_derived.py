@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from gis import history, schema
+from gis import schema
 from gis.i18n import t
+from gis.parcels import history
 from gis.store import ParkStore
 from tests.tiny_park import tiny_park
 

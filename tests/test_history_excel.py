@@ -3,9 +3,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from gis import history
 from gis._errors import ValidationError
 from gis.excel import labelled_columns, read_xlsx, to_xlsx
+from gis.parcels import history
 from gis.schema import PARCELS
 from tests.tiny_park import tiny_park
 

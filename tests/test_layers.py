@@ -5,7 +5,7 @@ import pytest
 import streamlit_folium
 
 from gis import vocabulary
-from gis.parcels import enrich_parcels, status_summary
+from gis.parcels.tables import enrich_parcels, status_summary
 from layers._element import encode_features, js_json
 from layers.assets import asset_urls, install_assets
 from layers.parcels import parcel_layer

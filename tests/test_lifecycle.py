@@ -1,4 +1,4 @@
-"""gis.lifecycle: transitions, date rules, corrections, deadlines, as-of, concurrency, Excel."""
+"""gis.parcels.lifecycle: transitions, date rules, corrections, deadlines, as-of, concurrency, Excel."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gis import excel, history, lifecycle, schema, vocabulary
+from gis import excel, schema, vocabulary
 from gis._errors import ValidationError
-from gis.access import EDITOR, Actor
+from gis.auth.access import EDITOR, Actor
 from gis.i18n import t
-from gis.lifecycle import StatusChange
+from gis.parcels import bulk_update, deadlines, history, lifecycle
+from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore
 from layers.deadlines import deadline_layer, warning_frame
 from tests.actors import ACTOR, AUTHOR
@@ -339,7 +340,10 @@ def test_a_stale_save_is_refused_with_what_changed(store):
             actor=ACTOR,
         )
     assert refusal(exc) == "parcel_stale"
-    zh, en = lifecycle.error_message(exc.value, "zh"), lifecycle.error_message(exc.value, "en")
+    zh, en = (
+        lifecycle.error_message(exc.value, "zh"),
+        lifecycle.error_message(exc.value, "en"),
+    )
     assert "P2" in zh and "李强" in zh and "储备" in zh and "出让状态" in zh
     assert "P2 was changed" in en and "李强" in en and "Land bank" in en
     assert second.data_version() == version  # nothing written
@@ -433,7 +437,7 @@ def parcel(**kw) -> dict:
     ],
 )
 def test_start_overdue_and_idle(as_of, overdue, idle):
-    got = lifecycle.parcel_deadlines(parcel(), as_of)
+    got = deadlines.parcel_deadlines(parcel(), as_of)
     assert got["start_overdue_days"] == overdue
     assert got["idle_years"] == idle
     assert got["idle_fee_wan"] == (200.0 if idle else 0.0)  # 20 % of 1000 万元
@@ -442,16 +446,16 @@ def test_start_overdue_and_idle(as_of, overdue, idle):
 
 def test_idle_from_29_february():
     row = parcel(agreed_start="2020-02-29")
-    assert lifecycle.add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)
-    assert lifecycle.parcel_deadlines(row, date(2021, 2, 27))["idle_years"] == 0
-    got = lifecycle.parcel_deadlines(row, date(2021, 2, 28))
+    assert deadlines.add_years(date(2020, 2, 29), 1) == date(2021, 2, 28)
+    assert deadlines.parcel_deadlines(row, date(2021, 2, 27))["idle_years"] == 0
+    got = deadlines.parcel_deadlines(row, date(2021, 2, 28))
     assert (got["idle_years"], got["start_overdue_days"]) == (1, 365)
-    assert lifecycle.parcel_deadlines(row, date(2022, 2, 28))["idle_years"] == 2
-    assert lifecycle.add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
+    assert deadlines.parcel_deadlines(row, date(2022, 2, 28))["idle_years"] == 2
+    assert deadlines.add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
 
 
 def test_extension_shifts_the_deadlines():
-    got = lifecycle.parcel_deadlines(parcel(extension_days=180), date(2020, 11, 1))
+    got = deadlines.parcel_deadlines(parcel(extension_days=180), date(2020, 11, 1))
     # 2019-11-01 + 180 days: 29 (Nov) + 31 + 31 + 29 (Feb 2020) + 31 + 29 = 2020-04-29.
     assert got["start_deadline"] == date(2020, 4, 29)
     assert got["start_overdue_days"] == 186  # 1 (Apr 30) + 31 + 30 + 31 + 31 + 30 + 31 + 1
@@ -460,21 +464,21 @@ def test_extension_shifts_the_deadlines():
 
 
 def test_government_cause_waives_fee_and_reclamation():
-    got = lifecycle.parcel_deadlines(parcel(gov_cause_delay=True), date(2022, 1, 1))
+    got = deadlines.parcel_deadlines(parcel(gov_cause_delay=True), date(2022, 1, 1))
     assert got["idle_years"] == 2 and got["gov_cause"]
     assert got["idle_fee_wan"] == 0.0 and not got["reclaimable"]
 
 
 def test_completion_overdue_and_started_land_is_not_idle():
-    got = lifecycle.parcel_deadlines(parcel(construction_status="STARTED"), date(2022, 1, 1))
+    got = deadlines.parcel_deadlines(parcel(construction_status="STARTED"), date(2022, 1, 1))
     assert (got["start_overdue_days"], got["idle_years"]) == (0, 0)
     assert got["completion_overdue_days"] == 61  # 2021-11-01 → 2022-01-01: 30 + 31
-    done = lifecycle.parcel_deadlines(parcel(construction_status="COMPLETED"), date(2022, 1, 1))
+    done = deadlines.parcel_deadlines(parcel(construction_status="COMPLETED"), date(2022, 1, 1))
     assert done["completion_overdue_days"] == 0
 
 
 def test_no_contract_dates_no_deadlines():
-    got = lifecycle.parcel_deadlines(
+    got = deadlines.parcel_deadlines(
         parcel(agreed_start=None, agreed_completion=None), date(2030, 1, 1)
     )
     assert got["start_deadline"] is None and got["start_overdue_days"] == 0
@@ -518,7 +522,7 @@ def test_warnings_replay_the_history(park):
     )
 
     def warn(day: date) -> pd.DataFrame:
-        return lifecycle.warnings(history.statuses_as_of(parcels, events, day), day)
+        return deadlines.warnings(history.statuses_as_of(parcels, events, day), day)
 
     before = warn(date(2020, 12, 31)).set_index("code")
     assert before.loc["P1", "idle_years"] == 1
@@ -544,7 +548,7 @@ def test_deadline_layer_draws_the_warnings(park):
 
 # ------------------------------------------------------------------ Excel in and out
 def sheet(rows: list[list[object]]) -> pd.DataFrame:
-    data = excel.to_xlsx({"更新": pd.DataFrame(rows, columns=list(lifecycle.TEMPLATE_HEADERS))})
+    data = excel.to_xlsx({"更新": pd.DataFrame(rows, columns=list(bulk_update.TEMPLATE_HEADERS))})
     return excel.read_xlsx(data)
 
 
@@ -557,7 +561,7 @@ def test_excel_round_trip(store):
         ]
     )
     frames = store.read_all()
-    checks = lifecycle.check_update_rows(
+    checks = bulk_update.check_update_rows(
         table, frames["parcels"], frames["status_events"], author="李强", today=TODAY
     )
     assert [c.error for c in checks] == [None, None, None]
@@ -571,12 +575,12 @@ def test_excel_round_trip(store):
     assert set(events.loc[events["event_id"] > 1, "author"]) == {AUTHOR}
 
     # Export: Chinese headers with units, labels instead of codes; it reads back.
-    from gis.parcels import enrich_parcels
+    from gis.parcels.tables import enrich_parcels
 
     enriched = enrich_parcels(
         store.read("parcels"), store.read("blocks"), store.read("enterprises")
     )
-    table = excel.labelled_columns(lifecycle.parcel_export(enriched, "zh"), schema.PARCELS)
+    table = excel.labelled_columns(bulk_update.parcel_export(enriched, "zh"), schema.PARCELS)
     back = excel.read_xlsx(excel.to_xlsx({"地块": table}))
     assert {"地块编号", "出让面积(m²)", "成交价(万元)", "批准延期(天)", "出让状态"} <= set(
         back.columns
@@ -600,7 +604,7 @@ def test_excel_bad_rows_each_get_a_message(store):
         ]
     )
     frames = store.read_all()
-    checks = lifecycle.check_update_rows(
+    checks = bulk_update.check_update_rows(
         table, frames["parcels"], frames["status_events"], author="李强", today=TODAY
     )
     keys = [c.error.key if c.error else None for c in checks]
@@ -626,7 +630,7 @@ def test_excel_missing_columns(store):
     table = excel.read_xlsx(excel.to_xlsx({"s": pd.DataFrame({"地块编号": ["P1"], "备注": ["x"]})}))
     frames = store.read_all()
     with pytest.raises(ValidationError) as exc:
-        lifecycle.check_update_rows(
+        bulk_update.check_update_rows(
             table, frames["parcels"], frames["status_events"], author="x", today=TODAY
         )
     assert refusal(exc) == "excel_missing_columns"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from gis import accounts
-from gis.access import ADMIN, DATA_MANAGER, VIEWER, Actor, command_line_actor
+from gis.auth import accounts, sessions
+from gis.auth.access import ADMIN, DATA_MANAGER, VIEWER, Actor, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.apptest_kit import assert_clean, signed_in, texts
@@ -76,7 +76,7 @@ def test_must_change_shows_only_the_password_form_until_changed(store_copy):
     assert t("pw_changed", "zh") in texts(at.success)
     assert "园区一张图" in texts(at.header)  # the map page, now
     assert any("zhao" in c for c in texts(at.sidebar.caption))
-    assert accounts.sign_in(store, "zhao", "Lotus-Park-2021")
+    assert sessions.sign_in(store, "zhao", "Lotus-Park-2021")
 
 
 def test_admin_page_is_registered_for_administrators_only():
@@ -109,7 +109,7 @@ def test_admin_creates_resets_and_disables_accounts_and_reads_the_audit(store_co
     (one_time,) = [c.value for c in at.code]
     wang = accounts.find_account(store, "wang")
     assert (wang.role, wang.display_name, wang.must_change) == (VIEWER, "王工", True)
-    assert accounts.sign_in(store, "wang", one_time)
+    assert sessions.sign_in(store, "wang", one_time)
     table = at.dataframe[0].value
     assert list(table.iloc[:, 0]) == ["boss", "wang"]
 

@@ -12,9 +12,12 @@ import shapely
 from openpyxl import load_workbook
 from pyproj import Transformer
 
-from gis import meeting, report, schema
+from gis import schema
 from gis._errors import ValidationError
 from gis.i18n import t
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import pack, pack_files, pack_style
+from gis.meeting import views as meeting_views
 from gis.store import ParkStore
 from layers.annotations import annotation_layer
 from layers.draw import DrawControl, ViewFit, ViewSettings
@@ -82,7 +85,7 @@ def store(tmp_path) -> ParkStore:
 
 # ---------------------------------------------------------------- saved views
 def test_view_state_json_round_trip():
-    state = meeting.ViewState(
+    state = meeting_views.ViewState(
         center=(28.34, 119.80),
         zoom=16,
         layers=("blocks", "parcels", "annotations"),
@@ -90,8 +93,8 @@ def test_view_state_json_round_trip():
         block_ids=("BH",),
         as_of=AS_OF,
     )
-    back = meeting.ViewState.from_json(state.to_json())
-    assert back == meeting.ViewState(
+    back = meeting_views.ViewState.from_json(state.to_json())
+    assert back == meeting_views.ViewState(
         center=(28.34, 119.80),
         zoom=16,
         layers=("parcels", "blocks", "annotations"),  # canonical order
@@ -115,56 +118,65 @@ def test_view_state_json_round_trip():
 )
 def test_bad_view_state_is_refused_with_a_message(raw):
     with pytest.raises(ValidationError) as info:
-        meeting.ViewState.from_json(raw)
+        meeting_views.ViewState.from_json(raw)
     assert info.value.key == "mtg_view_state_invalid"
 
 
 def test_saved_views_are_ordered_stepped_and_linked(store):
     ids = [
-        meeting.save_view(store, name=name, state=meeting.ViewState(zoom=13 + i), actor=ACTOR)
+        meeting_views.save_view(
+            store, name=name, state=meeting_views.ViewState(zoom=13 + i), actor=ACTOR
+        )
         for i, name in enumerate(["全园", "万洋区块", "碧湖区块"])
     ]
     assert ids == ["V0001", "V0002", "V0003"]
-    views = meeting.list_views(store.read("saved_views"))
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [v.name for v in views] == ["全园", "万洋区块", "碧湖区块"]
     assert [v.position for v in views] == [1, 2, 3]
     # Next and previous, like slides, wrapping at both ends.
-    assert meeting.step_view(views, None, 1).view_id == "V0001"
-    assert meeting.step_view(views, "V0001", 1).view_id == "V0002"
-    assert meeting.step_view(views, "V0003", 1).view_id == "V0001"
-    assert meeting.step_view(views, "V0001", -1).view_id == "V0003"
-    assert meeting.view_link("V0002") == "meeting?view=V0002"
+    assert meeting_views.step_view(views, None, 1).view_id == "V0001"
+    assert meeting_views.step_view(views, "V0001", 1).view_id == "V0002"
+    assert meeting_views.step_view(views, "V0003", 1).view_id == "V0001"
+    assert meeting_views.step_view(views, "V0001", -1).view_id == "V0003"
+    assert meeting_views.view_link("V0002") == "meeting?view=V0002"
 
-    meeting.move_view(store, "V0003", -1, actor=ACTOR)
-    views = meeting.list_views(store.read("saved_views"))
+    meeting_views.move_view(store, "V0003", -1, actor=ACTOR)
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [v.view_id for v in views] == ["V0001", "V0003", "V0002"]
     assert [v.position for v in views] == [1, 2, 3]
 
-    meeting.save_view(
-        store, name="碧湖(改)", state=meeting.ViewState(zoom=17), view_id="V0003", actor=ACTOR
+    meeting_views.save_view(
+        store,
+        name="碧湖(改)",
+        state=meeting_views.ViewState(zoom=17),
+        view_id="V0003",
+        actor=ACTOR,
     )
-    meeting.delete_view(store, "V0001", actor=ACTOR)
-    views = meeting.list_views(store.read("saved_views"))
+    meeting_views.delete_view(store, "V0001", actor=ACTOR)
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [(v.view_id, v.name, v.state.zoom) for v in views] == [
         ("V0003", "碧湖(改)", 17),
         ("V0002", "万洋区块", 14),
     ]
     with pytest.raises(ValidationError, match="mtg_view_not_found"):
-        meeting.delete_view(store, "V0001", actor=ACTOR)
+        meeting_views.delete_view(store, "V0001", actor=ACTOR)
     with pytest.raises(ValidationError, match="mtg_view_name_missing"):
-        meeting.save_view(store, name="  ", state=meeting.ViewState(), actor=ACTOR)
+        meeting_views.save_view(store, name="  ", state=meeting_views.ViewState(), actor=ACTOR)
 
 
 # ---------------------------------------------------------------- annotations
 def test_annotation_save_load_edit_and_stale_edit_refused(store):
-    first = meeting.add_annotation(
+    first = meeting_annotations.add_annotation(
         store,
         SQUARE,
-        meeting.AnnotationInput("同意收回闲置地块", date(2021, 7, 1), "李明", "P1"),
+        meeting_annotations.AnnotationInput("同意收回闲置地块", date(2021, 7, 1), "李明", "P1"),
         actor=ACTOR,
     )
-    second = meeting.add_annotation(
-        store, POINT, meeting.AnnotationInput("此处设公交站", "2021-07-01", "李明"), actor=ACTOR
+    second = meeting_annotations.add_annotation(
+        store,
+        POINT,
+        meeting_annotations.AnnotationInput("此处设公交站", "2021-07-01", "李明"),
+        actor=ACTOR,
     )
     assert (first, second) == ("A0001", "A0002")
     table = store.read("annotations")
@@ -182,11 +194,11 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
     assert set(table.geometry.geom_type) == {"Polygon", "Point"}
 
     # Two people open A0001 at version 1; the first saves a new shape and text.
-    version = meeting.update_annotation(
+    version = meeting_annotations.update_annotation(
         store,
         "A0001",
         expected_version=1,
-        item=meeting.AnnotationInput("改为：限期开工", date(2021, 7, 1), "王芳", "P1"),
+        item=meeting_annotations.AnnotationInput("改为：限期开工", date(2021, 7, 1), "王芳", "P1"),
         geometry=LINE,
         actor=ACTOR,
     )
@@ -199,11 +211,11 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
     # The second, still on version 1, is refused with a clear message; nothing changes.
     before = store.data_version()
     with pytest.raises(ValidationError) as info:
-        meeting.update_annotation(
+        meeting_annotations.update_annotation(
             store,
             "A0001",
             expected_version=1,
-            item=meeting.AnnotationInput("我的修改", date(2021, 7, 1), "赵", None),
+            item=meeting_annotations.AnnotationInput("我的修改", date(2021, 7, 1), "赵", None),
             actor=ACTOR,
         )
     assert info.value.key == "mtg_ann_stale"
@@ -215,23 +227,23 @@ def test_annotation_save_load_edit_and_stale_edit_refused(store):
     )
 
     with pytest.raises(ValidationError, match="mtg_ann_stale"):
-        meeting.delete_annotation(store, "A0001", expected_version=1, actor=ACTOR)
-    meeting.delete_annotation(store, "A0001", expected_version=2, actor=ACTOR)
+        meeting_annotations.delete_annotation(store, "A0001", expected_version=1, actor=ACTOR)
+    meeting_annotations.delete_annotation(store, "A0001", expected_version=2, actor=ACTOR)
     assert list(store.read("annotations")["annotation_id"]) == ["A0002"]
 
 
 @pytest.mark.parametrize(
     ("item", "key"),
     [
-        (meeting.AnnotationInput("  ", AS_OF, "李"), "mtg_ann_note_missing"),
-        (meeting.AnnotationInput("决定", "2021-13-01", "李"), "mtg_ann_date_invalid"),
-        (meeting.AnnotationInput("长" * 2001, AS_OF, "李"), "mtg_ann_note_too_long"),
+        (meeting_annotations.AnnotationInput("  ", AS_OF, "李"), "mtg_ann_note_missing"),
+        (meeting_annotations.AnnotationInput("决定", "2021-13-01", "李"), "mtg_ann_date_invalid"),
+        (meeting_annotations.AnnotationInput("长" * 2001, AS_OF, "李"), "mtg_ann_note_too_long"),
     ],
 )
 def test_bad_annotation_input_writes_nothing(store, item, key):
     before = store.data_version()
     with pytest.raises(ValidationError) as info:
-        meeting.add_annotation(store, SQUARE, item, actor=ACTOR)
+        meeting_annotations.add_annotation(store, SQUARE, item, actor=ACTOR)
     assert info.value.key == key
     assert store.data_version() == before
 
@@ -248,7 +260,9 @@ def test_bad_annotation_input_writes_nothing(store, item, key):
 )
 def test_bad_sketches_are_refused(geojson, key):
     with pytest.raises(ValidationError) as info:
-        meeting.sketch_geometry({"type": "Feature", "properties": {}, "geometry": geojson})
+        meeting_annotations.sketch_geometry(
+            {"type": "Feature", "properties": {}, "geometry": geojson}
+        )
     assert info.value.key == (key or "mtg_ann_geometry_invalid")
 
 
@@ -257,31 +271,31 @@ def test_sketch_from_the_browser_and_its_parcel():
     p1 = frames["parcels"].set_index("code").loc["P1"].geometry
     inside = shapely.affinity.scale(p1, 0.5, 0.5)  # in the middle of P1
     feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(inside)}
-    geom = meeting.sketch_geometry(feature)
+    geom = meeting_annotations.sketch_geometry(feature)
     assert geom.geom_type == "Polygon"
-    assert meeting.parcel_at(frames["parcels"], geom) == "P1"
-    assert meeting.parcel_at(frames["parcels"], shapely.Point(119.0, 28.0)) is None
+    assert meeting_annotations.parcel_at(frames["parcels"], geom) == "P1"
+    assert meeting_annotations.parcel_at(frames["parcels"], shapely.Point(119.0, 28.0)) is None
 
 
 def test_decision_log_and_exports(store):
-    meeting.add_annotation(
-        store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李"), actor=ACTOR
+    meeting_annotations.add_annotation(
+        store, SQUARE, meeting_annotations.AnnotationInput("甲", "2021-07-01", "李"), actor=ACTOR
     )
-    meeting.add_annotation(
-        store, LINE, meeting.AnnotationInput("乙", "2021-06-01", "王"), actor=ACTOR
+    meeting_annotations.add_annotation(
+        store, LINE, meeting_annotations.AnnotationInput("乙", "2021-06-01", "王"), actor=ACTOR
     )
-    meeting.add_annotation(
-        store, POINT, meeting.AnnotationInput("丙", "2021-07-01", "李"), actor=ACTOR
+    meeting_annotations.add_annotation(
+        store, POINT, meeting_annotations.AnnotationInput("丙", "2021-07-01", "李"), actor=ACTOR
     )
     annotations = store.read("annotations")
-    assert meeting.meeting_dates(annotations) == ["2021-07-01", "2021-06-01"]
-    log = meeting.decision_log(annotations)
+    assert meeting_annotations.meeting_dates(annotations) == ["2021-07-01", "2021-06-01"]
+    log = pack.decision_log(annotations)
     assert list(log["note"]) == ["甲", "丙", "乙"]  # newest meeting first
     assert list(log["kind"]) == ["Polygon", "Point", "LineString"]
-    july = meeting.decision_log(annotations, meeting_date=date(2021, 7, 1))
+    july = pack.decision_log(annotations, meeting_date=date(2021, 7, 1))
     assert list(july["annotation_id"]) == ["A0001", "A0003"]
 
-    doc = json.loads(meeting.annotations_geojson(annotations).decode("utf-8"))
+    doc = json.loads(meeting_annotations.annotations_geojson(annotations).decode("utf-8"))
     assert doc["type"] == "FeatureCollection"
     assert [f["properties"]["note"] for f in doc["features"]] == ["甲", "乙", "丙"]
     assert doc["features"][0]["geometry"]["type"] == "Polygon"
@@ -301,18 +315,18 @@ def test_decision_log_and_exports(store):
 )
 def test_key_figures_hand_worked(as_of, extension, expected):
     frames = park_with_history(p1_extension=extension)
-    figures = meeting.key_figures(frames, as_of)
+    figures = pack.key_figures(frames, as_of)
     assert (figures.sold, figures.started, figures.in_production, figures.idle) == expected
 
 
 def test_overdue_list_days_and_kinds():
-    late = meeting.overdue_parcels(park_with_history(), date(2021, 6, 30))
+    late = pack.overdue_parcels(park_with_history(), date(2021, 6, 30))
     assert list(late["code"]) == ["P1"]
     row = late.iloc[0]
     assert row["deadline"] == "2019-11-01"
     assert row["days_late"] == (date(2021, 6, 30) - date(2019, 11, 1)).days == 607
     assert row["kind"] == "idle_1y"
-    late = meeting.overdue_parcels(park_with_history(p1_extension=300), date(2021, 6, 30))
+    late = pack.overdue_parcels(park_with_history(p1_extension=300), date(2021, 6, 30))
     assert list(late["kind"]) == ["late_start"]
     assert late.iloc[0]["days_late"] == 607 - 300
 
@@ -322,7 +336,7 @@ def test_targets_progress_counts_land_sold_this_year():
     events = frames["status_events"]
     events.loc[events["event_id"] == 1, "effective_date"] = "2021-02-01"  # P1 sold in 2021
     events.loc[events["event_id"] == 2, "effective_date"] = "2021-03-01"
-    table = meeting.targets_progress(frames, date(2021, 6, 30))
+    table = pack.targets_progress(frames, date(2021, 6, 30))
     row = table.set_index("target_id").loc["LAND_SOLD_MU"]
     assert row["target"] == 100.0
     assert row["actual"] == pytest.approx(45.0)  # P1: 30 000 m² certified = 45 mu
@@ -330,17 +344,20 @@ def test_targets_progress_counts_land_sold_this_year():
 
 
 def test_pack_tables_have_chinese_titles_and_columns(store):
-    meeting.add_annotation(
-        store, SQUARE, meeting.AnnotationInput("甲", "2021-07-01", "李", "P1"), actor=ACTOR
+    meeting_annotations.add_annotation(
+        store,
+        SQUARE,
+        meeting_annotations.AnnotationInput("甲", "2021-07-01", "李", "P1"),
+        actor=ACTOR,
     )
-    tables = meeting.pack_tables(store.read_all(), as_of=AS_OF, lang="zh")
+    tables = pack.pack_tables(store.read_all(), as_of=AS_OF, lang="zh")
     assert list(tables) == ["关键指标", "年度目标完成情况", "逾期与闲置地块", "会议决定记录"]
     assert list(tables["逾期与闲置地块"]["地块编号"]) == ["P1"]
     assert list(tables["逾期与闲置地块"]["情况"]) == ["闲置满一年"]
     assert list(tables["会议决定记录"]["决定事项"]) == ["甲"]
     assert list(tables["关键指标"]["数值"]) == [2, 1, 1, 1]
     assert list(tables["关键指标"]["单位"]) == ["宗"] * 4
-    english = meeting.pack_tables(store.read_all(), as_of=AS_OF, lang="en")
+    english = pack.pack_tables(store.read_all(), as_of=AS_OF, lang="en")
     assert list(english) == [
         "Key figures",
         "Targets and progress",
@@ -350,15 +367,15 @@ def test_pack_tables_have_chinese_titles_and_columns(store):
 
 
 def test_no_scenario_chosen_means_no_comparison():
-    assert meeting.scenario_comparison({"scenarios": pd.DataFrame()}, []) is None
+    assert pack.scenario_comparison({"scenarios": pd.DataFrame()}, []) is None
 
 
 # ---------------------------------------------------------------- map layers
 def test_annotation_layer_and_draw_control_keep_text_as_text(store):
-    meeting.add_annotation(
+    meeting_annotations.add_annotation(
         store,
         SQUARE,
-        meeting.AnnotationInput("<img src=x onerror=alert(1)>{{ 7*7 }}", AS_OF, "李"),
+        meeting_annotations.AnnotationInput("<img src=x onerror=alert(1)>{{ 7*7 }}", AS_OF, "李"),
         actor=ACTOR,
     )
     layer = annotation_layer(store.read("annotations"), lang="zh")
@@ -368,7 +385,7 @@ def test_annotation_layer_and_draw_control_keep_text_as_text(store):
     config = json.loads(draw.config_json.replace("\\u003c", "<").replace("\\u003e", ">"))
     assert config["labels"]["polygon"] == "面"
     assert config["labels"]["need_more"] == "至少需要 {n} 个点"
-    settings = ViewSettings(visible=("parcels",), known=meeting.LAYER_KEYS, present=True)
+    settings = ViewSettings(visible=("parcels",), known=meeting_views.LAYER_KEYS, present=True)
     assert '"visible":["parcels"]' in settings.config_json
 
 
@@ -403,18 +420,18 @@ def _report(box, zoom=17) -> dict:
 
 def test_view_bounds_are_the_blocks_of_the_view_or_the_park():
     frames = tiny_park()
-    b1 = meeting.view_bounds(frames, meeting.ViewState(block_ids=("B1",)))
+    b1 = meeting_views.view_bounds(frames, meeting_views.ViewState(block_ids=("B1",)))
     assert b1 == pytest.approx(B1_BOX, abs=1e-9)
-    both = meeting.view_bounds(frames, meeting.ViewState(block_ids=("B1", "B2")))
+    both = meeting_views.view_bounds(frames, meeting_views.ViewState(block_ids=("B1", "B2")))
     union = (
         *(min(a, b) for a, b in zip(B1_BOX[:2], B2_BOX[:2], strict=True)),
         *(max(a, b) for a, b in zip(B1_BOX[2:], B2_BOX[2:], strict=True)),
     )
     assert both == pytest.approx(union, abs=1e-9)
-    park = meeting.view_bounds(frames, meeting.ViewState())
+    park = meeting_views.view_bounds(frames, meeting_views.ViewState())
     assert park == pytest.approx(PARK_BOX, abs=1e-9)
     # A block that no longer exists: the whole park.
-    gone = meeting.view_bounds(frames, meeting.ViewState(block_ids=("B9",)))
+    gone = meeting_views.view_bounds(frames, meeting_views.ViewState(block_ids=("B9",)))
     assert gone == pytest.approx(PARK_BOX, abs=1e-9)
 
 
@@ -422,10 +439,10 @@ def test_a_park_with_nothing_drawn_has_no_view_bounds_and_no_fit():
     """The empty store (issue #12): no boundary, block or parcel, so no bounds — never NaN,
     which ViewFit could not encode — and a reported map position is kept as it is."""
     empty = partial_frames("empty")
-    assert meeting.view_bounds(empty, meeting.ViewState()) is None
-    assert meeting.view_bounds(empty, meeting.ViewState(block_ids=("B1",))) is None
-    state = meeting.ViewState()
-    seen = meeting.seen_view(state, _report(PARK_BOX, zoom=12), empty)
+    assert meeting_views.view_bounds(empty, meeting_views.ViewState()) is None
+    assert meeting_views.view_bounds(empty, meeting_views.ViewState(block_ids=("B1",))) is None
+    state = meeting_views.ViewState()
+    seen = meeting_views.seen_view(state, _report(PARK_BOX, zoom=12), empty)
     assert seen.zoom == 12 and seen.center is not None
     with pytest.raises(ValueError, match="finite"):
         ViewFit((float("nan"),) * 4)
@@ -433,7 +450,7 @@ def test_a_park_with_nothing_drawn_has_no_view_bounds_and_no_fit():
     frames = dict(tiny_park())
     frames["park_boundary"] = frames["park_boundary"].iloc[:0]
     frames["blocks"] = frames["blocks"].iloc[:0]
-    bounds = meeting.view_bounds(frames, meeting.ViewState())
+    bounds = meeting_views.view_bounds(frames, meeting_views.ViewState())
     expected = tuple(frames["parcels"].to_crs(4326).total_bounds)
     assert bounds == pytest.approx(expected, abs=1e-9)
 
@@ -442,62 +459,68 @@ def test_switching_blocks_after_saving_a_view_does_not_keep_its_position():
     """Filter B1, save view A where the map is; switch to B2: view B must not hold B1's
     centre (issue #11: views saved this way all held the first block's centre)."""
     frames = tiny_park()
-    state = meeting.change_view(meeting.ViewState(), block_ids=("B1",))
+    state = meeting_views.change_view(meeting_views.ViewState(), block_ids=("B1",))
     assert (state.center, state.zoom) == (None, None)  # the map fits B1
-    view_a = meeting.seen_view(state, _report(B1_BOX), frames)
+    view_a = meeting_views.seen_view(state, _report(B1_BOX), frames)
     b1_centre = ((B1_BOX[1] + B1_BOX[3]) / 2, (B1_BOX[0] + B1_BOX[2]) / 2)
     assert view_a.center == pytest.approx(b1_centre) and view_a.zoom == 17
 
-    switched = meeting.change_view(view_a, block_ids=("B2",))
+    switched = meeting_views.change_view(view_a, block_ids=("B2",))
     assert switched.block_ids == ("B2",)
     assert (switched.center, switched.zoom) == (None, None)  # fitted to B2, not left on B1
-    assert meeting.view_bounds(frames, switched) == pytest.approx(B2_BOX, abs=1e-9)
+    assert meeting_views.view_bounds(frames, switched) == pytest.approx(B2_BOX, abs=1e-9)
     # Saved before the map reported again, or from B1's stale report: no B1 position.
-    assert meeting.seen_view(switched, None, frames) == switched
-    assert meeting.seen_view(switched, {"zoom": 14}, frames) == switched  # a default answer
-    assert meeting.seen_view(switched, _report(B1_BOX), frames) == switched
+    assert meeting_views.seen_view(switched, None, frames) == switched
+    assert meeting_views.seen_view(switched, {"zoom": 14}, frames) == switched  # a default answer
+    assert meeting_views.seen_view(switched, _report(B1_BOX), frames) == switched
     # Once the map shows B2, view B stores B2's centre.
-    view_b = meeting.seen_view(switched, _report(B2_BOX, zoom=16), frames)
+    view_b = meeting_views.seen_view(switched, _report(B2_BOX, zoom=16), frames)
     b2_centre = ((B2_BOX[1] + B2_BOX[3]) / 2, (B2_BOX[0] + B2_BOX[2]) / 2)
     assert view_b.center == pytest.approx(b2_centre) and view_b.zoom == 16
     assert view_b.block_ids == ("B2",)
 
     # Clearing the filter shows the park, not B2 at zoom 16.
-    whole = meeting.change_view(view_b, block_ids=())
+    whole = meeting_views.change_view(view_b, block_ids=())
     assert (whole.center, whole.zoom) == (None, None)
-    assert meeting.view_bounds(frames, whole) == pytest.approx(PARK_BOX, abs=1e-9)
+    assert meeting_views.view_bounds(frames, whole) == pytest.approx(PARK_BOX, abs=1e-9)
 
 
 def test_other_changes_keep_the_map_where_it_is():
-    state = meeting.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",))
-    coloured = meeting.change_view(state, field="construction_status")
+    state = meeting_views.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",))
+    coloured = meeting_views.change_view(state, field="construction_status")
     assert (coloured.center, coloured.zoom, coloured.field) == (
         (28.34, 119.8),
         16,
         "construction_status",
     )
-    same = meeting.change_view(state, block_ids=("B1",), layers=("parcels",))
+    same = meeting_views.change_view(state, block_ids=("B1",), layers=("parcels",))
     assert (same.center, same.zoom, same.layers) == ((28.34, 119.8), 16, ("parcels",))
 
 
 def test_a_view_changed_on_screen_is_marked_modified():
-    saved = meeting.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",), as_of=AS_OF)
-    assert not meeting.is_modified(saved, saved)
-    assert not meeting.is_modified(saved, meeting.with_view(saved, center=(28.3, 119.7), zoom=12))
-    assert meeting.is_modified(saved, meeting.change_view(saved, block_ids=("B2",)))
-    assert meeting.is_modified(saved, meeting.change_view(saved, field="construction_status"))
-    assert meeting.is_modified(saved, meeting.change_view(saved, as_of=date(2021, 3, 31)))
+    saved = meeting_views.ViewState(center=(28.34, 119.8), zoom=16, block_ids=("B1",), as_of=AS_OF)
+    assert not meeting_views.is_modified(saved, saved)
+    assert not meeting_views.is_modified(
+        saved, meeting_views.with_view(saved, center=(28.3, 119.7), zoom=12)
+    )
+    assert meeting_views.is_modified(saved, meeting_views.change_view(saved, block_ids=("B2",)))
+    assert meeting_views.is_modified(
+        saved, meeting_views.change_view(saved, field="construction_status")
+    )
+    assert meeting_views.is_modified(
+        saved, meeting_views.change_view(saved, as_of=date(2021, 3, 31))
+    )
 
 
 # ---------------------------------------------------------------- numbers and units (#11)
 def test_one_number_format_per_quantity_and_units_in_the_language():
-    assert meeting.format_amount(23.0, "家") == "23"
-    assert meeting.format_amount(40, "家") == "40"
-    assert meeting.format_amount(1234.56, "亩") == "1,234.6"
-    assert meeting.format_amount(0.25, "万m²") == "0.2"  # round half to even
-    assert meeting.format_amount(float("nan"), "家") == "—"
-    assert meeting.format_amount(None, "亩") == "—"
-    assert [meeting.unit_label(u, "en") for u in ("亩", "万m²", "家", "宗", "亿元", "%")] == [
+    assert pack.format_amount(23.0, "家") == "23"
+    assert pack.format_amount(40, "家") == "40"
+    assert pack.format_amount(1234.56, "亩") == "1,234.6"
+    assert pack.format_amount(0.25, "万m²") == "0.2"  # round half to even
+    assert pack.format_amount(float("nan"), "家") == "—"
+    assert pack.format_amount(None, "亩") == "—"
+    assert [pack.unit_label(u, "en") for u in ("亩", "万m²", "家", "宗", "亿元", "%")] == [
         "mu",
         "10,000 m²",
         "firms",
@@ -505,8 +528,8 @@ def test_one_number_format_per_quantity_and_units_in_the_language():
         "100 million yuan",
         "%",
     ]
-    assert [meeting.unit_label(u, "zh") for u in ("亩", "家")] == ["亩", "家"]
-    assert meeting.unit_label("吨", "en") == "吨"  # a unit nobody translated stays as written
+    assert [pack.unit_label(u, "zh") for u in ("亩", "家")] == ["亩", "家"]
+    assert pack.unit_label("吨", "en") == "吨"  # a unit nobody translated stays as written
 
 
 def _progress_table(frames, as_of) -> pd.DataFrame:
@@ -527,7 +550,7 @@ def _progress_table(frames, as_of) -> pd.DataFrame:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_pack_workbook_stores_numbers_with_a_unit_column(store, lang, monkeypatch):
     frames = store.read_all()
-    data = report.meeting_pack_xlsx(frames, report.PackOptions(as_of=AS_OF, lang=lang))
+    data = pack_files.meeting_pack_xlsx(frames, pack_style.PackOptions(as_of=AS_OF, lang=lang))
     book = load_workbook(io.BytesIO(data))
     figures = book[t("mtg_pack_key_figures", lang)]
     rows = list(figures.iter_rows(values_only=True))
@@ -536,7 +559,7 @@ def test_pack_workbook_stores_numbers_with_a_unit_column(store, lang, monkeypatc
         t("mtg_pack_value", lang),
         t("mtg_col_unit", lang),
     )
-    expected = meeting.key_figures(frames, AS_OF)
+    expected = pack.key_figures(frames, AS_OF)
     assert [r[1] for r in rows[1:]] == [2, 1, 1, 1]  # P1 and P4 sold; P4 started/producing
     assert [r[1] for r in rows[1:]] == [
         expected.sold,
@@ -547,8 +570,8 @@ def test_pack_workbook_stores_numbers_with_a_unit_column(store, lang, monkeypatc
     assert all(type(r[1]) is int for r in rows[1:])  # numbers, not "2 宗"
     assert {r[2] for r in rows[1:]} == {"宗" if lang == "zh" else "parcels"}
 
-    monkeypatch.setattr(meeting, "targets_progress", _progress_table)
-    data = report.meeting_pack_xlsx(frames, report.PackOptions(as_of=AS_OF, lang=lang))
+    monkeypatch.setattr(pack, "targets_progress", _progress_table)
+    data = pack_files.meeting_pack_xlsx(frames, pack_style.PackOptions(as_of=AS_OF, lang=lang))
     book = load_workbook(io.BytesIO(data))
 
     sheet = book[t("mtg_pack_targets", lang)]

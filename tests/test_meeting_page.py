@@ -11,8 +11,10 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from gis import meeting
 from gis.i18n import t
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import pack
+from gis.meeting import views as meeting_views
 from gis.store import ParkStore
 from tests.actors import ACTOR
 from tests.apptest_kit import assert_clean, signed_in
@@ -47,10 +49,10 @@ def open_page(view: str | None = None, *, present: bool = False) -> AppTest:
 def three_views(store: ParkStore) -> list[str]:
     blocks = store.read("blocks").set_index("name")["block_id"]
     states = [
-        ("全园概览", meeting.ViewState(center=(28.345, 119.80), zoom=14, as_of=AS_OF)),
+        ("全园概览", meeting_views.ViewState(center=(28.345, 119.80), zoom=14, as_of=AS_OF)),
         (
             "万洋区块 · 建设",
-            meeting.ViewState(
+            meeting_views.ViewState(
                 center=(28.34, 119.79),
                 zoom=16,
                 field="construction_status",
@@ -59,14 +61,17 @@ def three_views(store: ParkStore) -> list[str]:
                 as_of=date(2021, 3, 31),
             ),
         ),
-        ("碧湖区块", meeting.ViewState(zoom=15, block_ids=(blocks["碧湖区块"],), as_of=AS_OF)),
+        (
+            "碧湖区块",
+            meeting_views.ViewState(zoom=15, block_ids=(blocks["碧湖区块"],), as_of=AS_OF),
+        ),
     ]
-    return [meeting.save_view(store, name=n, state=s, actor=ACTOR) for n, s in states]
+    return [meeting_views.save_view(store, name=n, state=s, actor=ACTOR) for n, s in states]
 
 
 def test_key_figures_match_the_store(store):
     at = open_page()
-    figures = meeting.key_figures(store.read_all(), AS_OF)
+    figures = pack.key_figures(store.read_all(), AS_OF)
     values = {m.label: m.value for m in at.metric}
     assert values == {
         "已出让地块": f"{figures.sold} 宗",
@@ -80,14 +85,14 @@ def test_key_figures_match_the_store(store):
 
 def test_view_link_opens_the_identical_state_and_steps_like_slides(store):
     ids = three_views(store)
-    saved = {v.view_id: v for v in meeting.list_views(store.read("saved_views"))}
+    saved = {v.view_id: v for v in meeting_views.list_views(store.read("saved_views"))}
 
     at = open_page(view=ids[1])
     assert at.session_state["mtg_view_id"] == ids[1]
     assert at.session_state["mtg_state"] == saved[ids[1]].state  # identical state
     assert any("万洋区块 · 建设" in h.value for h in at.subheader)
     # The view's own as-of date drives the figures, though the sidebar was already drawn.
-    expected = meeting.key_figures(store.read_all(), date(2021, 3, 31))
+    expected = pack.key_figures(store.read_all(), date(2021, 3, 31))
     assert at.metric[0].value == f"{expected.sold} 宗"
 
     at.button(key="mtg_next").click().run(timeout=RUN_TIMEOUT)
@@ -127,7 +132,7 @@ def test_save_current_view_from_the_page(store):
     at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
     at.run(timeout=RUN_TIMEOUT)
     assert_clean(at)
-    views = meeting.list_views(store.read("saved_views"))
+    views = meeting_views.list_views(store.read("saved_views"))
     assert [(v.name, v.state.field, v.state.as_of) for v in views] == [
         ("开工情况", "construction_status", AS_OF)
     ]
@@ -137,10 +142,10 @@ def test_save_current_view_from_the_page(store):
 
 def test_edit_annotation_and_stale_edit_refused(store):
     parcel = store.read("parcels").to_crs("EPSG:4326").iloc[0]
-    ann_id = meeting.add_annotation(
+    ann_id = meeting_annotations.add_annotation(
         store,
         parcel.geometry.centroid,
-        meeting.AnnotationInput("原决定", "2021-07-01", "李明", parcel.code),
+        meeting_annotations.AnnotationInput("原决定", "2021-07-01", "李明", parcel.code),
         actor=ACTOR,
     )
     at = open_page()
@@ -155,11 +160,11 @@ def test_edit_annotation_and_stale_edit_refused(store):
     assert (row["note"], int(row["version"])) == ("修改后的决定", 2)
 
     # Someone else saves the same annotation; this page's next save is refused.
-    meeting.update_annotation(
+    meeting_annotations.update_annotation(
         store,
         ann_id,
         expected_version=2,
-        item=meeting.AnnotationInput("别人的修改", "2021-07-01", "王芳", parcel.code),
+        item=meeting_annotations.AnnotationInput("别人的修改", "2021-07-01", "王芳", parcel.code),
         geometry=shapely.Point(119.8, 28.34),
         actor=ACTOR,
     )
@@ -206,10 +211,10 @@ def test_switching_blocks_after_a_view_fits_them_and_heading_and_picker_agree(st
     blocks = store.read("blocks").to_crs("EPSG:4326").set_index("name")
     nanshan = blocks.loc["南山区块"]
     ns_centre = (round(nanshan.geometry.centroid.y, 5), round(nanshan.geometry.centroid.x, 5))
-    state_a = meeting.ViewState(
+    state_a = meeting_views.ViewState(
         center=ns_centre, zoom=16, block_ids=(nanshan.block_id,), as_of=AS_OF
     )
-    view_a = meeting.save_view(store, name="南山A", state=state_a, actor=ACTOR)
+    view_a = meeting_views.save_view(store, name="南山A", state=state_a, actor=ACTOR)
     at = open_page(view=view_a)
     assert [h.value for h in at.subheader] == ["会议 · 一张图 · 南山A"]
     assert _picked(at) == (view_a, "1. 南山A")
@@ -230,7 +235,7 @@ def test_switching_blocks_after_a_view_fits_them_and_heading_and_picker_agree(st
     at.button(key="FormSubmitter:mtg_view_form-" + t("mtg_view_save", "zh")).click()
     at.run(timeout=RUN_TIMEOUT)
     assert_clean(at)
-    saved = {v.name: v for v in meeting.list_views(store.read("saved_views"))}
+    saved = {v.name: v for v in meeting_views.list_views(store.read("saved_views"))}
     view_b = saved["长川B"]
     assert view_b.state.block_ids == (changchuan,)
     assert view_b.state.center != ns_centre and view_b.state.zoom != 16
@@ -244,7 +249,7 @@ def test_english_strip_has_english_units_and_whole_counts(store):
     at = open_page()
     at.selectbox(key="lang").set_value("en").run(timeout=RUN_TIMEOUT)
     assert_clean(at)
-    figures = meeting.key_figures(store.read_all(), AS_OF)
+    figures = pack.key_figures(store.read_all(), AS_OF)
     assert [m.value for m in at.metric] == [
         f"{n} parcels" for n in (figures.sold, figures.started, figures.in_production, figures.idle)
     ]
@@ -254,7 +259,7 @@ def test_english_strip_has_english_units_and_whole_counts(store):
     assert len(texts) == len(shown)
     for text, row in zip(texts, shown.itertuples(index=False), strict=True):
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text  # no Chinese left
-        unit = meeting.unit_label(row.unit, "en")
+        unit = pack.unit_label(row.unit, "en")
         assert unit and f"{unit} (" in text
         if row.unit in ("家", "宗"):  # counts are whole numbers: "23 / 40 firms"
             assert f"{int(row.actual)} / {int(row.target)} firms" in text, text

@@ -12,8 +12,9 @@ import pyogrio
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis import history, onboarding, schema
+from gis import onboarding, schema
 from gis.i18n import t
+from gis.parcels import history
 from gis.store import ParkStore, problem_text, validate_frames
 from tests.apptest_kit import assert_no_exception, signed_in, texts
 from tests.partial_parks import build_partial_store

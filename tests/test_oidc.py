@@ -1,4 +1,4 @@
-"""Single sign-on with OpenID Connect (gis.oidc, ui.oidc_routes; #13 item 5), against the
+"""Single sign-on with OpenID Connect (gis.auth.oidc, ui.oidc_routes; #13 item 5), against the
 fake provider of tests/fake_oidc.py, through the real Starlette routes.
 
 Each test walks the flow as a browser would: the login page, ``/auth/oidc/start`` (which
@@ -20,9 +20,11 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from gis import accounts, oidc, schema
-from gis._errors import ValidationError
-from gis.access import EDITOR, VIEWER, command_line_actor
+from gis import schema
+from gis._errors import AccessError, ValidationError
+from gis.auth import accounts, oidc
+from gis.auth import sessions as auth_sessions
+from gis.auth.access import EDITOR, VIEWER, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
 from tests.fake_oidc import MISBEHAVIOURS, FakeProvider
@@ -159,7 +161,7 @@ def test_sign_on_starts_an_ordinary_session_of_the_mapped_account(store, provide
     assert done.status_code == 303, done.text
     assert done.headers["location"] == "/parcels?parcel=D07"
     token = done.cookies[accounts.COOKIE]
-    session = accounts.resume_session(store, token)
+    session = auth_sessions.resume_session(store, token)
     assert session.account.username == "zhao" and session.method == "oidc"
     # The exchange: secret in the Basic header (form-encoded), the PKCE verifier sent.
     request = provider.token_requests[-1]
@@ -176,8 +178,8 @@ def test_sign_on_starts_an_ordinary_session_of_the_mapped_account(store, provide
 def test_sso_ignores_password_rules_and_leaves_the_counters(store, provider):
     # zhao has a one-time password still (must change) and two failed attempts.
     for _ in range(2):
-        with pytest.raises(accounts.AccessError):
-            accounts.sign_in(store, "zhao", "wrong-Password-1")
+        with pytest.raises(AccessError):
+            auth_sessions.sign_in(store, "zhao", "wrong-Password-1")
     done = sign_on(app(store, provider.env()))
     assert done.status_code == 303
     account = accounts.find_account(store, "zhao")
@@ -253,7 +255,7 @@ def test_a_code_is_good_once(store, provider):
     back = at_provider(start.headers["location"])
     cookie = client.cookies[oidc_routes.ATTEMPT_COOKIE]
     assert client.get(back).status_code == 303
-    accounts.sign_out(store, client.cookies[accounts.COOKIE])
+    auth_sessions.sign_out(store, client.cookies[accounts.COOKIE])
     client.cookies.set(oidc_routes.ATTEMPT_COOKIE, cookie, path="/auth/oidc")
     row = refused(store, client.get(back), "sso_failed")
     assert "invalid_grant" in row["details"]["reason"]

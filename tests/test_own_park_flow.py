@@ -17,12 +17,27 @@ from pathlib import Path
 
 import pytest
 
-from gis import efficiency, history, onboarding, reuse, targets
+from gis import onboarding
 from gis.crs import area_mu
+from gis.efficiency import evaluation
 from gis.excel import read_xlsx
-from gis.exchange import crs_detect, figures, readers
-from gis.exchange.mapping import prepare, run_import, suggest_mapping
+from gis.exchange import (
+    crs_detect,
+    figures,
+    figures_prepare,
+    figures_preview,
+    figures_read,
+    figures_suggest,
+    readers,
+)
+from gis.exchange.import_merge import run_import
+from gis.exchange.import_prepare import prepare
+from gis.exchange.mapping import suggest_mapping
+from gis.parcels import history
+from gis.reuse import candidates
+from gis.reuse import run as reuse_run
 from gis.store import ParkStore
+from gis.targets import definitions, tracking
 from tests import own_park_files as files
 from tests.actors import ACTOR
 
@@ -73,11 +88,15 @@ def import_geodata(store: ParkStore, upload: files.Upload) -> list[str]:
 
 def import_figures(store: ParkStore, upload: files.Upload) -> int:
     """What the 企业经济数据 tab does with the suggested mapping and the guessed period."""
-    table = figures.read_figure_table(upload.name, upload.data)
-    mapping = figures.suggest_figure_mapping(upload.layer, table.columns)
+    table = figures_read.read_figure_table(upload.name, upload.data)
+    mapping = figures_suggest.suggest_figure_mapping(upload.layer, table.columns)
     year, months = table.period()
-    kind = figures.suggest_kind(upload.layer, mapping) if upload.layer == "period_figures" else None
-    prepared = figures.prepare_figures(
+    kind = (
+        figures_suggest.suggest_kind(upload.layer, mapping)
+        if upload.layer == "period_figures"
+        else None
+    )
+    prepared = figures_prepare.prepare_figures(
         table,
         layer=upload.layer,
         mapping=mapping,
@@ -85,7 +104,7 @@ def import_figures(store: ParkStore, upload: files.Upload) -> int:
         months=None if mapping.get("months") else months,
         kind=kind or ("enterprise" if upload.layer == "period_figures" else None),
     )
-    preview = figures.preview_figures(store.read_all(), prepared, mode="update")
+    preview = figures_preview.preview_figures(store.read_all(), prepared, mode="update")
     assert preview.ok, preview.problems
     outcome = figures.run_figures_import(
         store, upload.layer, prepared, expected_version=store.data_version(), actor=ACTOR
@@ -113,9 +132,9 @@ def own_park(tmp_path_factory: pytest.TempPathFactory) -> ParkStore:
     }
     for upload in files.figure_uploads():
         assert import_figures(store, upload) == len(files.FIRMS)
-    targets.save_targets(store, files.targets_frame(), actor=ACTOR)
-    reuse.save_candidates(
-        store, reuse.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
+    definitions.save_targets(store, files.targets_frame(), actor=ACTOR)
+    candidates.save_candidates(
+        store, candidates.candidate_columns(read_xlsx(files.candidates_xlsx())), actor=ACTOR
     )
     return store
 
@@ -156,18 +175,18 @@ def test_gbk_shapefile_columns_statuses_and_dates_arrive(own_park):
 
 def test_land_sold_this_year_is_hand_computed(own_park):
     frames = own_park.read_all()
-    prog = targets.progress(frames, year=files.AS_OF.year, as_of=files.AS_OF)
+    prog = tracking.progress(frames, year=files.AS_OF.year, as_of=files.AS_OF)
     row = prog.set_index("target_id").loc["LAND_SOLD_MU"]
     assert row["computable"]
     assert row["value"] == pytest.approx(files.LAND_SOLD_MU, abs=0.01)  # 21 亩
     assert row["progress_pct"] == pytest.approx(files.LAND_SOLD_PROGRESS_PCT, abs=0.05)
     # D07 is sold on 2025-08-01: counted once the as-of date passes it.
-    later = targets.progress(frames, year=2025, as_of=date(2025, 8, 31)).set_index("target_id")
+    later = tracking.progress(frames, year=2025, as_of=date(2025, 8, 31)).set_index("target_id")
     assert later.loc["LAND_SOLD_MU", "value"] == pytest.approx(files.LAND_SOLD_MU + 6, abs=0.01)
 
 
 def test_effective_investment_from_the_year_to_date_report(own_park):
-    prog = targets.progress(own_park.read_all(), year=files.AS_OF.year, as_of=files.AS_OF)
+    prog = tracking.progress(own_park.read_all(), year=files.AS_OF.year, as_of=files.AS_OF)
     row = prog.set_index("target_id").loc["EFFECTIVE_INVESTMENT_YI"]
     assert row["computable"]
     assert row["value"] == pytest.approx(files.INVESTMENT_YI)
@@ -175,9 +194,9 @@ def test_effective_investment_from_the_year_to_date_report(own_park):
 
 def test_one_firms_class_is_hand_computed(own_park):
     frames = own_park.read_all()
-    year = efficiency.default_year(frames["enterprise_years"], files.AS_OF)
+    year = evaluation.default_year(frames["enterprise_years"], files.AS_OF)
     assert year == files.EVALUATION_YEAR
-    ev = efficiency.evaluate(frames["enterprises"], frames["enterprise_years"], year=year)
+    ev = evaluation.evaluate(frames["enterprises"], frames["enterprise_years"], year=year)
     ev = ev.set_index("enterprise_id")
     assert not ev["above_scale"].any()  # every firm below 2000万元: 规下
     for firm, score in files.EXPECTED_SCORES.items():
@@ -186,7 +205,7 @@ def test_one_firms_class_is_hand_computed(own_park):
 
 
 def test_reuse_run_places_the_one_candidate_that_fits(own_park):
-    run = reuse.run_scenario(own_park.read_all(), seed=0)
+    run = reuse_run.run_scenario(own_park.read_all(), seed=0)
     placements = run.matching.placements
     assert set(zip(placements["candidate_id"], placements["space_id"], strict=True)) == (
         files.PLACED

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from gis import history, lifecycle, vocabulary
-from gis.access import EDITOR, Actor
+from gis import vocabulary
+from gis.auth.access import EDITOR, Actor
 from gis.i18n import t
+from gis.parcels import bulk_update, deadlines, history, lifecycle
 from gis.store import ParkStore
 from tests.apptest_kit import assert_no_exception, signed_in, texts
 
@@ -195,7 +196,7 @@ def test_as_of_date_recomputes_card_and_warnings(store_copy):
     parcels, events = store.read("parcels"), store.read("status_events")
 
     def expected_warnings(day: date) -> int:
-        return len(lifecycle.warnings(history.statuses_as_of(parcels, events, day), day))
+        return len(deadlines.warnings(history.statuses_as_of(parcels, events, day), day))
 
     headings = texts(at.subheader)
     assert t("warnings_heading", "zh", date="2021-06-30") in headings
@@ -244,7 +245,7 @@ def xlsx(rows: list[list[object]]) -> tuple[str, bytes, str]:
 
     from gis import excel
 
-    frame = pd.DataFrame(rows, columns=list(lifecycle.TEMPLATE_HEADERS))
+    frame = pd.DataFrame(rows, columns=list(bulk_update.TEMPLATE_HEADERS))
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return "updates.xlsx", excel.to_xlsx({"更新": frame}), mime
 

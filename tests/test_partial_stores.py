@@ -15,10 +15,17 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis import efficiency, lifecycle, meeting, onboarding, report, reuse, scenarios, targets
-from gis import parcels as parcel_rules
+from gis import onboarding
+from gis.efficiency import classes, config, evaluation
 from gis.i18n import MESSAGES, t
+from gis.meeting import pack, pack_files, pack_style
+from gis.parcels import bulk_update, tables
+from gis.parcels import deadlines as parcels_deadlines
+from gis.reuse import effects, scenarios
+from gis.reuse import run as reuse_run
 from gis.store import ParkStore
+from gis.targets import definitions, tracking
+from gis.targets import reported as targets_reported
 from tests.apptest_kit import assert_no_exception, signed_in
 from tests.partial_parks import STAGES, build_partial_store, partial_frames
 from ui.navigation import PAGES
@@ -28,7 +35,7 @@ APP = ROOT / "app.py"
 RUN_TIMEOUT = 90
 AS_OF = date(2021, 6, 30)  # the sample's report date, kept by the partial parks
 YEAR = AS_OF.year
-REPORTED = [tid for tid, d in targets.DEFINITIONS.items() if d.kind == "reported"]
+REPORTED = [tid for tid, d in definitions.DEFINITIONS.items() if d.kind == "reported"]
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +67,11 @@ def test_partial_stores_hold_exactly_their_layers(stores, stage):
 
 # ---------------------------------------------------------------- gis functions
 def test_targets_run_and_say_why_a_value_is_missing(frames, stage):
-    progress = targets.progress(frames, year=YEAR, as_of=AS_OF)
-    by_block = targets.progress_by_block(frames, year=YEAR, as_of=AS_OF)
-    for tid in targets.KNOWN_TARGET_IDS:
-        targets.monthly(frames, tid, year=YEAR, as_of=AS_OF)
-    held = set(targets.targets_of_year(frames["targets"], YEAR)["target_id"])
+    progress = tracking.progress(frames, year=YEAR, as_of=AS_OF)
+    by_block = tracking.progress_by_block(frames, year=YEAR, as_of=AS_OF)
+    for tid in definitions.KNOWN_TARGET_IDS:
+        tracking.monthly(frames, tid, year=YEAR, as_of=AS_OF)
+    held = set(tracking.targets_of_year(frames["targets"], YEAR)["target_id"])
     assert set(progress["target_id"]) == held
     assert set(by_block["target_id"]) <= held
     if stage in ("parcels_no_history", "no_figures"):
@@ -84,7 +91,7 @@ def test_targets_run_and_say_why_a_value_is_missing(frames, stage):
 def test_no_report_with_an_empty_report_table_names_the_import():
     # The KeyError of issue #12: an empty list selected no column, not no row.
     empty = pd.DataFrame(columns=["subject_kind", "subject_id", "year", "months"])
-    got = targets._no_report(empty, 2021, AS_OF)
+    got = targets_reported._no_report(empty, 2021, AS_OF)
     assert (got.computable, got.note_key, dict(got.note_params)) == (
         False,
         "target_note_no_figures",
@@ -93,30 +100,30 @@ def test_no_report_with_an_empty_report_table_names_the_import():
 
 
 def test_efficiency_runs_on_every_stage(frames, stage):
-    years = efficiency.evaluation_years(frames["enterprise_years"])
-    default = efficiency.default_year(frames["enterprise_years"], AS_OF)
+    years = evaluation.evaluation_years(frames["enterprise_years"])
+    default = evaluation.default_year(frames["enterprise_years"], AS_OF)
     has_figures = len(frames["enterprise_years"]) > 0
     assert bool(years) == has_figures
     assert (default is not None) == has_figures
-    ev = efficiency.evaluate(
+    ev = evaluation.evaluate(
         frames["enterprises"],
         frames["enterprise_years"],
         year=default or YEAR,
-        config=efficiency.EfficiencyConfig(),
+        config=config.EfficiencyConfig(),
         adjustments=frames["evaluation_adjustments"],
     )
-    counts = efficiency.class_counts(ev)
+    counts = classes.class_counts(ev)
     assert int(counts.to_numpy().sum()) == int(ev["evaluated"].sum())
-    efficiency.parcel_classes(ev)
-    efficiency.evaluation_table(ev, lang="en")
+    classes.parcel_classes(ev)
+    evaluation.evaluation_table(ev, lang="en")
 
 
 def test_reuse_runs_without_yearly_figures(frames, stage):
     baseline = scenarios.with_baseline(frames)[0]
     assert baseline.scenario_id == scenarios.BASELINE_ID
-    run = reuse.run_scenario(frames)
+    run = reuse_run.run_scenario(frames)
     placed = run.matching.placements
-    reuse.target_progress(frames, run.totals, placements=placed, as_of=AS_OF)
+    effects.target_progress(frames, run.totals, placements=placed, as_of=AS_OF)
     if stage == "no_figures":
         # Vacant spaces and candidates, no figures: the matching still places firms; the
         # parcels' current figures count as nothing, so the park's tax after is the tenants'.
@@ -133,27 +140,25 @@ def test_reuse_runs_without_yearly_figures(frames, stage):
 
 
 def test_meeting_pack_and_key_figures_run(frames, stage):
-    figures = meeting.key_figures(frames, AS_OF)
+    figures = pack.key_figures(frames, AS_OF)
     assert figures.sold >= 0
-    meeting.targets_progress(frames, AS_OF)
-    meeting.pack_tables(frames, as_of=AS_OF, lang="en")
-    options = report.PackOptions(as_of=AS_OF, lang="zh", made_on=AS_OF)
-    xlsx = report.meeting_pack_xlsx(frames, options)
-    pdf = report.meeting_pack_pdf(frames, options)
+    pack.targets_progress(frames, AS_OF)
+    pack.pack_tables(frames, as_of=AS_OF, lang="en")
+    options = pack_style.PackOptions(as_of=AS_OF, lang="zh", made_on=AS_OF)
+    xlsx = pack_files.meeting_pack_xlsx(frames, options)
+    pdf = pack_files.meeting_pack_pdf(frames, options)
     assert xlsx[:2] == b"PK" and pdf[:5] == b"%PDF-"
-    assert report.pdf_page_count(pdf) >= 2  # the map, then the tables
+    assert pack_files.pdf_page_count(pdf) >= 2  # the map, then the tables
 
 
 def test_lifecycle_and_parcel_summaries_run(frames, stage):
-    warn = lifecycle.warnings(frames["parcels"], AS_OF)
-    deadlines = lifecycle.deadlines(frames["parcels"], AS_OF)
+    warn = parcels_deadlines.warnings(frames["parcels"], AS_OF)
+    deadlines = parcels_deadlines.deadlines(frames["parcels"], AS_OF)
     assert len(deadlines) == len(frames["parcels"])
     assert set(warn["code"]) <= set(frames["parcels"]["code"])
-    lifecycle.parcel_export(frames["parcels"], "en")
-    enriched = parcel_rules.enrich_parcels(
-        frames["parcels"], frames["blocks"], frames["enterprises"]
-    )
-    summary = parcel_rules.status_summary(enriched, "sale_status")
+    bulk_update.parcel_export(frames["parcels"], "en")
+    enriched = tables.enrich_parcels(frames["parcels"], frames["blocks"], frames["enterprises"])
+    summary = tables.status_summary(enriched, "sale_status")
     assert int(summary["count"].sum()) == len(frames["parcels"])
 
 

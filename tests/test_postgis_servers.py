@@ -10,11 +10,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from gis import lifecycle, vocabulary
+from gis import vocabulary
 from gis.i18n import t
-from gis.lifecycle import StatusChange
-from gis.store import ParkStore, copy_store
-from gis.store import postgis as pg_backend
+from gis.parcels import lifecycle
+from gis.parcels.lifecycle import StatusChange
+from gis.store import ParkStore, copy_store, postgis
 from tests import browser_kit
 from tests.actors import ACTOR
 from tests.conftest import serve_app
@@ -75,4 +75,4 @@ def test_a_change_shows_on_both_servers(sample_store_path, pg_url, tmp_path, bro
             page.screenshot(path=str(SHOT))
         finally:
             context.close()
-    pg_backend.close_connections(pg_url)
+    postgis.close_connections(pg_url)

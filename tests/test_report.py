@@ -1,4 +1,4 @@
-"""The meeting pack (gis.report): PDF pages, Chinese text, rendering, and the workbook."""
+"""The meeting pack (gis.meeting.pack_files): PDF pages, Chinese text, rendering, and the workbook."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from gis import meeting, report
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import pack as meeting_pack
+from gis.meeting import pack_files, pack_map, pack_style
 from gis.store import ParkStore
 from tests.actors import ACTOR
 
@@ -34,41 +36,41 @@ def pack_store(sample_store_path, tmp_path_factory) -> ParkStore:
     store = ParkStore(path)
     parcels = store.read("parcels").to_crs("EPSG:4326")
     target = parcels.iloc[0]
-    meeting.add_annotation(
+    meeting_annotations.add_annotation(
         store,
         shapely.affinity.scale(target.geometry, 0.6, 0.6),
-        meeting.AnnotationInput(
+        meeting_annotations.AnnotationInput(
             "限期三个月内开工，否则启动收回程序", "2021-07-01", "规划科", target.code
         ),
         actor=ACTOR,
     )
-    meeting.add_annotation(
+    meeting_annotations.add_annotation(
         store,
         target.geometry.centroid,
-        meeting.AnnotationInput("现场踏勘", "2021-07-01", "规划科"),
+        meeting_annotations.AnnotationInput("现场踏勘", "2021-07-01", "规划科"),
         actor=ACTOR,
     )
     return store
 
 
 @pytest.fixture(scope="module")
-def pack(pack_store) -> tuple[bytes, report.PackOptions]:
-    options = report.PackOptions(
+def pack(pack_store) -> tuple[bytes, pack_style.PackOptions]:
+    options = pack_style.PackOptions(
         as_of=AS_OF, lang="zh", is_sample=True, meeting_date=date(2021, 7, 1), made_on=AS_OF
     )
-    return report.meeting_pack_pdf(pack_store.read_all(), options), options
+    return pack_files.meeting_pack_pdf(pack_store.read_all(), options), options
 
 
 def test_pdf_has_the_expected_pages_and_chinese_text(pack, pack_store):
     data, _ = pack
     frames = pack_store.read_all()
-    overdue = meeting.overdue_parcels(frames, AS_OF)
+    overdue = meeting_pack.overdue_parcels(frames, AS_OF)
     assert len(overdue) > 0
     # Map; key figures with targets; the overdue list (20 rows a page); the decision log.
-    expected = 1 + 1 + math.ceil(len(overdue) / report.ROWS_PER_PAGE) + 1
+    expected = 1 + 1 + math.ceil(len(overdue) / pack_files.ROWS_PER_PAGE) + 1
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == expected
-    assert report.pdf_page_count(data) == expected
+    assert pack_files.pdf_page_count(data) == expected
     assert reader.metadata.title == "园区建设推进会议材料"
     for page in reader.pages:  # A4 landscape, in points
         assert round(float(page.mediabox.width)) == 842
@@ -131,10 +133,10 @@ def test_pdf_renders_with_poppler(pack, tmp_path):
 
 
 def test_xlsx_has_the_same_tables(pack_store):
-    options = report.PackOptions(as_of=AS_OF, lang="zh", meeting_date=date(2021, 7, 1))
-    book = load_workbook(io.BytesIO(report.meeting_pack_xlsx(pack_store.read_all(), options)))
+    options = pack_style.PackOptions(as_of=AS_OF, lang="zh", meeting_date=date(2021, 7, 1))
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(pack_store.read_all(), options)))
     assert book.sheetnames == ["关键指标", "年度目标完成情况", "逾期与闲置地块", "会议决定记录"]
-    overdue = meeting.overdue_parcels(pack_store.read_all(), AS_OF)
+    overdue = meeting_pack.overdue_parcels(pack_store.read_all(), AS_OF)
     sheet = book["逾期与闲置地块"]
     assert sheet.max_row == len(overdue) + 1
     assert [c.value for c in sheet[1]][:2] == ["地块编号", "区块"]
@@ -143,46 +145,46 @@ def test_xlsx_has_the_same_tables(pack_store):
 
 
 def test_english_pack(pack_store):
-    options = report.PackOptions(as_of=AS_OF, lang="en", title="Committee meeting")
-    data = report.meeting_pack_pdf(pack_store.read_all(), options)
+    options = pack_style.PackOptions(as_of=AS_OF, lang="en", title="Committee meeting")
+    data = pack_files.meeting_pack_pdf(pack_store.read_all(), options)
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "Committee meeting" in text and "Land-sale status" in text and "Delivered" in text
 
 
 def test_missing_cjk_font_is_a_clear_error(monkeypatch, pack_store):
-    report.cjk_font_family.cache_clear()
-    monkeypatch.setattr(report, "CJK_FAMILIES", ("No Such Font",))
-    monkeypatch.setattr(report, "CJK_FONT_FILES", ())
+    pack_style.cjk_font_family.cache_clear()
+    monkeypatch.setattr(pack_style, "CJK_FAMILIES", ("No Such Font",))
+    monkeypatch.setattr(pack_style, "CJK_FONT_FILES", ())
     try:
-        with pytest.raises(report.ReportError) as info:
-            report.meeting_pack_pdf(pack_store.read_all(), report.PackOptions(as_of=AS_OF))
+        with pytest.raises(pack_style.ReportError) as info:
+            pack_files.meeting_pack_pdf(pack_store.read_all(), pack_style.PackOptions(as_of=AS_OF))
         assert info.value.key == "mtg_pack_font_missing"
     finally:
-        report.cjk_font_family.cache_clear()
-        report._bold.cache_clear()
+        pack_style.cjk_font_family.cache_clear()
+        pack_style._bold.cache_clear()
 
 
 @pytest.mark.parametrize(("span", "length"), [(900, 100), (4000, 500), (12000, 2000), (60, 10)])
 def test_scale_bar_lengths_are_round(span, length):
-    assert report.nice_length(span) == length
+    assert pack_map.nice_length(span) == length
 
 
 def test_pack_with_a_saved_scenario(sample_store_path, tmp_path):
-    from gis import reuse, scenarios
+    from gis.reuse import run, scenarios
 
     path = tmp_path / "park.gpkg"
     shutil.copyfile(sample_store_path, path)
     store = ParkStore(path)
     scenarios.ensure_baseline(store, store.read_all(), actor=ACTOR)
     sid = scenarios.save_scenario(
-        store, reuse.run_scenario(store.read_all()), name="全部盘活方案", actor=ACTOR
+        store, run.run_scenario(store.read_all()), name="全部盘活方案", actor=ACTOR
     )
     frames = store.read_all()
-    table = meeting.scenario_comparison(frames, [sid])
+    table = meeting_pack.scenario_comparison(frames, [sid])
     assert "全部盘活方案" in table.columns and "全部盘活方案 较基准变化" in table.columns
-    options = report.PackOptions(as_of=AS_OF, scenario_ids=(sid,))
-    reader = PdfReader(io.BytesIO(report.meeting_pack_pdf(frames, options)))
+    options = pack_style.PackOptions(as_of=AS_OF, scenario_ids=(sid,))
+    reader = PdfReader(io.BytesIO(pack_files.meeting_pack_pdf(frames, options)))
     last = reader.pages[-1].extract_text()
     assert "盘活方案对比" in last and "全部盘活方案" in last
-    book = load_workbook(io.BytesIO(report.meeting_pack_xlsx(frames, options)))
+    book = load_workbook(io.BytesIO(pack_files.meeting_pack_xlsx(frames, options)))
     assert book.sheetnames[-1] == "盘活方案对比"

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gis import reuse
 from gis._errors import ValidationError
 from gis.excel import labelled_columns, read_xlsx, to_xlsx
+from gis.reuse import assignment, candidates, effects
+from gis.reuse import config as reuse_config
+from gis.reuse import run as reuse_run
 from gis.schema import CANDIDATES
 from gis.store import ParkStore
 from tests.actors import ACTOR
@@ -32,16 +34,16 @@ def test_greedy_is_not_optimal_by_hand():
     feasible = score > 0
     # Greedy takes the best pair first: K1-S1 0.9, then K3-S2 0.7, then K4-S3 0.2 = 1.8
     # (K2 is left with nothing).
-    greedy = reuse.assign(score, feasible, method="greedy")
+    greedy = assignment.assign(score, feasible, method="greedy")
     assert greedy == [(0, 0), (2, 1), (3, 2)]
-    assert reuse.total_score(score, greedy) == pytest.approx(1.80)
+    assert assignment.total_score(score, greedy) == pytest.approx(1.80)
     # Optimal: K2-S1 0.85 + K1-S2 0.8 + K3-S3 0.3 = 1.95 (K4 left out).
-    optimal = reuse.assign(score, feasible, method="optimal")
+    optimal = assignment.assign(score, feasible, method="optimal")
     assert optimal == [(0, 1), (1, 0), (2, 2)]
-    assert reuse.total_score(score, optimal) == pytest.approx(1.95)
+    assert assignment.total_score(score, optimal) == pytest.approx(1.95)
     for seed in range(5):  # no ties here: the seed changes nothing
-        assert reuse.assign(score, feasible, method="optimal", seed=seed) == optimal
-        assert reuse.assign(score, feasible, method="greedy", seed=seed) == greedy
+        assert assignment.assign(score, feasible, method="optimal", seed=seed) == optimal
+        assert assignment.assign(score, feasible, method="greedy", seed=seed) == greedy
 
 
 def test_infeasible_pairs_are_never_assigned_and_optimal_beats_greedy():
@@ -49,12 +51,12 @@ def test_infeasible_pairs_are_never_assigned_and_optimal_beats_greedy():
     for _ in range(30):
         score = rng.random((8, 5))
         feasible = rng.random((8, 5)) < 0.4
-        opt = reuse.assign(score, feasible, method="optimal")
-        gre = reuse.assign(score, feasible, method="greedy")
+        opt = assignment.assign(score, feasible, method="optimal")
+        gre = assignment.assign(score, feasible, method="greedy")
         for pairs in (opt, gre):
             assert all(feasible[r, c] for r, c in pairs)
             assert len({r for r, _ in pairs}) == len(pairs) == len({c for _, c in pairs})
-        assert reuse.total_score(score, opt) >= reuse.total_score(score, gre) - 1e-12
+        assert assignment.total_score(score, opt) >= assignment.total_score(score, gre) - 1e-12
 
 
 # ---------------------------------------------------------------- hard filters
@@ -100,9 +102,9 @@ def candidate(**over) -> dict:
     return {**base, **over}
 
 
-def run(spaces: list[dict], cands: list[dict], **config) -> reuse.Matching:
-    return reuse.match(
-        pd.DataFrame(spaces), pd.DataFrame(cands), config=reuse.ReuseConfig(**config)
+def run(spaces: list[dict], cands: list[dict], **config) -> assignment.Matching:
+    return assignment.match(
+        pd.DataFrame(spaces), pd.DataFrame(cands), config=reuse_config.ReuseConfig(**config)
     )
 
 
@@ -135,7 +137,7 @@ def test_each_hard_filter(filter_name, space_over, candidate_over):
     assert m.feasible_pairs == 0
     assert list(m.unmatched_candidates["reason"]) == [f"reuse_why_c_{filter_name}"]
     assert list(m.unmatched_spaces["reason"]) == [f"reuse_why_s_{filter_name}"]
-    text = reuse.Reason(*m.unmatched_candidates.iloc[0][["reason", "params"]]).text("zh")
+    text = reuse_config.Reason(*m.unmatched_candidates.iloc[0][["reason", "params"]]).text("zh")
     assert text and "{" not in text
 
 
@@ -190,9 +192,9 @@ def test_score_parts_by_hand():
 
 
 def test_industry_fit_levels():
-    config = reuse.ReuseConfig(w_area=0, w_tax=0, w_jobs=0)
+    config = reuse_config.ReuseConfig(w_area=0, w_tax=0, w_jobs=0)
     for code, expected in (("C38", 1.0), ("C27", 0.6), ("C33", 0.2)):
-        m = reuse.match(
+        m = assignment.match(
             pd.DataFrame([space()]),
             pd.DataFrame([candidate(industry_code=code)]),
             config=config,
@@ -250,7 +252,7 @@ def tiny_frames() -> dict:
 
 def test_effects_by_hand():
     frames = tiny_frames()
-    result = reuse.run_scenario(frames)
+    result = reuse_run.run_scenario(frames)
     assert list(result.matching.placements["space_id"]) == ["S1"]
     row = result.parcels.set_index("parcel_code").loc["P4"]
     # P4: 12 000 m² certified = 18 mu; E1 paid 150 万元 tax in 2020, no output reported.
@@ -275,23 +277,23 @@ def test_new_above_scale_counts_tenants_from_2000_wan():
     frames["candidates"] = pd.DataFrame(
         [candidate(expected_revenue_wan=2000.0)], columns=list(CANDIDATES.column_names)
     )
-    assert reuse.run_scenario(frames).totals["new_above_scale"] == 1
+    assert reuse_run.run_scenario(frames).totals["new_above_scale"] == 1
 
 
 def test_target_progress_reads_as_the_targets_page(sample_store_path):
     from datetime import date
 
-    from gis import targets
+    from gis.targets import tracking
 
     frames = ParkStore(sample_store_path).read_all()
     as_of = date(2021, 6, 30)
-    page = targets.progress(frames, year=2021, as_of=as_of).set_index("target_id")["value"]
+    page = tracking.progress(frames, year=2021, as_of=as_of).set_index("target_id")["value"]
     parcels = frames["parcels"]
     wanyang = parcels.loc[parcels["block_id"] == "WY", "code"].iloc[:2].tolist()
     elsewhere = parcels.loc[parcels["block_id"] != "WY", "code"].iloc[:3].tolist()
     placements = pd.DataFrame({"parcel_code": wanyang + elsewhere})
     totals = {"firms_placed": 5.0, "new_above_scale": 1.0}
-    got = reuse.target_progress(frames, totals, placements=placements, as_of=as_of)
+    got = effects.target_progress(frames, totals, placements=placements, as_of=as_of)
     got = got.set_index("target_id")
     assert got.loc["FIRMS_IN_PRODUCTION", "now"] == page["FIRMS_IN_PRODUCTION"]
     # Only the two placements in 万洋 count towards the 万洋 firms-in-production target.
@@ -302,9 +304,9 @@ def test_target_progress_reads_as_the_targets_page(sample_store_path):
 
 def test_sample_park_run_is_deterministic(sample_store_path):
     frames = ParkStore(sample_store_path).read_all()
-    config = reuse.ReuseConfig(allow_split=True)
-    a = reuse.run_scenario(frames, config=config, seed=11)
-    b = reuse.run_scenario(frames, config=config, seed=11)
+    config = reuse_config.ReuseConfig(allow_split=True)
+    a = reuse_run.run_scenario(frames, config=config, seed=11)
+    b = reuse_run.run_scenario(frames, config=config, seed=11)
     assert a.results() == b.results()
     m = a.matching
     assert m.optimal_score >= m.greedy_score
@@ -320,10 +322,10 @@ def test_sample_park_run_is_deterministic(sample_store_path):
 
 
 def test_predicted_class_and_cleared_flags_use_the_evaluation(sample_store_path):
-    from gis import efficiency
+    from gis.efficiency import evaluation
 
     frames = ParkStore(sample_store_path).read_all()
-    ev = efficiency.evaluate(frames["enterprises"], frames["enterprise_years"], year=2020)
+    ev = evaluation.evaluate(frames["enterprises"], frames["enterprise_years"], year=2020)
     # A parcel whose firms are flagged KS-3 (tax ≤ 3 万元/亩): a rich tenant clears it.
     flagged = ev[ev["ks3"] & ~ev["tenant"]]
     code = flagged["parcel_code"].iloc[0]
@@ -331,7 +333,7 @@ def test_predicted_class_and_cleared_flags_use_the_evaluation(sample_store_path)
         [{"candidate_id": "K1", "space_id": "X", "parcel_code": code, "area_m2": 2000.0}]
     )
     rich = pd.DataFrame([candidate(expected_tax_wan=500.0, expected_revenue_wan=9000.0)])
-    out = reuse.predict_parcels(frames, placements, rich, year=2020).iloc[0]
+    out = effects.predict_parcels(frames, placements, rich, year=2020).iloc[0]
     assert "KS3" in out["ks_before"].split(",")
     assert "KS3" not in out["ks_after"].split(",")
     assert "KS3" in out["ks_cleared"].split(",")
@@ -340,15 +342,15 @@ def test_predicted_class_and_cleared_flags_use_the_evaluation(sample_store_path)
 
 # ---------------------------------------------------------------- config
 def test_config_round_trip_and_validation():
-    config = reuse.ReuseConfig(w_tax=0.5, allow_split=True)
-    assert reuse.ReuseConfig.from_dict(config.to_dict()) == config
+    config = reuse_config.ReuseConfig(w_tax=0.5, allow_split=True)
+    assert reuse_config.ReuseConfig.from_dict(config.to_dict()) == config
     with pytest.raises(ValidationError) as err:
-        reuse.ReuseConfig(w_area=-1).validate()
+        reuse_config.ReuseConfig(w_area=-1).validate()
     assert err.value.key == "reuse_bad_config"
     with pytest.raises(ValidationError):
-        reuse.ReuseConfig(w_industry=0, w_area=0, w_tax=0, w_jobs=0).validate()
+        reuse_config.ReuseConfig(w_industry=0, w_area=0, w_tax=0, w_jobs=0).validate()
     with pytest.raises(ValidationError):
-        reuse.ReuseConfig.from_dict({"bogus": 1})
+        reuse_config.ReuseConfig.from_dict({"bogus": 1})
 
 
 # ---------------------------------------------------------------- the candidate pipeline
@@ -367,7 +369,7 @@ BAD_ROWS = pd.DataFrame(
 
 
 def test_bad_candidate_rows_get_per_row_messages():
-    _, issues = reuse.validate_candidates(BAD_ROWS)
+    _, issues = candidates.validate_candidates(BAD_ROWS)
     by_row = {i.row: i for i in issues}
     # Spreadsheet rows: the header is row 1.
     assert sorted(by_row) == [2, 3, 4, 5, 6, 7]
@@ -387,7 +389,7 @@ def test_nothing_is_saved_unless_every_row_is_valid(sample_store_path, tmp_path)
     store = ParkStore(path)
     before = digest(path)
     with pytest.raises(ValidationError) as err:
-        reuse.save_candidates(store, BAD_ROWS, actor=ACTOR)
+        candidates.save_candidates(store, BAD_ROWS, actor=ACTOR)
     assert err.value.key == "reuse_candidates_invalid"
     assert err.value.params["n"] == 6
     assert digest(path) == before
@@ -395,7 +397,7 @@ def test_nothing_is_saved_unless_every_row_is_valid(sample_store_path, tmp_path)
 
     good = BAD_ROWS.iloc[[0]].copy()
     good["need_height_m"] = [6]
-    version = reuse.save_candidates(store, good, actor=ACTOR)
+    version = candidates.save_candidates(store, good, actor=ACTOR)
     assert version == 2
     saved = store.read("candidates")
     assert list(saved["candidate_id"]) == ["G1"]
@@ -405,7 +407,7 @@ def test_nothing_is_saved_unless_every_row_is_valid(sample_store_path, tmp_path)
 def test_xlsx_with_chinese_headers_round_trips(sample_store_path):
     frame = ParkStore(sample_store_path).read("candidates")
     data = to_xlsx({"意向企业": labelled_columns(frame, CANDIDATES, "zh")})
-    clean, issues = reuse.validate_candidates(read_xlsx(data))
+    clean, issues = candidates.validate_candidates(read_xlsx(data))
     assert issues == []
     assert list(clean["candidate_id"]) == list(frame["candidate_id"])
     assert clean["need_area_min_m2"].tolist() == frame["need_area_min_m2"].tolist()
@@ -413,7 +415,7 @@ def test_xlsx_with_chinese_headers_round_trips(sample_store_path):
 
 def test_missing_required_column_is_refused():
     with pytest.raises(ValidationError) as err:
-        reuse.validate_candidates(BAD_ROWS.drop(columns=["fire_class"]))
+        candidates.validate_candidates(BAD_ROWS.drop(columns=["fire_class"]))
     assert err.value.key == "reuse_missing_columns"
 
 
@@ -422,7 +424,7 @@ def test_reuse_layer_marks_matched_spaces():
     from layers.reuse import PLACED_COLOR, reuse_layer
 
     frames = tiny_frames()
-    result = reuse.run_scenario(frames)
+    result = reuse_run.run_scenario(frames)
     layer = reuse_layer(
         frames["vacant_spaces"],
         result.matching.placements,
@@ -444,24 +446,24 @@ def test_reuse_layer_marks_matched_spaces():
 # ---------------------------------------------------------------- issue #12: no figures yet
 def test_without_yearly_figures_the_engine_runs_and_grades_nothing():
     frames = tiny_park()
-    with_figures = reuse.parcel_figures(frames)
+    with_figures = effects.parcel_figures(frames)
     assert with_figures.loc["P4", "tax_wan"] == 150.0  # E1's 2020 tax; E2 has none
     frames["enterprise_years"] = frames["enterprise_years"].iloc[:0]
-    assert reuse.figures_year(frames["enterprise_years"]) is None
+    assert effects.figures_year(frames["enterprise_years"]) is None
     with pytest.raises(ValidationError) as info:
-        reuse.evaluation_year(frames["enterprise_years"])
+        effects.evaluation_year(frames["enterprise_years"])
     assert info.value.key == "reuse_no_figures"
-    figures = reuse.parcel_figures(frames)
+    figures = effects.parcel_figures(frames)
     assert figures.loc["P4", ["tax_wan", "revenue_wan", "firms"]].tolist() == [0.0, 0.0, 2]
-    assert reuse.prepare_spaces(frames)["parcel_tax_wan"].tolist() == [0.0]
+    assert effects.prepare_spaces(frames)["parcel_tax_wan"].tolist() == [0.0]
     placements = pd.DataFrame(
         {"candidate_id": ["K1"], "space_id": ["S1"], "parcel_code": ["P4"], "area_m2": [500.0]}
     )
-    grades = reuse.predict_parcels(frames, placements, frames["candidates"])
+    grades = effects.predict_parcels(frames, placements, frames["candidates"])
     assert grades["parcel_code"].tolist() == ["P4"]
     assert grades[["class_before", "class_after"]].isna().all(axis=None)
     assert grades[["ks_before", "ks_after", "ks_cleared"]].iloc[0].tolist() == ["", "", ""]
-    run = reuse.run_scenario(frames)
+    run = reuse_run.run_scenario(frames)
     assert run.inputs["year"] is None
     assert run.totals["park_tax_wan"] == pytest.approx(
         float(

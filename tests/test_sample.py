@@ -15,7 +15,8 @@ from pandas.testing import assert_frame_equal
 from gis import schema
 from gis import vocabulary as voc
 from gis.crs import AREA_CRS, LIANDU_BBOX, area_mu
-from gis.sample import SAMPLE_REFERENCE_DATE, SAMPLE_SEED, build_sample_park
+from gis.sample.park import build_sample_park
+from gis.sample.plan import SAMPLE_REFERENCE_DATE, SAMPLE_SEED
 
 REF = SAMPLE_REFERENCE_DATE.isoformat()
 SALE_ORDER = [s.code for s in voc.statuses(voc.SALE_FIELD)]

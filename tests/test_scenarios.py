@@ -1,4 +1,4 @@
-"""Saved reuse scenarios (gis.scenarios): baseline, save, load, re-run, compare."""
+"""Saved reuse scenarios (gis.reuse.scenarios): baseline, save, load, re-run, compare."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gis import reuse, scenarios
 from gis._errors import ValidationError
-from gis.access import EDITOR, Actor
+from gis.auth.access import EDITOR, Actor
+from gis.reuse import candidates, scenarios
+from gis.reuse import config as reuse_config
+from gis.reuse import run as reuse_run
 from gis.store import ParkStore
 from tests.actors import ACTOR
 from tests.store_kit import digest
@@ -34,9 +36,11 @@ def test_save_load_rerun_and_compare(store):
     assert scenarios.ensure_baseline(store, frames, actor=ACTOR) is True
     assert scenarios.ensure_baseline(store, store.read_all(), actor=ACTOR) is False  # only once
     spaces = list(frames["vacant_spaces"]["space_id"][:30])
-    run_a = reuse.run_scenario(frames, space_ids=spaces, seed=5)
+    run_a = reuse_run.run_scenario(frames, space_ids=spaces, seed=5)
     id_a = scenarios.save_scenario(store, run_a, name="试点", actor=ACTOR, note="先试 30 个空间")
-    run_b = reuse.run_scenario(frames, config=reuse.ReuseConfig(allow_split=True), seed=5)
+    run_b = reuse_run.run_scenario(
+        frames, config=reuse_config.ReuseConfig(allow_split=True), seed=5
+    )
     id_b = scenarios.save_scenario(store, run_b, name="全部+分割", actor=LI, based_on=id_a)
     assert (id_a, id_b) == ("S001", "S002")
 
@@ -59,7 +63,7 @@ def test_save_load_rerun_and_compare(store):
     assert again.matching.placements.equals(run_a.matching.placements)
 
     # A later change of the candidate pipeline does not change a saved scenario's re-run.
-    reuse.save_candidates(store, frames["candidates"].iloc[:3], actor=ACTOR)
+    candidates.save_candidates(store, frames["candidates"].iloc[:3], actor=ACTOR)
     assert scenarios.reproduces(store.read_all(), scenarios.load_scenario(table, "S002"))
 
     base, b = scenarios.load_scenario(table, "BASELINE"), scenarios.load_scenario(table, "S002")
@@ -100,7 +104,7 @@ def test_baseline_is_locked_and_bad_saves_write_nothing(store):
     with pytest.raises(ValidationError) as err:
         scenarios.delete_scenario(store, scenarios.BASELINE_ID, actor=ACTOR)
     assert err.value.key == "scenario_locked"
-    run = reuse.run_scenario(frames, space_ids=[], candidate_ids=[])
+    run = reuse_run.run_scenario(frames, space_ids=[], candidate_ids=[])
     with pytest.raises(ValidationError) as err:
         scenarios.save_scenario(store, run, name="x", actor=ACTOR, based_on="S999")
     assert err.value.key == "scenario_unknown"
@@ -116,7 +120,7 @@ def test_baseline_is_locked_and_bad_saves_write_nothing(store):
 
 def test_scores_under_different_weights_are_not_compared():
     def fake(sid: str, score: float, **w: float) -> scenarios.Scenario:
-        config = reuse.ReuseConfig(**w).to_dict()
+        config = reuse_config.ReuseConfig(**w).to_dict()
         totals = {"firms_placed": 3.0, "total_score": score}
         return scenarios.Scenario(
             sid, sid, None, False, "x", "2021-06-30T00:00:00Z", 0, {"config": config},

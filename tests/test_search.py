@@ -1,11 +1,11 @@
-"""gis.search: codes, names, blocks, enterprises, pinyin, full-width and spacing."""
+"""gis.parcels.search: codes, names, blocks, enterprises, pinyin, full-width and spacing."""
 
 from __future__ import annotations
 
 import pytest
 
-from gis.parcels import enrich_parcels
-from gis.search import ParcelIndex, normalise, pinyin_keys, strip_zeros, tokens
+from gis.parcels.search import ParcelIndex, normalise, pinyin_keys, strip_zeros, tokens
+from gis.parcels.tables import enrich_parcels
 from gis.store import ParkStore
 
 

@@ -11,9 +11,10 @@ import pyogrio
 import pytest
 import shapely
 
-from gis import history, schema
+from gis import schema
 from gis._errors import StoreError
 from gis.i18n import t
+from gis.parcels import history
 from gis.store import (
     ParkStore,
     create_empty_store,

@@ -16,10 +16,11 @@ import psycopg
 import pytest
 import shapely
 
-from gis import lifecycle, schema
+from gis import schema
 from gis._errors import StoreError
 from gis.crs import AREA_CRS
-from gis.lifecycle import StatusChange
+from gis.parcels import lifecycle
+from gis.parcels.lifecycle import StatusChange
 from gis.store import ParkStore, copy_store, gpkg_sql, store_differences
 from gis.store.base import prepare
 from gis.store.delta import layer_delta

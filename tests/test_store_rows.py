@@ -15,9 +15,9 @@ import pyogrio
 import pytest
 import shapely
 
-from gis import lifecycle
-from gis.cli import main as cli_main
+from gis.parcels import lifecycle
 from gis.store import ParkStore, copy_store, gpkg_sql, store_differences
+from gis.store.cli import main as cli_main
 from tests.actors import ACTOR
 from tests.store_kit import digest
 from tests.tiny_park import tiny_park
@@ -143,8 +143,8 @@ _KILLER = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     sys.path.insert(0, {root!r})
-    from gis import lifecycle
-    from gis.access import Actor
+    from gis.parcels import lifecycle
+    from gis.auth.access import Actor
     from gis.store import ParkStore, gpkg_sql
 
     applied = []

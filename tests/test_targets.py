@@ -10,10 +10,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from gis import schema, targets
+from gis import schema
 from gis._errors import ValidationError
 from gis.i18n import error_text, t
 from gis.store import ParkStore
+from gis.targets import definitions, tracking
 from tests.actors import ACTOR
 from tests.tiny_park import tiny_park
 
@@ -149,9 +150,9 @@ def park(*, with_2021_figures: bool = True) -> dict:
             dict(
                 target_id=k,
                 year=2021,
-                label_zh=targets.DEFINITIONS[k].label_zh,
-                label_en=targets.DEFINITIONS[k].label_en,
-                unit=targets.DEFINITIONS[k].unit,
+                label_zh=definitions.DEFINITIONS[k].label_zh,
+                label_en=definitions.DEFINITIONS[k].label_en,
+                unit=definitions.DEFINITIONS[k].unit,
                 target_value=v,
                 source="test",
             )
@@ -167,14 +168,17 @@ def row(table: pd.DataFrame, tid: str) -> pd.Series:
 
 
 def test_land_sold_this_year():
-    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    prog = tracking.progress(park(), year=2021, as_of=AS_OF)
     land = row(prog, "LAND_SOLD_MU")
     # Only P1 (45 mu): P2 was sold in 2020, P3 is warehousing, P4's sale (corrected) is in July.
     assert land["value"] == pytest.approx(45.0)
     assert land["progress_pct"] == pytest.approx(45.0)  # 45 / 100
     assert land["expected"] == pytest.approx(100 * SHARE)  # even pace by 30 June: 49.59
     assert not land["on_track"]  # 45 < 49.59
-    year_end = row(targets.progress(park(), year=2021, as_of=date(2021, 12, 31)), "LAND_SOLD_MU")
+    year_end = row(
+        tracking.progress(park(), year=2021, as_of=date(2021, 12, 31)),
+        "LAND_SOLD_MU",
+    )
     assert year_end["value"] == pytest.approx(45.0 + 18.0)  # P4 sold on 15 July
 
 
@@ -193,16 +197,19 @@ def test_a_parcel_without_events_counts_by_its_own_deal_date():
     added = gpd.GeoDataFrame(extra, geometry="geometry", crs=crs)
     frames["parcels"] = pd.concat([frames["parcels"], added], ignore_index=True)
     assert not frames["status_events"]["parcel_code"].isin(["P5", "P6", "P7"]).any()
-    land = row(targets.progress(frames, year=2021, as_of=AS_OF), "LAND_SOLD_MU")
+    land = row(tracking.progress(frames, year=2021, as_of=AS_OF), "LAND_SOLD_MU")
     # P1's 45 mu (its event) + P5's 30 mu (its deal date, 1 April 2021); P6 was sold in
     # 2020 and P7 after 30 June.
     assert land["value"] == pytest.approx(45.0 + 30.0)
-    year_end = row(targets.progress(frames, year=2021, as_of=date(2021, 12, 31)), "LAND_SOLD_MU")
+    year_end = row(
+        tracking.progress(frames, year=2021, as_of=date(2021, 12, 31)),
+        "LAND_SOLD_MU",
+    )
     assert year_end["value"] == pytest.approx(45.0 + 30.0 + 18.0 + 30.0)  # + P4, P7
 
 
 def test_wanyang_floor_area_and_firms_are_stock_targets():
-    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    prog = tracking.progress(park(), year=2021, as_of=AS_OF)
     floor = row(prog, "FLOOR_AREA_STARTED_WAN_M2")
     # 万洋 (B1): P1 20,000 m² started in 2020 + P2 10,000 m² in March 2021 = 3.0 万m².
     assert floor["value"] == pytest.approx(3.0)
@@ -217,22 +224,22 @@ def test_wanyang_floor_area_and_firms_are_stock_targets():
 
 
 def test_new_above_scale_firms_by_register_date():
-    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    prog = tracking.progress(park(), year=2021, as_of=AS_OF)
     new = row(prog, "NEW_ABOVE_SCALE_FIRMS")
     # E1 entered on 1 March; E2 enters in August (after the as-of date); E4 has no date.
     assert new["kind"] == "flow" and new["value"] == 1
     assert new["note_key"] == "target_note_register_dates_some"
     assert new["note_params"] == {"undated": 1}
-    later = targets.progress(park(), year=2021, as_of=date(2021, 12, 31))
+    later = tracking.progress(park(), year=2021, as_of=date(2021, 12, 31))
     assert row(later, "NEW_ABOVE_SCALE_FIRMS")["value"] == 2
     frames = park()
     frames["enterprises"] = frames["enterprises"].assign(above_scale_since=None)
-    none = row(targets.progress(frames, year=2021, as_of=AS_OF), "NEW_ABOVE_SCALE_FIRMS")
+    none = row(tracking.progress(frames, year=2021, as_of=AS_OF), "NEW_ABOVE_SCALE_FIRMS")
     assert not none["computable"] and none["note_key"] == "target_note_no_register_dates"
 
 
 def test_reported_targets_from_year_to_date_figures():
-    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    prog = tracking.progress(park(), year=2021, as_of=AS_OF)
     reported = prog[prog["kind"] == "reported"]
     assert len(reported) == 4 and reported["computable"].all()
     # January–June is the latest period ended by 30 June (January–September is not).
@@ -258,7 +265,7 @@ def test_reported_targets_from_year_to_date_figures():
 
 
 def test_an_earlier_period_counts_before_june():
-    prog = targets.progress(park(), year=2021, as_of=date(2021, 4, 15))
+    prog = tracking.progress(park(), year=2021, as_of=date(2021, 4, 15))
     invest = row(prog, "EFFECTIVE_INVESTMENT_YI")
     assert invest["period_months"] == 3
     assert invest["value"] == pytest.approx((600 + 100 + 2000) / 10_000)
@@ -268,7 +275,7 @@ def test_an_earlier_period_counts_before_june():
 
 
 def test_missing_figures_are_reported_not_computed():
-    prog = targets.progress(park(with_2021_figures=False), year=2021, as_of=AS_OF)
+    prog = tracking.progress(park(with_2021_figures=False), year=2021, as_of=AS_OF)
     reported = prog[prog["kind"] == "reported"]
     assert len(reported) == 4
     assert not reported["computable"].any()
@@ -285,12 +292,12 @@ def test_missing_figures_are_reported_not_computed():
 def test_not_computable_without_a_wanyang_block_or_floor_area():
     frames = park()
     frames["blocks"] = tiny_park()["blocks"]  # no block named 万洋
-    prog = targets.progress(frames, year=2021, as_of=AS_OF)
+    prog = tracking.progress(frames, year=2021, as_of=AS_OF)
     assert row(prog, "FLOOR_AREA_STARTED_WAN_M2")["note_key"] == "target_note_no_block"
     assert not row(prog, "FLOOR_AREA_STARTED_WAN_M2")["computable"]
     frames = park()
     frames["parcels"] = frames["parcels"].assign(floor_area_m2=None)
-    prog = targets.progress(frames, year=2021, as_of=AS_OF)
+    prog = tracking.progress(frames, year=2021, as_of=AS_OF)
     floor = row(prog, "FLOOR_AREA_STARTED_WAN_M2")
     assert floor["note_key"] == "target_note_missing_floor_area" and math.isnan(floor["value"])
 
@@ -299,12 +306,12 @@ def test_unknown_target_id_in_the_store_is_reported():
     frames = park()
     extra = frames["targets"].iloc[:1].assign(target_id="SOMETHING_ELSE")
     frames["targets"] = pd.concat([frames["targets"], extra], ignore_index=True)
-    prog = targets.progress(frames, year=2021, as_of=AS_OF)
+    prog = tracking.progress(frames, year=2021, as_of=AS_OF)
     assert row(prog, "SOMETHING_ELSE")["note_key"] == "target_note_unknown_rule"
 
 
 def test_progress_by_block():
-    blocks = targets.progress_by_block(park(), year=2021, as_of=AS_OF)
+    blocks = tracking.progress_by_block(park(), year=2021, as_of=AS_OF)
     land = blocks[blocks["target_id"] == "LAND_SOLD_MU"].set_index("block_id")["value"]
     assert land["B1"] == pytest.approx(45.0) and land["B2"] == 0
     tax = blocks[blocks["target_id"] == "TAX_GROWTH_PCT"].set_index("block_id")["value"]
@@ -315,12 +322,12 @@ def test_progress_by_block():
     assert invest.loc["B1", "value"] == pytest.approx(0.67)
     assert invest.loc["B2", "value"] == pytest.approx(0.03)
     # Totals per block add up to the park's value for additive targets.
-    prog = targets.progress(park(), year=2021, as_of=AS_OF)
+    prog = tracking.progress(park(), year=2021, as_of=AS_OF)
     assert invest["value"].sum() == pytest.approx(row(prog, "EFFECTIVE_INVESTMENT_YI")["value"])
 
 
 def test_monthly_series_and_even_pace():
-    series = targets.monthly(park(), "LAND_SOLD_MU", year=2021, as_of=AS_OF)
+    series = tracking.monthly(park(), "LAND_SOLD_MU", year=2021, as_of=AS_OF)
     actual = series[series["series"] == "actual"].set_index("date")["value"]
     pace = series[series["series"] == "pace"].set_index("date")["value"]
     assert actual[pd.Timestamp("2021-01-31")] == 0
@@ -328,28 +335,28 @@ def test_monthly_series_and_even_pace():
     assert actual.index.max() == pd.Timestamp("2021-06-30")  # nothing after the as-of date
     assert pace[pd.Timestamp("2021-12-31")] == pytest.approx(100.0)
     assert pace[pd.Timestamp("2021-06-30")] == pytest.approx(100 * SHARE)
-    stock = targets.monthly(park(), "FLOOR_AREA_STARTED_WAN_M2", year=2021, as_of=AS_OF)
+    stock = tracking.monthly(park(), "FLOOR_AREA_STARTED_WAN_M2", year=2021, as_of=AS_OF)
     start = stock[(stock["series"] == "pace")]["value"].iloc[0]
     assert start == pytest.approx(2.0)  # the pace starts from the level on 1 January
-    invest = targets.monthly(park(), "EFFECTIVE_INVESTMENT_YI", year=2021, as_of=AS_OF)
+    invest = tracking.monthly(park(), "EFFECTIVE_INVESTMENT_YI", year=2021, as_of=AS_OF)
     reported = invest[invest["series"] == "actual"].set_index("date")["value"]
     assert list(reported.index) == [pd.Timestamp("2021-03-31"), pd.Timestamp("2021-06-30")]
     assert list(reported.round(4)) == [0.27, 0.7]
     invest_pace = invest[invest["series"] == "pace"].set_index("date")["value"]
     assert invest_pace[pd.Timestamp("2021-12-31")] == pytest.approx(1.0)
-    tax = targets.monthly(park(), "TAX_GROWTH_PCT", year=2021, as_of=AS_OF)
+    tax = tracking.monthly(park(), "TAX_GROWTH_PCT", year=2021, as_of=AS_OF)
     assert set(tax.loc[tax["series"] == "pace", "value"]) == {12.0}  # the target rate
     assert len(tax[tax["series"] == "actual"]) == 1  # March has no 2020 to compare with
-    billion = targets.monthly(park(), "BILLION_YUAN_FIRMS", year=2021, as_of=AS_OF)
+    billion = tracking.monthly(park(), "BILLION_YUAN_FIRMS", year=2021, as_of=AS_OF)
     assert set(billion["series"]) == {"actual"}  # judged by projection: no pace line
     none = park(with_2021_figures=False)
-    assert targets.monthly(none, "TAX_GROWTH_PCT", year=2021, as_of=AS_OF) is None
+    assert tracking.monthly(none, "TAX_GROWTH_PCT", year=2021, as_of=AS_OF) is None
 
 
 def test_year_fraction():
-    assert targets.year_fraction(2021, date(2020, 12, 31)) == 0
-    assert targets.year_fraction(2021, date(2021, 12, 31)) == 1
-    assert targets.year_fraction(2021, AS_OF) == pytest.approx(SHARE)
+    assert tracking.year_fraction(2021, date(2020, 12, 31)) == 0
+    assert tracking.year_fraction(2021, date(2021, 12, 31)) == 1
+    assert tracking.year_fraction(2021, AS_OF) == pytest.approx(SHARE)
 
 
 # ---------------------------------------------------------------- editing and storing
@@ -375,7 +382,7 @@ def edited(**change) -> pd.DataFrame:
 )
 def test_invalid_targets_are_refused(change, key):
     with pytest.raises(ValidationError) as err:
-        targets.validate_targets(edited(**change))
+        definitions.validate_targets(edited(**change))
     assert err.value.key == key
     for lang in ("zh", "en"):
         assert error_text(err.value, lang) != key
@@ -383,10 +390,10 @@ def test_invalid_targets_are_refused(change, key):
 
 def test_validation_fills_labels_and_accepts_zero():
     frame = edited(target_value=(0, 0.0), label_zh=(1, ""), unit=(1, None))
-    clean = targets.validate_targets(frame)
+    clean = definitions.validate_targets(frame)
     assert clean.loc[0, "target_value"] == 0.0
-    assert clean.loc[1, "label_zh"] == targets.DEFINITIONS[clean.loc[1, "target_id"]].label_zh
-    assert clean.loc[1, "unit"] == targets.DEFINITIONS[clean.loc[1, "target_id"]].unit
+    assert clean.loc[1, "label_zh"] == definitions.DEFINITIONS[clean.loc[1, "target_id"]].label_zh
+    assert clean.loc[1, "unit"] == definitions.DEFINITIONS[clean.loc[1, "target_id"]].unit
     assert list(clean.columns) == list(schema.TARGETS.column_names)
 
 
@@ -394,24 +401,24 @@ def test_targets_are_saved_through_the_store(tmp_path):
     store = ParkStore.open(tmp_path / "park.gpkg", create=tiny_park)
     version = store.data_version()
     frame = edited(target_value=(0, 321.5))
-    targets.save_targets(store, frame, expected_version=version, actor=ACTOR)
+    definitions.save_targets(store, frame, expected_version=version, actor=ACTOR)
     saved = store.read("targets")
     assert saved.set_index("target_id").loc["LAND_SOLD_MU", "target_value"] == 321.5
     assert len(saved) == len(frame)
     # Invalid: refused, nothing written.
     before = store.data_version()
     with pytest.raises(ValidationError):
-        targets.save_targets(store, edited(target_value=(0, -5.0)), actor=ACTOR)
+        definitions.save_targets(store, edited(target_value=(0, -5.0)), actor=ACTOR)
     assert store.data_version() == before
     # A stale edit is refused by the store.
     with pytest.raises(Exception) as err:
-        targets.save_targets(store, frame, expected_version=version, actor=ACTOR)
+        definitions.save_targets(store, frame, expected_version=version, actor=ACTOR)
     assert getattr(err.value, "key", "") == "store_stale"
 
 
 def test_sample_park_targets(sample_store_path):
     frames = ParkStore(sample_store_path).read_all()
-    prog = targets.progress(frames, year=2021, as_of=date(2021, 6, 30))
+    prog = tracking.progress(frames, year=2021, as_of=date(2021, 6, 30))
     assert list(prog["target_id"]) == list(frames["targets"]["target_id"])
     # The seed: four parcels sold in H1 (万洋 12B, 12C; 碧湖 D07; 南山 A3).
     parcels = frames["parcels"].set_index("code")
@@ -453,7 +460,7 @@ def test_a_reported_target_without_any_figures_names_the_figures_import():
     frames = _with_tax_target(tiny_park())
     frames["enterprise_years"] = frames["enterprise_years"].iloc[:0]
     day = date(2021, 6, 30)
-    progress = targets.progress(frames, year=2021, as_of=day).set_index("target_id")
+    progress = tracking.progress(frames, year=2021, as_of=day).set_index("target_id")
     tax = progress.loc["TAX_GROWTH_PCT"]
     assert not tax["computable"] and math.isnan(tax["value"])
     assert (tax["note_key"], tax["note_params"]) == ("target_note_no_figures", {"year": 2021})
@@ -461,15 +468,15 @@ def test_a_reported_target_without_any_figures_names_the_figures_import():
     # planning, so no land was sold in 2021.
     assert progress.loc["LAND_SOLD_MU", "value"] == 0.0
     assert (
-        targets.progress_by_block(frames, year=2021, as_of=day)["target_id"].tolist()
+        tracking.progress_by_block(frames, year=2021, as_of=day)["target_id"].tolist()
         == ["LAND_SOLD_MU"] * 2
     )
-    assert targets.monthly(frames, "TAX_GROWTH_PCT", year=2021, as_of=day) is None
+    assert tracking.monthly(frames, "TAX_GROWTH_PCT", year=2021, as_of=day) is None
 
 
 def test_a_reported_target_with_only_older_figures_says_the_latest():
     frames = _with_tax_target(tiny_park())  # E1's 2020 figures only
-    progress = targets.progress(frames, year=2021, as_of=date(2021, 6, 30))
+    progress = tracking.progress(frames, year=2021, as_of=date(2021, 6, 30))
     tax = progress.set_index("target_id").loc["TAX_GROWTH_PCT"]
     assert tax["note_key"] == "target_note_no_report"
     assert tax["note_params"] == {"year": 2021, "date": "2021-06-30", "latest": "2020-12"}

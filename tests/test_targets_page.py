@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis import efficiency, targets
+from gis.efficiency import config
+from gis.efficiency import evaluation as efficiency_evaluation
 from gis.i18n import t
 from gis.store import ParkStore
+from gis.targets import tracking
 from tests.apptest_kit import assert_clean, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +42,7 @@ def section(at: AppTest, name: str) -> AppTest:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_targets_show_progress_computed_from_the_data(store_copy, lang):
     frames = ParkStore(store_copy).read_all()
-    expected = targets.progress(frames, year=2021, as_of=AS_OF).set_index("target_id")
+    expected = tracking.progress(frames, year=2021, as_of=AS_OF).set_index("target_id")
     at = open_page(lang)
     assert t("targets_heading", lang) in [h.value for h in at.header]
     metrics = {m.label: m.value for m in at.metric}
@@ -79,7 +81,7 @@ def test_every_section_runs(store_copy):
     frames = ParkStore(store_copy).read_all()
     at = open_page()
     section(at, "evaluation")
-    evaluation = efficiency.evaluate(
+    evaluation = efficiency_evaluation.evaluate(
         frames["enterprises"],
         frames["enterprise_years"],
         year=2020,
@@ -137,7 +139,7 @@ def test_valid_settings_are_stored_and_used(store_copy):
     at.number_input(key="tg_cfg_ks2_land").set_value(15.0)
     at.button(key="tg_cfg_save").click().run(timeout=RUN_TIMEOUT)
     assert_clean(at)
-    stored = efficiency.config_from_settings(ParkStore(store_copy).read("settings"))
+    stored = config.config_from_settings(ParkStore(store_copy).read("settings"))
     assert stored.ks_combinator == "all" and stored.ks2_min_land_mu == 15.0
     assert t("cfg_saved", "zh") in [s.value for s in at.success]
     section(at, "supervision")
@@ -157,7 +159,7 @@ def test_adjustments_editor_takes_the_account_and_reports_no_change(store_copy):
 
 def test_block_table_leaves_a_rate_without_comparable_firms_empty(store_copy):
     frames = ParkStore(store_copy).read_all()
-    blocks = targets.progress_by_block(frames, year=2021, as_of=AS_OF)
+    blocks = tracking.progress_by_block(frames, year=2021, as_of=AS_OF)
     tax = blocks[blocks["target_id"] == "TAX_GROWTH_PCT"].set_index("block_name")["value"]
     missing = tax[tax.isna()]
     assert len(missing) > 0  # the sample's 万洋 firms have no January–June 2020 to compare
@@ -173,7 +175,7 @@ def test_block_table_leaves_a_rate_without_comparable_firms_empty(store_copy):
 
 
 def test_class_names_are_edited_checked_and_shown_escaped(store_copy):
-    from gis.efficiency import config_from_settings
+    from gis.efficiency.config import config_from_settings
     from ui.text import md
 
     before = ParkStore(store_copy).data_version()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gis import accounts
-from gis.cli import main
+from gis.auth import accounts, sessions
 from gis.store import ParkStore
+from gis.store.cli import main
 from tests.tiny_park import tiny_park
 from ui.auth_routes import announce_first_admin
 
@@ -46,7 +46,7 @@ def test_users_commands_manage_accounts_and_are_audited(store, capsys):
     )
     assert code == 0
     password = out.strip().split("one-time password: ")[1].split(" ")[0]
-    assert accounts.sign_in(store, "wang", password).account.must_change
+    assert sessions.sign_in(store, "wang", password).account.must_change
     code, out, _ = run(capsys, "users", *at, "list")
     assert out.split("\t")[:4] == ["wang", "editor", "王工", "B1"] and "待改口令" in out
     assert run(capsys, "users", *at, "disable", "wang")[0] == 0
@@ -56,7 +56,7 @@ def test_users_commands_manage_accounts_and_are_audited(store, capsys):
     assert code == 0 and accounts.find_account(store, "wang").role == "viewer"
     code, out, _ = run(capsys, "users", *at, "reset", "wang")
     fresh = out.strip().split("一次性口令：")[1].split("（")[0]
-    assert fresh != password and accounts.sign_in(store, "wang", fresh)
+    assert fresh != password and sessions.sign_in(store, "wang", fresh)
     code, _, err = run(capsys, "users", *at, "add", "wang")
     assert code == 1 and "已存在" in err
     who = {r for r in store.audit_trail()["username"] if r.startswith("cli:")}

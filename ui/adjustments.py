@@ -3,7 +3,7 @@
 A building block for the page that shows the 亩均 evaluation: it renders an expander with
 a help text, an editable table of the year's rows (firms chosen by id, shown with their
 names), the author and a save button. Saving goes through
-:func:`gis.efficiency.save_adjustments` (checked, atomic); errors are shown in the UI
+:func:`gis.efficiency.adjustments.save_adjustments` (checked, atomic); errors are shown in the UI
 language, and a successful save leaves a flash message and reruns the page.
 """
 
@@ -15,9 +15,9 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from gis import efficiency
 from gis._errors import ParkError
-from gis.efficiency import OVERRIDES, EfficiencyConfig
+from gis.efficiency import adjustments as efficiency_adjustments
+from gis.efficiency.config import OVERRIDES, EfficiencyConfig
 from gis.i18n import t
 from ui import roles
 from ui.session import current_actor
@@ -136,7 +136,7 @@ def adjustments_editor(
             return
         if st.button(t("adj_save", lang), key=f"adj_save_{year}"):
             try:  # the author of new and changed rows is the signed-in account
-                new_version = efficiency.save_adjustments(
+                new_version = efficiency_adjustments.save_adjustments(
                     store,
                     pd.DataFrame(edited)[list(_COLUMNS)],
                     year=year,

@@ -1,6 +1,6 @@
 """账号 Accounts (administrators): the list with state and last sign-in; create, change
 role and blocks, disable / enable, reset password. Every change goes through
-:mod:`gis.accounts`, which checks the actor's right and audits it. Accounts are never
+:mod:`gis.auth.accounts`, which checks the actor's right and audits it. Accounts are never
 deleted. A new or reset one-time password is shown once, to the administrator only."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from gis import accounts, schema
+from gis import schema
 from gis._errors import ParkError
-from gis.access import ROLE_LABELS, ROLES, Actor
+from gis.auth import accounts
+from gis.auth.access import ROLE_LABELS, ROLES, Actor
 from gis.i18n import t
 from ui import shell
 from ui.text import error_md, md

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from gis import schema
-from gis.access import Actor, require
+from gis.auth.access import Actor, require
 from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.i18n import t
 from gis.store import AuditEntry

@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from gis import meeting
 from gis._errors import ParkError
 from gis.i18n import error_text, t
+from gis.meeting import annotations as meeting_annotations
 from ui import dates, roles
 from ui.meeting_state import EDIT_BASE, FEEDBACK, MeetingPage
 from ui.session import current_actor
@@ -45,7 +45,7 @@ def record_decision(page: MeetingPage, sketch, sketch_error: str | None) -> None
 
 def _new_annotation(page: MeetingPage, sketch) -> None:
     lang = page.lang
-    guess = meeting.parcel_at(page.now_frames["parcels"], sketch)
+    guess = meeting_annotations.parcel_at(page.now_frames["parcels"], sketch)
     with st.form("mtg_new_annotation", clear_on_submit=False, border=False):
         note = st.text_area(t("mtg_ann_note", lang), key="mtg_new_note", height=90)
         a, c = st.columns(2)
@@ -57,10 +57,12 @@ def _new_annotation(page: MeetingPage, sketch) -> None:
             parcel = _parcel_choice(page, guess, f"mtg_new_parcel_{guess}")
         if st.form_submit_button(t("mtg_ann_save", lang), type="primary"):
             try:  # the author is the signed-in account
-                new_id = meeting.add_annotation(
+                new_id = meeting_annotations.add_annotation(
                     page.store,
                     sketch,
-                    meeting.AnnotationInput(note, meeting_day, parcel_code=parcel or None),
+                    meeting_annotations.AnnotationInput(
+                        note, meeting_day, parcel_code=parcel or None
+                    ),
                     actor=current_actor(),
                 )
             except ParkError as exc:
@@ -115,7 +117,7 @@ def edit_annotation(page: MeetingPage, log: pd.DataFrame, sketch) -> None:
         do_delete = delete.form_submit_button(t("mtg_ann_delete", lang))
     if not (do_save or do_delete):
         return
-    item = meeting.AnnotationInput(note, day, parcel_code=parcel or None)
+    item = meeting_annotations.AnnotationInput(note, day, parcel_code=parcel or None)
     _write(page, pick, base[1], item, sketch if replace else None, delete=bool(do_delete))
 
 
@@ -124,13 +126,13 @@ def _write(page: MeetingPage, pick: str, version: int, item, geometry, *, delete
     ss, lang = st.session_state, page.lang
     try:
         if delete:
-            meeting.delete_annotation(
+            meeting_annotations.delete_annotation(
                 page.store, pick, expected_version=version, actor=current_actor()
             )
             ss.pop(EDIT_BASE, None)
             ss[FEEDBACK] = t("mtg_ann_deleted", lang, annotation_id=pick)
         else:
-            new_version = meeting.update_annotation(
+            new_version = meeting_annotations.update_annotation(
                 page.store,
                 pick,
                 expected_version=version,

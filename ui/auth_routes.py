@@ -2,7 +2,7 @@
 
 Streamlit's own session ends with every page load, so signing in there would mean a login
 per reload. Instead ``/auth/login`` is a small page of its own (Chinese, with an English
-switch): its POST checks the password (:func:`gis.accounts.sign_in`) and sets a random
+switch): its POST checks the password (:func:`gis.auth.sessions.sign_in`) and sets a random
 session token in an HttpOnly, SameSite=Strict cookie, then sends the browser on to
 ``next``; the app reads the cookie (``st.context.cookies``) on every page load
 (:mod:`ui.login`). ``/auth/logout`` ends the session and clears the cookie.
@@ -26,10 +26,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from gis import accounts
 from gis._errors import ParkError
+from gis.auth import accounts, sessions
+from gis.auth.oidc import OidcConfig
 from gis.i18n import error_text, t
-from gis.oidc import OidcConfig
 from gis.store import open_park_store
 
 LOGIN, LOGOUT = "auth/login", "auth/logout"
@@ -215,7 +215,7 @@ def make_routes(
         token = request.cookies.get(accounts.COOKIE, "")
         if token:  # already signed in: straight on
             try:
-                if accounts.resume_session(open_store(), token, client=_client(request)):
+                if sessions.resume_session(open_store(), token, client=_client(request)):
                     return RedirectResponse(next_path, status_code=303, headers=_NO_STORE)
             except ParkError:
                 pass
@@ -250,7 +250,7 @@ def make_routes(
 
         try:
             signed = await run_in_threadpool(
-                lambda: accounts.sign_in(open_store(), username, password, client=_client(request))
+                lambda: sessions.sign_in(open_store(), username, password, client=_client(request))
             )
         except ParkError as exc:
             return page(
@@ -272,7 +272,7 @@ def make_routes(
         lang = _lang(request.query_params.get("lang"))
         if token:
             try:
-                accounts.sign_out(open_store(), token, client=_client(request))
+                sessions.sign_out(open_store(), token, client=_client(request))
             except ParkError as exc:  # the cookie goes anyway
                 LOGGER.warning("sign-out: %s", exc)
         target = login_url(base, signed_out="1", lang=lang)

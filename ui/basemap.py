@@ -13,9 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from gis import basemaps, tiles
 from gis._errors import ParkError, ValidationError
-from gis.basemaps import BasemapConfig, Offer, ServiceConfig
+from gis.basemap import sources, tiles
+from gis.basemap.sources import BasemapConfig, Offer, ServiceConfig
 from gis.i18n import error_text, t
 from layers.basemap import DEFAULT_CENTER, basemap_label
 from ui import roles, shell
@@ -41,7 +41,7 @@ def _base_path() -> str:
 def stored_config() -> tuple[BasemapConfig, ParkError | None]:
     """The configuration saved in the store (not the environment), and a reading error."""
     try:
-        return basemaps.config_from_settings(shell.frames()["settings"]), None
+        return sources.config_from_settings(shell.frames()["settings"]), None
     except ValidationError as exc:
         return BasemapConfig(), exc
 
@@ -49,7 +49,7 @@ def stored_config() -> tuple[BasemapConfig, ParkError | None]:
 def offer() -> Offer:
     """The basemaps this app offers now: the stored settings with the environment over them;
     a configured local file is published to the app's tile route."""
-    config = basemaps.with_environment(stored_config()[0])
+    config = sources.with_environment(stored_config()[0])
     local_url, local_info, refused = None, None, []
     if config.file_path:
         try:
@@ -65,7 +65,7 @@ def offer() -> Offer:
             if not config.file_attribution and info.attribution:
                 config = replace(config, file_attribution=info.attribution)
     at = (DEFAULT_CENTER[1], DEFAULT_CENTER[0])
-    found = basemaps.offered_basemaps(config, local_url=local_url, local_info=local_info, at=at)
+    found = sources.offered_basemaps(config, local_url=local_url, local_info=local_info, at=at)
     return Offer(found.basemaps, (*found.refused, *refused))
 
 
@@ -91,21 +91,21 @@ def settings_section(store, lang: str) -> None:
     if not roles.allowed("settings", lang):
         _summary(lang)
         return
-    env = basemaps.with_environment(BasemapConfig()).from_env
+    env = sources.with_environment(BasemapConfig()).from_env
     service = stored.service or ServiceConfig(url="")
     with st.form("bm_form"):
         st.markdown(f"**{t('bm_tianditu', lang)}**")
         st.caption(t("bm_tianditu_help", lang))
-        if basemaps.ENV_TIANDITU_KEY in env:
-            st.info(t("bm_key_env", lang, name=basemaps.ENV_TIANDITU_KEY))
-        key_now = basemaps.mask_key(stored.tianditu_key)
+        if sources.ENV_TIANDITU_KEY in env:
+            st.info(t("bm_key_env", lang, name=sources.ENV_TIANDITU_KEY))
+        key_now = sources.mask_key(stored.tianditu_key)
         st.caption(t("bm_key_current", lang, masked=key_now) if key_now else t("bm_key_none", lang))
         new_key = st.text_input(t("bm_key_new", lang), type="password", key=KEY_INPUT)
         clear_key = st.checkbox(t("bm_key_clear", lang))
 
         st.markdown(f"**{t('bm_service', lang)}**")
-        if basemaps.ENV_URL in env:
-            st.info(t("bm_service_env", lang, name=basemaps.ENV_URL))
+        if sources.ENV_URL in env:
+            st.info(t("bm_service_env", lang, name=sources.ENV_URL))
         url = st.text_input(
             t("bm_service_url", lang),
             value=service.url,
@@ -115,18 +115,18 @@ def settings_section(store, lang: str) -> None:
         a, b, c = st.columns(3)
         kind = a.selectbox(
             t("bm_service_kind", lang),
-            basemaps.SERVICE_KINDS,
-            index=basemaps.SERVICE_KINDS.index(service.kind)
-            if service.kind in basemaps.SERVICE_KINDS
+            sources.SERVICE_KINDS,
+            index=sources.SERVICE_KINDS.index(service.kind)
+            if service.kind in sources.SERVICE_KINDS
             else 0,
             format_func=str.upper,
             key="bm_kind",
         )
         datum = b.selectbox(
             t("bm_service_datum", lang),
-            basemaps.DATUMS,
-            index=basemaps.DATUMS.index(service.datum) if service.datum in basemaps.DATUMS else 0,
-            format_func=basemaps.DATUM_LABELS.__getitem__,
+            sources.DATUMS,
+            index=sources.DATUMS.index(service.datum) if service.datum in sources.DATUMS else 0,
+            format_func=sources.DATUM_LABELS.__getitem__,
             help=t("bm_service_datum_help", lang),
             key="bm_datum",
         )
@@ -143,8 +143,8 @@ def settings_section(store, lang: str) -> None:
         )
 
         st.markdown(f"**{t('bm_file', lang)}**")
-        if basemaps.ENV_FILE in env:
-            st.info(t("bm_file_env", lang, name=basemaps.ENV_FILE))
+        if sources.ENV_FILE in env:
+            st.info(t("bm_file_env", lang, name=sources.ENV_FILE))
         a, b = st.columns(2)
         file_path = a.text_input(t("bm_file_path", lang), value=stored.file_path, key="bm_path")
         file_attribution = b.text_input(
@@ -172,7 +172,7 @@ def settings_section(store, lang: str) -> None:
         try:
             if config.file_path:
                 tiles.open_tiles(config.file_path)
-            basemaps.save_config(store, config, actor=current_actor())
+            sources.save_config(store, config, actor=current_actor())
         except ParkError as exc:
             st.error(error_md(exc, lang))
         else:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gis import reuse
 from gis._errors import ValidationError
 from gis.excel import XLSX_MIME, labelled_columns, read_xlsx, to_xlsx
 from gis.i18n import error_text, t
+from gis.reuse import candidates as reuse_candidates
 from gis.schema import CANDIDATES
 from ui import roles
 from ui.reuse_context import ReusePage
@@ -23,7 +23,7 @@ def candidates_section(page: ReusePage) -> None:
     base = pd.DataFrame(candidates)
     if upload is not None:
         try:
-            base = reuse.candidate_columns(read_xlsx(upload.getvalue()))
+            base = reuse_candidates.candidate_columns(read_xlsx(upload.getvalue()))
         except ValidationError as exc:
             st.warning(error_text(exc, lang))
     editable = roles.may("edit_candidates")
@@ -64,7 +64,7 @@ def _save(page: ReusePage, edited: pd.DataFrame) -> None:
     """Save the table; list every invalid row where it is refused."""
     lang = page.lang
     try:
-        reuse.save_candidates(page.store, edited, actor=current_actor())
+        reuse_candidates.save_candidates(page.store, edited, actor=current_actor())
     except ValidationError as exc:
         issues = exc.params.get("issues")
         if issues:

@@ -8,8 +8,8 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from gis import changes as chg
 from gis.i18n import t
+from gis.parcels import changes
 from gis.store import ParkStore
 from layers.changes import changes_layer, changes_legend
 from ui import dates, mapview, memo
@@ -33,8 +33,8 @@ def changes_section(store: ParkStore, frames: dict, lang: str, as_of: date) -> N
     """Pick a date (default: the last meeting before ``as_of``), list what changed after it
     up to ``as_of`` and outline the changed parcels on a map."""
     st.markdown(f"#### {t('chg_heading', lang)}")  # not a subheader: the page has one
-    last = chg.last_meeting_before(frames["annotations"], as_of)
-    default = last or chg.default_since(frames["annotations"], as_of)
+    last = changes.last_meeting_before(frames["annotations"], as_of)
+    default = last or changes.default_since(frames["annotations"], as_of)
     picker, _ = st.columns([1, 2])
     since = dates.date_input(
         t("chg_since", lang),
@@ -45,13 +45,13 @@ def changes_section(store: ParkStore, frames: dict, lang: str, as_of: date) -> N
     )
     since = since or default
     if last is None:
-        st.caption(t("chg_no_meeting", lang, date=as_of.isoformat(), days=chg.FALLBACK_DAYS))
+        st.caption(t("chg_no_meeting", lang, date=as_of.isoformat(), days=changes.FALLBACK_DAYS))
     if since >= as_of:
         st.warning(t("chg_since_after_until", lang, since=since, until=as_of))
         return
     # Once per data version and period (ui.memo): stepping through the meeting is cheap.
     found = memo.derived(
-        frames, ("changes_since", since, as_of), lambda: chg.changes_since(frames, since, as_of)
+        frames, ("changes_since", since, as_of), lambda: changes.changes_since(frames, since, as_of)
     )
     st.caption(t("chg_period", lang, since=since.isoformat(), until=as_of.isoformat()))
     if found.is_empty():
@@ -77,7 +77,7 @@ def changes_section(store: ParkStore, frames: dict, lang: str, as_of: date) -> N
         mapview.show(m, key="chg_map", height=520)
 
 
-def _transitions(found: chg.Changes, lang: str) -> None:
+def _transitions(found: changes.Changes, lang: str) -> None:
     st.markdown(f"**{t('chg_transitions', lang)}**")
     if found.transitions.empty:
         st.caption(t("chg_none", lang))
@@ -85,10 +85,10 @@ def _transitions(found: chg.Changes, lang: str) -> None:
         table = pd.DataFrame(
             {
                 t("chg_col_field", lang): [
-                    chg.field_label(f, lang) for f in found.transitions["field"]
+                    changes.field_label(f, lang) for f in found.transitions["field"]
                 ],
                 t("chg_col_transition", lang): [
-                    chg.transition_label(r.field, r.old_status, r.new_status, lang)
+                    changes.transition_label(r.field, r.old_status, r.new_status, lang)
                     for r in found.transitions.itertuples()
                 ],
                 t("chg_col_parcels", lang): found.transitions["parcels"].astype("int64"),
@@ -109,8 +109,8 @@ def _transitions(found: chg.Changes, lang: str) -> None:
                 t(
                     "chg_transition_line",
                     lang,
-                    field=chg.field_label(r.field, lang),
-                    change=chg.transition_label(r.field, r.old_status, r.new_status, lang),
+                    field=changes.field_label(r.field, lang),
+                    change=changes.transition_label(r.field, r.old_status, r.new_status, lang),
                     count=t("chg_transition_count", lang, parcels=r.parcels, mu=_mu(r.area_mu)),
                 )
             )
@@ -125,9 +125,9 @@ def _transitions(found: chg.Changes, lang: str) -> None:
                     lang,
                     date=r.effective_date,
                     code="\x00",
-                    field=chg.field_label(r.field, lang),
-                    old=chg.status_label(r.field, r.old_status, lang),
-                    new=chg.status_label(r.field, r.new_status, lang),
+                    field=changes.field_label(r.field, lang),
+                    old=changes.status_label(r.field, r.old_status, lang),
+                    new=changes.status_label(r.field, r.new_status, lang),
                 )
                 if r.derived:
                     text += t("chg_derived", lang)
@@ -138,7 +138,7 @@ def _transitions(found: chg.Changes, lang: str) -> None:
             st.markdown("\n".join(entries))
 
 
-def _lists(found: chg.Changes, lang: str) -> None:
+def _lists(found: changes.Changes, lang: str) -> None:
     if not found.late.empty:
         st.markdown(f"**{t('chg_late', lang)}**")
         st.markdown(
@@ -148,9 +148,9 @@ def _lists(found: chg.Changes, lang: str) -> None:
                         "chg_late_entry",
                         lang,
                         code="\x00",
-                        field=chg.field_label(r.field, lang),
-                        old=chg.status_label(r.field, r.old_status, lang),
-                        new=chg.status_label(r.field, r.new_status, lang),
+                        field=changes.field_label(r.field, lang),
+                        old=changes.status_label(r.field, r.old_status, lang),
+                        new=changes.status_label(r.field, r.new_status, lang),
                         date=r.effective_date,
                         recorded=str(r.recorded_at)[:10],
                     ),
@@ -163,7 +163,9 @@ def _lists(found: chg.Changes, lang: str) -> None:
         st.markdown(f"**{t('chg_corrections', lang)}**")
         st.markdown(
             "\n".join(
-                _linked(chg.correction_text(r._replace(parcel_code="\x00"), lang), r.parcel_code)
+                _linked(
+                    changes.correction_text(r._replace(parcel_code="\x00"), lang), r.parcel_code
+                )
                 for r in found.corrections.itertuples(index=False)
             )
         )
@@ -196,8 +198,8 @@ def _lists(found: chg.Changes, lang: str) -> None:
                     t(
                         "chg_figures_entry",
                         lang,
-                        period=chg.figures_period(r.source, r.year, r.months, lang),
-                        subject=chg.subject_label(r.subject_kind, lang),
+                        period=changes.figures_period(r.source, r.year, r.months, lang),
+                        subject=changes.subject_label(r.subject_kind, lang),
                         rows=r.rows,
                     )
                 )

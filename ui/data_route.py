@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gis import accounts
 from gis._errors import ParkError
+from gis.auth import accounts, sessions
 from gis.store import open_park_store
 from layers import payloads
 
@@ -32,7 +32,7 @@ def make_route(base: str, open_store: Callable = open_park_store) -> Route:
         token = request.cookies.get(accounts.COOKIE, "")
         client = request.client.host if request.client else ""
         try:
-            session = accounts.resume_session(open_store(), token, client=client) if token else None
+            session = sessions.resume_session(open_store(), token, client=client) if token else None
         except ParkError:
             session = None
         if session is None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gis import lifecycle, schema
+from gis import schema
 from gis.i18n import t
+from gis.parcels import deadlines
 from ui import memo
 from ui.parcel_state import ParcelPage
 
@@ -19,7 +20,7 @@ def warnings_section(page: ParcelPage) -> None:
     # Once per data version and date (ui.memo): a rerun that changes nothing is cheap.
     parcels = page.frames["parcels"]
     warn = memo.derived(
-        page.frames, ("warnings", as_of), lambda: lifecycle.warnings(parcels, as_of)
+        page.frames, ("warnings", as_of), lambda: deadlines.warnings(parcels, as_of)
     )
     if warn.empty:
         st.info(t("warnings_none", lang, date=as_of.isoformat()))
@@ -33,7 +34,7 @@ def warnings_section(page: ParcelPage) -> None:
                 spec.column("code").label(lang): warn["code"],
                 spec.column("name").label(lang): warn["code"].map(names),
                 t("warn_kind", lang): [
-                    t(lifecycle.warning_kind(r), lang) for r in warn.to_dict(orient="records")
+                    t(deadlines.warning_kind(r), lang) for r in warn.to_dict(orient="records")
                 ],
                 t("deadline_start", lang): warn["start_deadline"].astype(str),
                 f"{t('deadline_start_overdue', lang)}({day})": warn["start_overdue_days"],

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis import efficiency
 from gis._errors import ParkError
-from gis.efficiency import CLASSES, EfficiencyConfig
+from gis.efficiency import config as efficiency_config
+from gis.efficiency.config import CLASSES, EfficiencyConfig
 from gis.i18n import t
 from ui import roles
 from ui.context import PageContext
@@ -50,7 +50,9 @@ def settings_section(ctx: PageContext, config: EfficiencyConfig) -> None:
 
 def _save(ctx: PageContext, config: EfficiencyConfig) -> None:
     """Store ``config``, leave the flash message and rerun (raises ParkError if refused)."""
-    efficiency.save_config(ctx.store, config, actor=current_actor(), expected_version=ctx.version)
+    efficiency_config.save_config(
+        ctx.store, config, actor=current_actor(), expected_version=ctx.version
+    )
     st.session_state[FLASH_KEY] = t("cfg_saved", ctx.lang)
     st.rerun()
 
@@ -73,7 +75,7 @@ def _weights(col, config: EfficiencyConfig, lang: str) -> dict:
 def _benchmark_inputs(col, values: dict, lang: str, prefix: str) -> dict:
     return {
         k: col.number_input(
-            f"{t(f'ind_{k}', lang)}({efficiency.INDICATOR_UNITS[k]})",
+            f"{t(f'ind_{k}', lang)}({efficiency_config.INDICATOR_UNITS[k]})",
             value=None if v is None else float(v),
             format="%.4f",
             key=f"{prefix}{k}",
@@ -94,7 +96,7 @@ def _benchmarks(col, config: EfficiencyConfig, lang: str) -> dict:
 def _classes(col, config: EfficiencyConfig, lang: str) -> dict:
     """How classes are drawn: mode, percentile cuts, absolute thresholds, indicator cap."""
     col.markdown(f"**{t('cfg_classes', lang)}**")
-    modes = {m: t(f"eval_mode_{m}", lang) for m in efficiency.MODES}
+    modes = {m: t(f"eval_mode_{m}", lang) for m in efficiency_config.MODES}
     mode = col.radio(
         t("cfg_mode", lang),
         list(modes),
@@ -162,11 +164,11 @@ def _supervision(col, config: EfficiencyConfig, lang: str) -> dict:
     col.markdown(f"**{t('cfg_ks', lang)}**")
     rules = col.multiselect(
         t("cfg_ks_rules", lang),
-        list(efficiency.KS_RULES),
+        list(efficiency_config.KS_RULES),
         default=list(config.ks_rules),
         key="tg_cfg_rules",
     )
-    combinators = {c: t(f"ks_{c}", lang) for c in efficiency.COMBINATORS}
+    combinators = {c: t(f"ks_{c}", lang) for c in efficiency_config.COMBINATORS}
     combinator = col.radio(
         t("cfg_ks_combinator", lang),
         list(combinators),

@@ -8,9 +8,11 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from gis import efficiency
 from gis._errors import ParkError
-from gis.efficiency import CLASSES, EfficiencyConfig
+from gis.efficiency import classes as efficiency_classes
+from gis.efficiency import config as efficiency_config
+from gis.efficiency import evaluation, supervision
+from gis.efficiency.config import CLASSES, EfficiencyConfig
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import t
 from layers.efficiency import efficiency_extras
@@ -24,7 +26,7 @@ from ui.text import md
 @st.cache_data(show_spinner=False, max_entries=16)
 def _evaluation(path: str, data_version: int, year: int, config_json: str, _frames: dict):
     config = EfficiencyConfig.from_json(config_json)
-    return efficiency.evaluate(
+    return evaluation.evaluate(
         _frames["enterprises"],
         _frames["enterprise_years"],
         year=year,
@@ -36,7 +38,7 @@ def _evaluation(path: str, data_version: int, year: int, config_json: str, _fram
 def stored_config(ctx: PageContext) -> EfficiencyConfig:
     """The stored evaluation configuration; the default one (and an error) if it is invalid."""
     try:
-        return efficiency.config_from_settings(ctx.frames["settings"])
+        return efficiency_config.config_from_settings(ctx.frames["settings"])
     except ParkError as exc:
         st.error(t("eval_config_stored_invalid", ctx.lang, reason=error(exc, ctx.lang)))
         return EfficiencyConfig()
@@ -44,11 +46,11 @@ def stored_config(ctx: PageContext) -> EfficiencyConfig:
 
 def _year_picker(ctx: PageContext) -> int | None:
     """The evaluation year's select box; None (and a note) where there are no figures."""
-    years = efficiency.evaluation_years(ctx.frames["enterprise_years"])
+    years = evaluation.evaluation_years(ctx.frames["enterprise_years"])
     if not years:
         st.info(t("eval_no_figures", ctx.lang))
         return None
-    default = efficiency.default_year(ctx.frames["enterprise_years"], ctx.as_of)
+    default = evaluation.default_year(ctx.frames["enterprise_years"], ctx.as_of)
     return st.selectbox(
         t("eval_year", ctx.lang), years, index=years.index(default), key="tg_eval_year"
     )
@@ -94,7 +96,7 @@ def _class_counts(
         + " "
         + t("eval_mode_note", lang, mode=t(f"eval_mode_{config.class_mode}", lang))
     )
-    counts = efficiency.class_counts(ev)
+    counts = efficiency_classes.class_counts(ev)
     cols = st.columns(len(CLASSES))
     for col, code in zip(cols, CLASSES, strict=True):
         col.metric(
@@ -165,7 +167,7 @@ def _evaluation_table(ctx: PageContext, ev: pd.DataFrame, config: EfficiencyConf
     view = view.sort_values(["evaluated", "score"], ascending=[False, False], na_position="last")
     st.caption(t("eval_rows", lang, shown=len(view), total=len(ev)))
     st.dataframe(
-        efficiency.evaluation_table(view, lang=lang, config=config),
+        evaluation.evaluation_table(view, lang=lang, config=config),
         hide_index=True,
         width="stretch",
         key="tg_eval_table",
@@ -182,7 +184,7 @@ def _evaluation_download(
             ctx.store,
             lambda: to_xlsx(
                 {
-                    t("section_evaluation", XLSX_LANG): efficiency.evaluation_table(
+                    t("section_evaluation", XLSX_LANG): evaluation.evaluation_table(
                         ev, lang=XLSX_LANG, config=config, for_export=True
                     ),
                     t("eval_class_counts", XLSX_LANG): counts.rename(
@@ -225,8 +227,8 @@ def supervision_section(ctx: PageContext, config: EfficiencyConfig) -> None:
         )
     )
     flagged = ev[ev["key_supervision"]]
-    table = efficiency.evaluation_table(
-        flagged, lang=lang, config=config, columns=efficiency.SUPERVISION_COLUMNS
+    table = evaluation.evaluation_table(
+        flagged, lang=lang, config=config, columns=supervision.SUPERVISION_COLUMNS
     )
     if flagged.empty:
         st.info(t("ks_none", lang))
@@ -250,8 +252,8 @@ def _pool(ctx: PageContext, ev: pd.DataFrame, config: EfficiencyConfig) -> pd.Da
         )
     )
     pool = ev[ev["pool"]].sort_values("gap_to_above_scale_wan")
-    pool_table = efficiency.evaluation_table(
-        pool, lang=lang, config=config, columns=efficiency.POOL_COLUMNS
+    pool_table = evaluation.evaluation_table(
+        pool, lang=lang, config=config, columns=supervision.POOL_COLUMNS
     )
     if pool.empty:
         st.info(t("pool_none", lang))
@@ -274,10 +276,10 @@ def _supervision_download(
             ctx.store,
             lambda: to_xlsx(
                 {
-                    t("ks_heading", XLSX_LANG): efficiency.evaluation_table(
+                    t("ks_heading", XLSX_LANG): evaluation.evaluation_table(
                         flagged, lang=XLSX_LANG, config=config, for_export=True
                     ),
-                    t("pool_heading", XLSX_LANG): efficiency.evaluation_table(
+                    t("pool_heading", XLSX_LANG): evaluation.evaluation_table(
                         pool, lang=XLSX_LANG, config=config, for_export=True
                     ),
                 }

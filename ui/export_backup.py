@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis import admin, schema
+from gis import schema
 from gis._errors import ParkError
+from gis.auth import admin
 from gis.exchange import writers
 from gis.i18n import error_text, t
 from gis.store import ParkStore

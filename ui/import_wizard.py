@@ -10,15 +10,18 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from gis import lifecycle, schema, vocabulary
+from gis import schema, vocabulary
 from gis._errors import ParkError
-from gis.access import Actor
+from gis.auth.access import Actor
 from gis.crs import area_mu
 from gis.excel import labelled_columns
 from gis.exchange import crs_detect, readers
+from gis.exchange.import_merge import MODES, merge, run_import
+from gis.exchange.import_prepare import prepare
 from gis.exchange.limits import DEFAULT_LIMITS
-from gis.exchange.mapping import IMPORT_LAYERS, MODES, merge, prepare, run_import, suggest_mapping
+from gis.exchange.mapping import IMPORT_LAYERS, suggest_mapping
 from gis.i18n import error_text, t
+from gis.parcels import lifecycle
 from gis.store import ParkStore
 from layers._element import ParkGeoJson, encode_features
 from layers.legend import LegendItem, LegendSection

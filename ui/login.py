@@ -2,7 +2,7 @@
 
 Who is signed in comes from the session cookie the server's ``/auth/login`` set
 (:mod:`ui.auth_routes`), read through ``st.context.cookies`` and checked against the
-store's sessions (:func:`gis.accounts.resume_session`: idle time-out, disabled accounts).
+store's sessions (:func:`gis.auth.sessions.resume_session`: idle time-out, disabled accounts).
 The check is repeated at most once per :attr:`AuthConfig.touch_seconds` within one browser
 session, so a rerun does not write. Tests sign in by putting an :class:`Actor` in the
 session state (:data:`ui.session.ACTOR_KEY`), which a browser cannot do.
@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from gis import accounts
 from gis._errors import ParkError
-from gis.access import ROLE_LABELS, Actor
+from gis.auth import accounts, passwords, sessions
+from gis.auth.access import ROLE_LABELS, Actor
 from gis.i18n import t
 from ui import shell
 from ui.auth_routes import LOGIN, LOGOUT, base_path
@@ -67,13 +67,13 @@ def resolve(config: accounts.AuthConfig | None = None) -> tuple[Actor | None, bo
     """The signed-in actor (or ``None``) and whether a session just ended (time-out)."""
     config = config or accounts.AuthConfig.from_env()
     token = _cookie()
-    digest = accounts.token_hash(token) if token else ""
+    digest = sessions.token_hash(token) if token else ""
     cached = st.session_state.get(_CHECK_KEY)
     fresh = isinstance(cached, _Check) and time.monotonic() - cached.at < config.touch_seconds
     if token:
         if fresh and cached.digest == digest:
             return cached.actor, False
-        session = accounts.resume_session(shell.store(), token, client=_client(), config=config)
+        session = sessions.resume_session(shell.store(), token, client=_client(), config=config)
         if session is None:
             st.session_state.pop(ACTOR_KEY, None)
             st.session_state.pop(_CHECK_KEY, None)
@@ -155,7 +155,7 @@ def password_form(actor: Actor, key: str) -> None:
             t("pw_new", lang),
             type="password",
             key=f"pw_new_{key}",
-            help=t("pw_rule", lang, min=accounts.PASSWORD_MIN_LENGTH),
+            help=t("pw_rule", lang, min=passwords.PASSWORD_MIN_LENGTH),
         )
         again = st.text_input(t("pw_repeat", lang), type="password", key=f"pw_again_{key}")
         submitted = st.form_submit_button(t("pw_submit", lang), type="primary")

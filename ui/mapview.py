@@ -11,8 +11,8 @@ import streamlit as st
 from branca.element import Element
 from streamlit_folium import st_folium
 
-from gis import history
-from gis.basemaps import Basemap
+from gis.basemap.sources import Basemap
+from gis.parcels import history
 from layers.assets import AssetUrls
 from layers.basemap import BASEMAPS
 from layers.legend import LegendSection

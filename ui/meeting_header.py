@@ -8,8 +8,9 @@ from datetime import date
 
 import streamlit as st
 
-from gis import meeting
 from gis.i18n import t
+from gis.meeting import pack
+from gis.meeting import views as meeting_views
 from ui import missing, shell
 from ui.meeting_state import GEN, PRESENT, MeetingPage, pick, step
 from ui.text import md
@@ -36,7 +37,7 @@ STRIP_CSS = """
 """
 
 
-def _view_name(page: MeetingPage, view: meeting.SavedView) -> str:
+def _view_name(page: MeetingPage, view: meeting_views.SavedView) -> str:
     current = page.current
     if page.modified and current is not None and view.view_id == current.view_id:
         return t("mtg_view_modified", page.lang, name=view.name)
@@ -87,9 +88,9 @@ def header(page: MeetingPage) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _figures(path: str, version: int, day: date) -> meeting.KeyFigures:
+def _figures(path: str, version: int, day: date) -> pack.KeyFigures:
     # Once per data version and date: a pan in edit mode reruns the page.
-    return meeting.key_figures(shell._frames(path, version), day)
+    return pack.key_figures(shell._frames(path, version), day)
 
 
 def key_figures(page: MeetingPage) -> None:
@@ -118,9 +119,9 @@ def key_figures(page: MeetingPage) -> None:
                 + t(
                     "mtg_kf_target_value",
                     lang,
-                    actual=meeting.format_amount(row.actual, row.unit),
-                    target=meeting.format_amount(row.target, row.unit),
-                    unit=md(meeting.unit_label(row.unit, lang)),
+                    actual=pack.format_amount(row.actual, row.unit),
+                    target=pack.format_amount(row.target, row.unit),
+                    unit=md(pack.unit_label(row.unit, lang)),
                 )
                 + f" ({pct:.0f}%)",
             )

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis import meeting
 from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.i18n import t
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import pack
 from gis.schema import ANNOTATIONS
 from ui import roles
 from ui.annotation_forms import edit_annotation
@@ -21,14 +22,14 @@ def log_tab(page: MeetingPage, sketch) -> None:
     if annotations.empty:
         st.info(t("mtg_log_empty", lang))
         return
-    days = meeting.meeting_dates(annotations)
+    days = meeting_annotations.meeting_dates(annotations)
     day = st.selectbox(
         t("mtg_log_meeting", lang),
         ["", *days],
         format_func=lambda d: d or t("mtg_log_all_meetings", lang),
         key="mtg_log_day",
     )
-    log = meeting.decision_log(annotations, meeting_date=day or None)
+    log = pack.decision_log(annotations, meeting_date=day or None)
     shown = labelled_columns(log, ANNOTATIONS, lang).rename(
         columns={"kind": t("mtg_log_kind", lang)}
     )
@@ -52,7 +53,7 @@ def log_tab(page: MeetingPage, sketch) -> None:
         t("mtg_export_geojson", lang),
         roles.audited(
             store,
-            lambda: meeting.annotations_geojson(chosen),
+            lambda: meeting_annotations.annotations_geojson(chosen),
             target=f"decisions-{day or 'all'}.geojson",
             rows=len(chosen),
         ),

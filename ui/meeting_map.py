@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis import meeting
 from gis._errors import ParkError
 from gis.i18n import error_text
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import views as meeting_views
 from layers.annotations import annotation_layer, annotation_legend
 from layers.draw import DrawControl, ViewFit, ViewSettings
 from ui import mapview
@@ -25,7 +26,7 @@ def meeting_map(page: MeetingPage) -> tuple[object | None, str | None]:
         layers = [
             annotation_layer(data["annotations"], lang=map_lang),
             DrawControl(lang=map_lang),
-            ViewSettings(visible=state.layers, known=meeting.LAYER_KEYS, present=present),
+            ViewSettings(visible=state.layers, known=meeting_views.LAYER_KEYS, present=present),
         ]
         return layers, [annotation_legend(map_lang)]
 
@@ -43,7 +44,7 @@ def meeting_map(page: MeetingPage) -> tuple[object | None, str | None]:
     # The map fits the view's blocks (the whole park without any); a view with a position
     # of its own then moves there. Without one, each new NONCE draws the map afresh, fitted.
     fit_token = ss[NONCE] if state.center is None else -1
-    fit_bounds = meeting.view_bounds(page.now_frames, state)
+    fit_bounds = meeting_views.view_bounds(page.now_frames, state)
     if fit_bounds is not None:  # an empty park has nothing to fit: the map opens on 莲都
         ViewFit(fit_bounds, token=fit_token).add_to(m)
     returned = ["all_drawings"] if present else ["all_drawings", "center", "zoom", "bounds"]
@@ -64,6 +65,6 @@ def meeting_map(page: MeetingPage) -> tuple[object | None, str | None]:
     if not drawings:
         return None, None
     try:
-        return meeting.sketch_geometry(drawings[-1]), None
+        return meeting_annotations.sketch_geometry(drawings[-1]), None
     except ParkError as exc:
         return None, error_text(exc, page.lang)

@@ -8,10 +8,11 @@ from functools import partial
 
 import streamlit as st
 
-from gis import meeting, report
 from gis._errors import ParkError
 from gis.excel import XLSX_MIME
 from gis.i18n import error_text, t
+from gis.meeting import annotations as meeting_annotations
+from gis.meeting import pack_files, pack_style
 from ui import basemap as ui_basemap
 from ui import roles
 from ui.meeting_state import PACK, MeetingPage
@@ -20,7 +21,7 @@ from ui.meeting_state import PACK, MeetingPage
 def _make_pack(page: MeetingPage, title: str, chosen: tuple[str, ...], meeting_day: str) -> None:
     # A callback: the pack exists before the page is drawn, so its section opens with it.
     ss, store = st.session_state, page.store
-    options = report.PackOptions(
+    options = pack_style.PackOptions(
         as_of=page.as_of,
         lang=page.lang,
         title=title.strip() or None,
@@ -32,8 +33,8 @@ def _make_pack(page: MeetingPage, title: str, chosen: tuple[str, ...], meeting_d
         imagery=ui_basemap.print_imagery(),  # a local tiles file under the parcels (#18)
     )
     try:
-        pdf = report.meeting_pack_pdf(page.now_frames, options)
-        xlsx = report.meeting_pack_xlsx(page.now_frames, options)
+        pdf = pack_files.meeting_pack_pdf(page.now_frames, options)
+        xlsx = pack_files.meeting_pack_xlsx(page.now_frames, options)
     except ParkError as exc:
         ss["mtg_pack_error"] = error_text(exc, page.lang)
     else:
@@ -64,7 +65,7 @@ def pack_section(page: MeetingPage) -> None:
             max_selections=3,
             key="mtg_pack_scenarios",
         )
-    days = meeting.meeting_dates(page.now_frames["annotations"])
+    days = meeting_annotations.meeting_dates(page.now_frames["annotations"])
     meeting_day = c.selectbox(
         t("mtg_log_meeting", lang),
         ["", *days],
@@ -86,7 +87,7 @@ def pack_section(page: MeetingPage) -> None:
 
 def _pack_files(pdf: bytes, xlsx: bytes, day: str, *, lang: str) -> None:
     """The two download buttons of the pack made."""
-    st.success(t("mtg_pack_ready", lang, pages=report.pdf_page_count(pdf)))
+    st.success(t("mtg_pack_ready", lang, pages=pack_files.pdf_page_count(pdf)))
     p, x = st.columns(2)
     p.download_button(
         t("mtg_pack_pdf", lang),

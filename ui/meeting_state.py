@@ -11,8 +11,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from gis import meeting, vocabulary
+from gis import vocabulary
 from gis.i18n import t
+from gis.meeting import views as meeting_views
 from gis.store import ParkStore
 from ui import shell
 
@@ -36,16 +37,16 @@ class MeetingPage:
     lang: str
     store: ParkStore
     now_frames: Mapping[str, pd.DataFrame]
-    views: list[meeting.SavedView]
+    views: list[meeting_views.SavedView]
     sidebar_as_of: date
-    state: meeting.ViewState
+    state: meeting_views.ViewState
     as_of: date
     present: bool
-    current: meeting.SavedView | None
+    current: meeting_views.SavedView | None
     modified: bool  # the view on screen differs from the saved one it came from
 
 
-def apply(view: meeting.SavedView, *, in_callback: bool = True) -> None:
+def apply(view: meeting_views.SavedView, *, in_callback: bool = True) -> None:
     """Put ``view`` on screen (and in the URL)."""
     ss = st.session_state
     ss[STATE] = view.state
@@ -62,17 +63,17 @@ def apply(view: meeting.SavedView, *, in_callback: bool = True) -> None:
         ss[SIDEBAR_SEEN] = view.state.as_of
 
 
-def step(views: list[meeting.SavedView], offset: int) -> None:
+def step(views: list[meeting_views.SavedView], offset: int) -> None:
     """Callback of the previous/next buttons."""
-    target = meeting.step_view(views, st.session_state[CURRENT], offset)
+    target = meeting_views.step_view(views, st.session_state[CURRENT], offset)
     if target is not None:
         apply(target)
 
 
-def pick(views: list[meeting.SavedView]) -> None:
+def pick(views: list[meeting_views.SavedView]) -> None:
     """Callback of the view picker."""
     ss = st.session_state
-    target = meeting.find_view(views, ss.get(f"mtg_pick_{ss[GEN]}"))
+    target = meeting_views.find_view(views, ss.get(f"mtg_pick_{ss[GEN]}"))
     if target is not None:
         apply(target)
 
@@ -91,7 +92,7 @@ def _sync_state_widgets(now_frames: Mapping[str, pd.DataFrame]) -> None:
     allowed = {
         "field": set(vocabulary.STATUS_FIELDS),
         "block_ids": set(now_frames["blocks"]["block_id"].astype(str)),
-        "layers": set(meeting.LAYER_KEYS),
+        "layers": set(meeting_views.LAYER_KEYS),
     }
     for name, widget in (("field", "field"), ("block_ids", "blocks"), ("layers", "layers")):
         key = f"mtg_{widget}_{gen}"
@@ -103,20 +104,20 @@ def _sync_state_widgets(now_frames: Mapping[str, pd.DataFrame]) -> None:
         if getattr(ss[STATE], name) == value or not set(codes) <= allowed[name]:
             continue
         # Keep the map where the user has it; other blocks drop the position (fit them).
-        shown = meeting.seen_view(ss[STATE], ss.get(SEEN), now_frames)
-        new = meeting.change_view(shown, **{name: value})
+        shown = meeting_views.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+        new = meeting_views.change_view(shown, **{name: value})
         if new.center is None:
             ss[NONCE] += 1  # a fresh map, fitted to the view's blocks
         ss[STATE] = new
 
 
-def _follow_link(views: list[meeting.SavedView], lang: str) -> None:
+def _follow_link(views: list[meeting_views.SavedView], lang: str) -> None:
     """Apply the view the ``?view=`` link names (once per link); warn if there is none."""
     ss = st.session_state
     link = st.query_params.get("view")
     if link and ss.get(LINK_SEEN) != link:
         ss[LINK_SEEN] = link
-        linked = meeting.find_view(views, link)
+        linked = meeting_views.find_view(views, link)
         if linked is None:
             st.warning(t("mtg_view_not_found", lang, view_id=link))
         else:
@@ -131,8 +132,8 @@ def _follow_sidebar(now_frames: Mapping[str, pd.DataFrame]) -> date:
         ss[SIDEBAR_SEEN] = sidebar_as_of
     elif ss[SIDEBAR_SEEN] != sidebar_as_of:  # the user changed the sidebar date: it wins
         ss[SIDEBAR_SEEN] = sidebar_as_of
-        shown = meeting.seen_view(ss[STATE], ss.get(SEEN), now_frames)
-        ss[STATE] = meeting.change_view(shown, as_of=sidebar_as_of)
+        shown = meeting_views.seen_view(ss[STATE], ss.get(SEEN), now_frames)
+        ss[STATE] = meeting_views.change_view(shown, as_of=sidebar_as_of)
     return sidebar_as_of
 
 
@@ -141,8 +142,8 @@ def read() -> MeetingPage:
     their say (in that order)."""
     ss = st.session_state
     lang, store, now_frames = shell.lang(), shell.store(), shell.frames()
-    views = meeting.list_views(now_frames["saved_views"])
-    ss.setdefault(STATE, meeting.ViewState())
+    views = meeting_views.list_views(now_frames["saved_views"])
+    ss.setdefault(STATE, meeting_views.ViewState())
     ss.setdefault(CURRENT, None)
     ss.setdefault(GEN, 0)
     ss.setdefault(NONCE, 0)
@@ -152,8 +153,8 @@ def read() -> MeetingPage:
         ss["mtg_present_seen"] = True
         ss[PRESENT] = True  # ?view=<id>&present=1 opens straight into presentation mode
     sidebar_as_of = _follow_sidebar(now_frames)
-    state: meeting.ViewState = ss[STATE]
-    current = meeting.find_view(views, ss[CURRENT])
+    state: meeting_views.ViewState = ss[STATE]
+    current = meeting_views.find_view(views, ss[CURRENT])
     return MeetingPage(
         lang=lang,
         store=store,
@@ -165,5 +166,5 @@ def read() -> MeetingPage:
         present=ss.get(PRESENT, False),
         current=current,
         # The heading and the picker say the same: the view on screen, marked if changed.
-        modified=current is not None and meeting.is_modified(current.state, state),
+        modified=current is not None and meeting_views.is_modified(current.state, state),
     )

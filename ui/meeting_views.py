@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis import meeting, vocabulary
+from gis import vocabulary
 from gis._errors import ParkError
 from gis.i18n import error_text, t
+from gis.meeting import views as meeting_views
 from ui import roles
 from ui.meeting_state import CURRENT, FEEDBACK, GEN, LINK_SEEN, SEEN, STATE, MeetingPage
 from ui.session import current_actor
@@ -21,8 +22,8 @@ def views_tab(page: MeetingPage) -> None:
     st.caption(t("mtg_view_state_caption", lang))
     _state_widgets(page)
     # What the map shows right now (the browser reports centre and zoom after a pan).
-    seen = meeting.seen_view(page.state, st.session_state[SEEN], page.now_frames)
-    now_state = meeting.with_view(seen, as_of=page.as_of)
+    seen = meeting_views.seen_view(page.state, st.session_state[SEEN], page.now_frames)
+    now_state = meeting_views.with_view(seen, as_of=page.as_of)
     if not roles.allowed("save_view", lang):
         view_list(page)
         return
@@ -57,14 +58,14 @@ def _state_widgets(page: MeetingPage) -> None:
     )
     c.multiselect(
         t("mtg_view_layers", lang),
-        list(meeting.LAYER_KEYS),
+        list(meeting_views.LAYER_KEYS),
         default=list(state.layers),
         key=f"mtg_layers_{gen}",
-        format_func=lambda k: t(meeting.LAYER_LABEL_KEYS[k], lang),
+        format_func=lambda k: t(meeting_views.LAYER_LABEL_KEYS[k], lang),
     )
 
 
-def _save_form(page: MeetingPage, now_state: meeting.ViewState) -> None:
+def _save_form(page: MeetingPage, now_state: meeting_views.ViewState) -> None:
     """Save what the map shows as a new view, or over the view it came from."""
     lang, current, ss = page.lang, page.current, st.session_state
     with st.form("mtg_view_form", border=False):
@@ -77,7 +78,7 @@ def _save_form(page: MeetingPage, now_state: meeting.ViewState) -> None:
     if not (do_save or do_overwrite):
         return
     try:
-        view_id = meeting.save_view(
+        view_id = meeting_views.save_view(
             page.store,
             name=name or (current.name if do_overwrite and current else ""),
             state=now_state,
@@ -96,18 +97,18 @@ def _save_form(page: MeetingPage, now_state: meeting.ViewState) -> None:
         st.rerun()
 
 
-def _order_buttons(page: MeetingPage, current: meeting.SavedView) -> None:
+def _order_buttons(page: MeetingPage, current: meeting_views.SavedView) -> None:
     """Move the current view up or down the list, or delete it."""
     lang, store, ss = page.lang, page.store, st.session_state
     up, down, delete = st.columns(3)
     if up.button(t("mtg_view_up", lang), key="mtg_view_up"):
-        meeting.move_view(store, current.view_id, -1, actor=current_actor())
+        meeting_views.move_view(store, current.view_id, -1, actor=current_actor())
         st.rerun()
     if down.button(t("mtg_view_down", lang), key="mtg_view_down"):
-        meeting.move_view(store, current.view_id, 1, actor=current_actor())
+        meeting_views.move_view(store, current.view_id, 1, actor=current_actor())
         st.rerun()
     if delete.button(t("mtg_view_delete", lang), key="mtg_view_delete"):
-        meeting.delete_view(store, current.view_id, actor=current_actor())
+        meeting_views.delete_view(store, current.view_id, actor=current_actor())
         ss[CURRENT] = None
         ss[GEN] += 1
         st.query_params.pop("view", None)
@@ -118,7 +119,7 @@ def _order_buttons(page: MeetingPage, current: meeting.SavedView) -> None:
 def view_list(page: MeetingPage) -> None:
     """The saved views, numbered, each with its link."""
     for n, v in enumerate(page.views, 1):
-        link = meeting.view_link(v.view_id, as_of=v.state.as_of)
+        link = meeting_views.view_link(v.view_id, as_of=v.state.as_of)
         st.markdown(
             f"{n}. {md(v.name)} — `{v.view_id}` · [{t('mtg_view_link', page.lang)} {link}]({link})"
         )

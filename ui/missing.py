@@ -15,8 +15,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from gis import history, onboarding
+from gis import onboarding
 from gis.i18n import t
+from gis.parcels import history
 from gis.store import Problem, problem_text, validate_frames
 from ui import shell
 from ui.text import md

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from gis.access import Actor
+from gis.auth.access import Actor
 from gis.i18n import t
 
 

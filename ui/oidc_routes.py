@@ -1,9 +1,9 @@
-"""The single sign-on routes (OpenID Connect, :mod:`gis.oidc`), beside ``/auth/login``.
+"""The single sign-on routes (OpenID Connect, :mod:`gis.auth.oidc`), beside ``/auth/login``.
 
 ``/auth/oidc/start`` asks the provider where to sign in (discovery), keeps the attempt's
 state, nonce and PKCE verifier in an HttpOnly cookie and sends the browser there.
 ``/auth/oidc/callback`` is where the provider sends it back: the server exchanges the code
-for the ID token, checks it and the account (:func:`gis.oidc.complete`) and sets the same
+for the ID token, checks it and the account (:func:`gis.auth.oidc.complete`) and sets the same
 session cookie as a password sign-in; any refusal shows the login page with its reason.
 
 The attempt's cookie is SameSite=Lax, not Strict: the provider's redirect back is a
@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from gis import oidc
+from gis.auth import oidc
 from gis.i18n import error_text
 from gis.store import open_park_store
 from ui.auth_routes import (

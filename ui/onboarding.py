@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gis import admin, onboarding, schema
+from gis import onboarding, schema
 from gis._errors import ParkError
+from gis.auth import admin
 from gis.i18n import t
 from gis.store import ParkStore, create_empty_store, problem_text
 from ui import roles, shell

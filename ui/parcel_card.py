@@ -9,9 +9,10 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from gis import excel, history, lifecycle, schema, vocabulary
+from gis import excel, schema, vocabulary
 from gis.crs import M2_PER_MU
 from gis.i18n import t
+from gis.parcels import deadlines, history
 from ui.parcel_state import ParcelPage, status_label
 from ui.status_form import edit_form
 from ui.text import md
@@ -83,7 +84,7 @@ def _deadlines(page: ParcelPage, record: dict) -> None:
     """Deadlines as of the chosen date, as one Markdown table row."""
     lang = page.lang
     st.markdown(f"**{t('deadline_heading', lang)}**")
-    info = lifecycle.parcel_deadlines(record, page.as_of)
+    info = deadlines.parcel_deadlines(record, page.as_of)
     if info["start_deadline"] is None and info["completion_deadline"] is None:
         st.caption(t("deadline_none", lang))
         return

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gis import excel, lifecycle, schema
+from gis import excel, schema
 from gis._errors import ParkError
 from gis.i18n import t
+from gis.parcels import bulk_update, lifecycle
 from ui import roles
 from ui.parcel_state import ParcelPage, lookup
 from ui.session import current_actor
@@ -16,7 +17,7 @@ from ui.session import current_actor
 
 def parcels_xlsx(parcels: pd.DataFrame, lang: str) -> bytes:
     """The parcels, labelled, as .xlsx."""
-    export = excel.labelled_columns(lifecycle.parcel_export(parcels, lang), schema.PARCELS, lang)
+    export = excel.labelled_columns(bulk_update.parcel_export(parcels, lang), schema.PARCELS, lang)
     export = export.rename(columns={"area_mu": f"{t('card_area', lang)}({t('unit_mu', lang)})"})
     label = schema.PARCELS.label_zh if lang == "zh" else schema.PARCELS.label_en
     return excel.to_xlsx({label: export})
@@ -29,7 +30,7 @@ def _export_xlsx(path: str, version: int, lang: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=1)
 def _template_xlsx() -> bytes:
-    return excel.to_xlsx({"updates": lifecycle.update_template()})
+    return excel.to_xlsx({"updates": bulk_update.update_template()})
 
 
 def excel_section(page: ParcelPage) -> None:
@@ -81,13 +82,13 @@ def _upload(page: ParcelPage) -> None:
         return
     try:
         sheet = excel.read_xlsx(upload.getvalue())
-        checks = lifecycle.check_update_rows(
+        checks = bulk_update.check_update_rows(
             sheet, parcels, page.now_frames["status_events"], author=actor.author
         )
     except ParkError as exc:
         st.error(lifecycle.error_message(exc, lang))
         return
-    preview = pd.DataFrame([c.values for c in checks], columns=list(lifecycle.TEMPLATE_HEADERS))
+    preview = pd.DataFrame([c.values for c in checks], columns=list(bulk_update.TEMPLATE_HEADERS))
     preview.insert(0, t("excel_row", lang), [c.row for c in checks])
     preview[t("excel_check", lang)] = [
         lifecycle.error_message(c.error, lang) if c.error else t("excel_ok", lang) for c in checks

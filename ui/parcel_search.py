@@ -9,7 +9,7 @@ import streamlit as st
 
 from gis.crs import to_display
 from gis.i18n import t
-from gis.search import ParcelIndex, normalise
+from gis.parcels.search import ParcelIndex, normalise
 from ui.parcel_state import LAST_CLICK, LINK_SEEN, SELECTED, ParcelPage, select
 
 MAX_HITS = 12

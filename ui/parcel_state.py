@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from gis import vocabulary
-from gis.parcels import enrich_parcels
-from gis.search import ParcelIndex
+from gis.parcels.search import ParcelIndex
+from gis.parcels.tables import enrich_parcels
 from gis.store import ParkStore
 from ui import mapview, shell
 

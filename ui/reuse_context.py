@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from gis import scenarios
 from gis.i18n import t
+from gis.reuse import scenarios
 from gis.store import ParkStore
 from layers.legend import compact_controls
 from layers.reuse import scenario_extras

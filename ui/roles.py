@@ -1,8 +1,8 @@
 """What the signed-in user may do, as the pages show it (#13).
 
-:mod:`gis` enforces every permission (:mod:`gis.access`); the pages only hide or switch
+:mod:`gis` enforces every permission (:mod:`gis.auth.access`); the pages only hide or switch
 off what the role cannot do and say why in a short note. Downloads record in the audit
-trail what data left the system, and to whom (:func:`gis.admin.record_export`).
+trail what data left the system, and to whom (:func:`gis.auth.admin.record_export`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from gis import admin
 from gis._errors import AccessError
-from gis.access import ADMIN, PERMISSIONS, Actor
+from gis.auth import admin
+from gis.auth.access import ADMIN, PERMISSIONS, Actor
 from gis.i18n import t
 from ui.session import current_actor
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gis import scenarios
 from gis.i18n import t
+from gis.reuse import scenarios
 from gis.schema import CANDIDATES
 from ui.reuse_context import ReusePage, scenario_label, show_map
 from ui.text import md

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis import reuse, scenarios
 from gis._errors import ParkError
 from gis.excel import labelled_columns
 from gis.i18n import error_text, t
+from gis.reuse import config as reuse_config
+from gis.reuse import run as reuse_run
+from gis.reuse import scenarios
 from gis.schema import VACANT_SPACES
 from ui import roles
 from ui.reuse_context import ReusePage, scenario_label
@@ -22,8 +24,8 @@ def load_inputs(page: ReusePage) -> None:
     """Start the inputs from the chosen 'based on' scenario (the select box's callback)."""
     ss = st.session_state
     inputs = page.by_id[ss["reuse_based_on"]].inputs
-    config = reuse.ReuseConfig.from_dict(inputs["config"]) if inputs.get("config") else None
-    config = config or reuse.ReuseConfig()
+    config = reuse_config.ReuseConfig.from_dict(inputs["config"]) if inputs.get("config") else None
+    config = config or reuse_config.ReuseConfig()
     all_s, all_c = set(page.spaces["space_id"]), set(page.candidates["candidate_id"])
     chosen_s = [i for i in inputs.get("space_ids", []) if i in all_s]
     chosen_c = [i for i in inputs.get("candidate_ids", []) if i in all_c]
@@ -63,11 +65,11 @@ def run_section(page: ReusePage) -> None:
     if st.button(t("reuse_run", lang), key="reuse_run", type="primary"):
         seed = rules.pop("seed")
         try:
-            run = reuse.run_scenario(
+            run = reuse_run.run_scenario(
                 page.frames,
                 space_ids=space_ids or None,
                 candidate_ids=cand_ids or None,
-                config=reuse.ReuseConfig(**rules),
+                config=reuse_config.ReuseConfig(**rules),
                 seed=int(seed),
             )
         except ParkError as exc:
@@ -117,7 +119,7 @@ def _space_inputs(page: ReusePage, left) -> list:
 
 def _rule_inputs(lang: str) -> dict:
     """Weights, method, splitting, area tolerance and seed: ReuseConfig's fields + seed."""
-    defaults = reuse.ReuseConfig()
+    defaults = reuse_config.ReuseConfig()
     with st.expander(t("reuse_weights", lang) + " · " + t("reuse_rules", lang), expanded=False):
         cols = st.columns(4)
         fields: dict = {}
@@ -133,7 +135,7 @@ def _rule_inputs(lang: str) -> dict:
         a, b, c, d = st.columns(4)
         fields["method"] = a.radio(
             t("reuse_method", lang),
-            reuse.METHODS,
+            reuse_config.METHODS,
             key="reuse_method",
             format_func=lambda m: t(f"reuse_method_{m}", lang),
         )
@@ -161,7 +163,7 @@ def _rule_inputs(lang: str) -> dict:
     return fields
 
 
-def save_form(page: ReusePage, run: reuse.ScenarioRun) -> None:
+def save_form(page: ReusePage, run: reuse_run.ScenarioRun) -> None:
     """Name and note; saves the run as a scenario (the baseline first, if not yet saved)."""
     lang, store = page.lang, page.store
     if not roles.allowed("scenario", lang):

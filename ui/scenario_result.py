@@ -6,14 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gis import reuse, scenarios
 from gis.i18n import t
+from gis.reuse import effects, scenarios
+from gis.reuse import run as reuse_run
 from gis.schema import CANDIDATES
 from ui import shell
 from ui.reuse_context import ReusePage, show_map
 
 
-def show_run(page: ReusePage, run: reuse.ScenarioRun) -> None:
+def show_run(page: ReusePage, run: reuse_run.ScenarioRun) -> None:
     """The whole result of ``run``, section by section."""
     lang, m = page.lang, run.matching
     cands = pd.DataFrame(run.inputs["candidates"], columns=list(CANDIDATES.column_names))
@@ -107,7 +108,7 @@ def _effects(parcels: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def _totals(page: ReusePage, run: reuse.ScenarioRun) -> None:
+def _totals(page: ReusePage, run: reuse_run.ScenarioRun) -> None:
     """The run's totals beside the year's targets before and after."""
     lang = page.lang
     st.markdown("**" + t("reuse_totals", lang) + "**")
@@ -122,7 +123,7 @@ def _totals(page: ReusePage, run: reuse.ScenarioRun) -> None:
     )
     left, right = st.columns(2)
     left.dataframe(totals, hide_index=True, key="reuse_totals_table", height="content")
-    progress = reuse.target_progress(
+    progress = effects.target_progress(
         page.frames, run.totals, placements=run.matching.placements, as_of=shell.as_of()
     )
     right.dataframe(

@@ -1,7 +1,7 @@
 """The signed-in user of this browser session (#13).
 
 ``current_actor()`` is what every page passes to :mod:`gis` writes; ``None`` means nobody
-is signed in. Tests sign in by putting an :class:`gis.access.Actor` under
+is signed in. Tests sign in by putting an :class:`gis.auth.access.Actor` under
 :data:`ACTOR_KEY` in the session state (a browser cannot set it: it holds an object).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis.access import Actor
+from gis.auth.access import Actor
 
 ACTOR_KEY = "park_actor"
 

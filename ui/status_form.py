@@ -10,9 +10,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from gis import history, lifecycle, vocabulary
+from gis import vocabulary
 from gis._errors import ParkError
 from gis.i18n import t
+from gis.parcels import history, lifecycle
 from ui import dates, roles
 from ui.parcel_state import BASE, CHOSEN, FEEDBACK, SELECTED, ParcelPage, status_label
 from ui.session import current_actor

@@ -10,10 +10,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from gis import targets
 from gis._errors import ParkError
 from gis.excel import XLSX_MIME, to_xlsx
 from gis.i18n import error_text, t
+from gis.targets import definitions, tracking
 from ui import roles
 from ui.context import PageContext
 from ui.session import current_actor
@@ -55,12 +55,12 @@ def fmt(value: float, digits: int = 1) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _progress(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return targets.progress(_frames, year=year, as_of=day)
+    return tracking.progress(_frames, year=year, as_of=day)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _by_block(path: str, data_version: int, year: int, day, _frames: dict) -> pd.DataFrame:
-    return targets.progress_by_block(_frames, year=year, as_of=day)
+    return tracking.progress_by_block(_frames, year=year, as_of=day)
 
 
 def _unit(unit: object, lg: str) -> str:
@@ -72,7 +72,7 @@ def _status_code(row: pd.Series) -> str:
     """One of :data:`STATUS_COLOURS`' keys for a progress row."""
     if not row["computable"]:
         return "na"
-    pace = targets.DEFINITIONS[row["target_id"]].pace
+    pace = definitions.DEFINITIONS[row["target_id"]].pace
     if pace == "rate":
         return "rate_met" if row["on_track"] else "rate_below"
     if row["value"] >= row["target_value"]:
@@ -264,7 +264,7 @@ def _monthly_chart(ctx: PageContext, ok: pd.DataFrame, year: int) -> tuple[str, 
         format_func=labels.get,
         key=f"tg_pick_{lang}",
     )
-    series = targets.monthly(ctx.frames, pick, year=year, as_of=ctx.as_of)
+    series = tracking.monthly(ctx.frames, pick, year=year, as_of=ctx.as_of)
     unit = str(ok.loc[ok["target_id"] == pick, "unit_shown"].iloc[0])
     if series is not None:
         st.subheader(t("targets_chart_monthly", lang) + f" · {labels[pick]}")
@@ -352,7 +352,7 @@ def targets_editor(ctx: PageContext, table: pd.DataFrame) -> None:
             key="tg_editor",
             column_config={
                 "target_id": st.column_config.SelectboxColumn(
-                    t("targets_col_target", lang), options=list(targets.KNOWN_TARGET_IDS)
+                    t("targets_col_target", lang), options=list(definitions.KNOWN_TARGET_IDS)
                 ),
                 "target_value": st.column_config.NumberColumn(t("targets_col_goal", lang)),
             },
@@ -361,7 +361,7 @@ def targets_editor(ctx: PageContext, table: pd.DataFrame) -> None:
             return
         if st.button(t("targets_save", lang), key="tg_save_targets"):
             try:
-                targets.save_targets(
+                definitions.save_targets(
                     ctx.store, edited, actor=current_actor(), expected_version=ctx.version
                 )
             except ParkError as exc:

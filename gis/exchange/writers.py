@@ -13,7 +13,7 @@ Codes or labels (decided in issue #11):
   the export language where the store keeps codes: 交地 not ``DELIVERED``, 工业用地 not
   ``INDUSTRIAL``, 是/否 not ``True``/``False``, and parcels get the block's name
   (万洋区块) beside its id (``WY``). The labels come from the same labeller as 地块查询's
-  export (:func:`gis.lifecycle.parcel_export`). They still import back into the app: the
+  export (:func:`gis.parcels.bulk_update.parcel_export`). They still import back into the app: the
   importer reads Chinese and English status and land-use labels and 是/否 / Yes/No
   (:mod:`gis.exchange.mapping`), and ignores the added block-name column.
 - GeoPackage and GeoJSON (:data:`CODED_FORMATS`) are the data-exchange formats: they keep
@@ -40,10 +40,11 @@ from gis import i18n, schema, vocabulary
 from gis.crs import STORAGE_CRS, area_m2, m2_to_hectares
 from gis.excel import XLSX_MIME, labelled_columns, to_xlsx
 from gis.exchange import boundary_txt
-from gis.exchange.mapping import conform, shapefile_names
+from gis.exchange.import_merge import conform
+from gis.exchange.mapping import shapefile_names
 from gis.exchange.readers import DXF_LABEL_COLUMN
 from gis.exchange.shp_fields import field_name
-from gis.lifecycle import parcel_export
+from gis.parcels.bulk_update import parcel_export
 
 EXPORT_FORMATS: tuple[str, ...] = ("gpkg", "geojson", "shp", "kml", "dxf", "xlsx", "txt")
 EXPORT_LAYERS: tuple[str, ...] = (
@@ -184,7 +185,7 @@ def labelled_values(
 ) -> gpd.GeoDataFrame:
     """``frame`` with labels for people where the store keeps codes (same columns).
 
-    Parcels go through :func:`gis.lifecycle.parcel_export` (statuses, land use, 是/否);
+    Parcels go through :func:`gis.parcels.bulk_update.parcel_export` (statuses, land use, 是/否);
     other layers' yes/no columns get the same 是/否 words. Parcels also get
     :data:`BLOCK_NAME_COLUMN` after ``block_id`` when ``block_names`` is given.
     """

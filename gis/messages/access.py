@@ -1,4 +1,4 @@
-"""Messages of roles and permissions (gis.access)."""
+"""Messages of roles and permissions (gis.auth.access)."""
 
 MESSAGES = {
     "access_signed_out": (

@@ -1,7 +1,7 @@
 """Messages of accounts, sign-in, sessions and the audit viewer (#13)."""
 
 MESSAGES = {
-    # ---------------------------------------------------------------- rules (gis.accounts)
+    # ---------------------------------------------------------------- rules (gis.auth.accounts)
     "password_too_short": (
         "口令至少 {min} 位，并包含小写字母、大写字母、数字、符号中的至少三类，且不含用户名。",
         "A password has at least {min} characters, three of: lower case, upper case, digits, "

@@ -45,7 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- settings (for the evaluation settings form)
     "adj_cfg_max_bonus": ("每家企业加分上限(分)", "Bonus cap per firm (points)"),
     "adj_cfg_max_deduction": ("每家企业减分上限(分)", "Deduction cap per firm (points)"),
-    # --- validation (gis.efficiency.validate_adjustments / save_adjustments / config)
+    # --- validation (gis.efficiency.adjustments.validate_adjustments / save_adjustments / config)
     "adj_bonus_cap_invalid": (
         "加分上限 {value} 无效：须为不小于 0 的数字。",
         "The bonus cap {value} is invalid: it must be a number ≥ 0.",

@@ -15,7 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mtg_kf_in_production": ("已投产", "In production"),
     "mtg_kf_idle": ("闲置土地", "Idle land"),
     "mtg_kf_unit_parcels": ("宗", "parcels"),
-    # the targets' units (the data writes them in Chinese: gis.meeting.UNIT_KEYS)
+    # the targets' units (the data writes them in Chinese: gis.meeting.pack.UNIT_KEYS)
     "mtg_unit_mu": ("亩", "mu"),
     "mtg_unit_wan_m2": ("万m²", "10,000 m²"),
     "mtg_unit_firms": ("家", "firms"),

@@ -127,7 +127,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "表头缺少列：{columns}(应包含 地块编号、字段、新状态、生效日期，可选 备注)",
         "Missing columns: {columns} (needed: code, field, new status, date; optional: note)",
     ),
-    # --- validation errors (gis.lifecycle)
+    # --- validation errors (gis.parcels.lifecycle)
     "parcel_unknown": ("地块“{code}”不存在。", "Parcel '{code}' does not exist."),
     "status_field_unknown": (
         "字段“{field}”不是状态字段(应为 出让状态 或 建设状态)。",

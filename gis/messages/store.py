@@ -70,7 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "problems_more": ("另有 {count} 个问题未列出。", "… and {count} more problems."),
     "problems_all": ("全部 {count} 个问题", "All {count} problems"),
     "list_sep": ("、", ", "),
-    # --- the as-of map's gaps (gis.history.as_of_gaps)
+    # --- the as-of map's gaps (gis.parcels.history.as_of_gaps)
     "asof_not_yet": (
         "截至 {date} 有 {count} 个地块尚未规划(其最早的日期晚于该日)，未在图上显示：{codes}",
         "{count} parcels were not planned yet on {date} (their earliest date is later) and "

@@ -262,7 +262,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cfg_saved": ("评价参数已保存。", "Evaluation settings saved."),
     "cfg_reset": ("恢复默认参数", "Restore the defaults"),
     "cfg_current_json": ("当前参数(JSON)", "Current settings (JSON)"),
-    # --- config validation (gis.efficiency.EfficiencyConfig.validate)
+    # --- config validation (gis.efficiency.config.EfficiencyConfig.validate)
     "efficiency_weights_sum": (
         "{group}权重合计为 {total}，必须等于 100。",
         "The {group} weights sum to {total}; they must sum to 100.",

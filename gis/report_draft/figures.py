@@ -17,10 +17,14 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from gis import efficiency, history, lifecycle, onboarding, targets, vocabulary
+from gis import onboarding, vocabulary
 from gis._errors import ValidationError
 from gis.crs import m2_to_mu
-from gis.parcels import parcel_area_m2
+from gis.efficiency import classes, evaluation
+from gis.efficiency import config as efficiency_config
+from gis.parcels import deadlines, history
+from gis.parcels.tables import parcel_area_m2
+from gis.targets import definitions, reported, tracking
 
 COMPLETED_CODES = frozenset({"COMPLETED", "IN_PRODUCTION", "AT_CAPACITY"})
 DELIVERED_CODES = frozenset({"DELIVERED"})
@@ -262,7 +266,7 @@ def compute(
     figures: dict[str, Figure] = {}
 
     # 1. economy: year-to-date reports (gis.targets' reading of period_figures + years)
-    reports = targets._reports(frames)  # the one reading of the reports: reuse, not copy
+    reports = reported._reports(frames)  # the one reading of the reports: reuse, not copy
     firms = frames["enterprises"]
     above_flag = firms["is_above_scale"].astype("boolean").fillna(False).astype(bool)
     above_ids = set(firms.loc[above_flag, "enterprise_id"].astype(str))
@@ -302,36 +306,36 @@ def compute(
         "rd_firms_admitted", method_key="rd_method_admitted", gap_key="rd_gap_admitted"
     )
 
-    # 3. land: first dates each parcel reached a stage (gis.history, with the parcels' dates)
+    # 3. land: first dates each parcel reached a stage (gis.parcels.history, with the parcels' dates)
     for key, fld, codes in LAND_STAGES:
         figures[f"land_{key}"] = _land_stage(frames, key, fld, codes, period, until)
 
     # 4. 亩均 evaluation of the latest complete year with figures (gis.efficiency)
     years = frames["enterprise_years"]
-    eval_year = efficiency.default_year(years, as_of) if len(years) else None
+    eval_year = evaluation.default_year(years, as_of) if len(years) else None
     supervision = pd.DataFrame(columns=["enterprise_id", "name", "parcel_code"])
     if eval_year is None or firms.empty:
         figures["rd_eval"] = Figure("rd_eval", method_key="rd_method_eval", gap_key="rd_gap_eval")
     else:
         try:
-            config = efficiency.config_from_settings(frames["settings"])
+            config = efficiency_config.config_from_settings(frames["settings"])
         except ValidationError:
-            config = efficiency.EfficiencyConfig()
+            config = efficiency_config.EfficiencyConfig()
         adjustments = frames.get("evaluation_adjustments")
-        now = efficiency.evaluate(
+        now = evaluation.evaluate(
             firms, years, year=eval_year, config=config, adjustments=adjustments
         )
-        counts = efficiency.class_counts(now)
+        counts = classes.class_counts(now)
         evaluated = int(now["evaluated"].astype(bool).sum())
         params = {
             "year": eval_year,
             "evaluated": evaluated,
-            **{c: int(counts.loc[c].sum()) for c in efficiency.CLASSES},
+            **{c: int(counts.loc[c].sum()) for c in efficiency_config.CLASSES},
             "up": None,
             "down": None,
         }
-        if eval_year - 1 in efficiency.evaluation_years(years):
-            before = efficiency.evaluate(
+        if eval_year - 1 in evaluation.evaluation_years(years):
+            before = evaluation.evaluate(
                 firms, years, year=eval_year - 1, config=config, adjustments=adjustments
             )
             both = now[["enterprise_id", "class_code", "evaluated"]].merge(
@@ -358,10 +362,10 @@ def compute(
         gap_key="rd_gap_eval" if eval_year is None else None,
     )
 
-    # 5. idle land, overdue parcels (gis.lifecycle on the statuses as of the day)
+    # 5. idle land, overdue parcels (gis.parcels.lifecycle on the statuses as of the day)
     parcels = frames["parcels"]
     standing = history.statuses_as_of(parcels, frames["status_events"], until)
-    warned = lifecycle.warnings(standing, until)
+    warned = deadlines.warnings(standing, until)
     area = pd.Series(
         m2_to_mu(parcel_area_m2(parcels)).to_numpy() if len(parcels) else [],
         index=parcels["code"].astype(str),
@@ -399,11 +403,11 @@ def compute(
         "rd_revitalised", method_key="rd_method_revitalised", gap_key="rd_gap_revitalised"
     )
 
-    # 6. targets of the year (gis.targets.progress), with what remains
+    # 6. targets of the year (gis.targets.tracking.progress), with what remains
     target_rows = []
-    for row in targets.progress(frames, year=period.year, as_of=until).to_dict("records"):
+    for row in tracking.progress(frames, year=period.year, as_of=until).to_dict("records"):
         value, goal = row["value"], row["target_value"]
-        d = targets.DEFINITIONS.get(str(row["target_id"]))
+        d = definitions.DEFINITIONS.get(str(row["target_id"]))
         rate = d is not None and d.pace == "rate"
         remaining = None
         if row["computable"] and math.isfinite(value) and not rate:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 
-from gis import lifecycle
 from gis.i18n import t
+from gis.parcels import deadlines
 from gis.report_draft.figures import Figure, ReportData
 
 
@@ -278,7 +278,7 @@ def _lists(data: ReportData, lang: str) -> list[tuple[str, str]]:
                     code=row["code"],
                     name=row["name"],
                     mu=mu(row["mu"] or 0.0),
-                    kind=t(lifecycle.warning_kind(row), lang),
+                    kind=t(deadlines.warning_kind(row), lang),
                 ),
             )
         )

@@ -1,12 +1,14 @@
 """The store: the one door through which the park's data is read and written.
 
-One interface, :class:`ParkStore`, two backends: a GeoPackage file (:mod:`.gpkg`, the
-embedded default, nothing to install) and PostgreSQL/PostGIS (:mod:`.postgis`, when
-``PARK_DB=postgresql://...``). Both hold the layers of :mod:`gis.schema` in EPSG:4490, a
-``park_meta`` table with the data version, and ``park_sample_rows``. Writes change only
+One interface, :class:`ParkStore`, two backends: a GeoPackage file (:mod:`.gpkg` and
+:mod:`.gpkg_sql`, the embedded default, nothing to install) and PostgreSQL/PostGIS
+(:mod:`.postgis` and :mod:`.postgis_sql`, when ``PARK_DB=postgresql://...``). Both hold
+the layers of :mod:`gis.schema` in EPSG:4490, a ``park_meta`` table with the data version,
+and ``park_sample_rows``. Writes change only
 their rows, in one transaction, after the caller's checks (:mod:`.base`, :mod:`.delta`);
 edits made in QGIS raise the data version too. :mod:`.locate` opens, starts and copies
-parks; :mod:`.validate` says what outside edits got wrong. SQL stays inside this package.
+parks; :mod:`.validate` says what outside edits got wrong; :mod:`.cli` is ``python -m gis``.
+SQL stays inside this package.
 """
 
 from gis.store.audit import AuditEntry

@@ -279,11 +279,11 @@ class GpkgStore(ParkStore):
     def _mark_legacy_sample(self, meta: Mapping[str, str]) -> None:
         """A sample store made before rows were marked: the sample is generated again
         from its seed, and the rows with the same keys are its rows."""
-        from gis import sample
+        from gis.sample import park, plan
         from gis.store.base import row_keys
 
-        seed = int(meta.get("sample_seed") or sample.SAMPLE_SEED)
-        frames = sample.build_sample_park(seed)
+        seed = int(meta.get("sample_seed") or plan.SAMPLE_SEED)
+        frames = park.build_sample_park(seed)
         keys = {
             spec.name: list(row_keys(frames[spec.name], spec))
             for spec in schema.LAYERS

@@ -36,15 +36,18 @@ def open_park_store(location: str | os.PathLike[str] | None = None) -> ParkStore
         return ParkStore.open(named)
     if is_database_url(str(named)) or (location is None and os.environ.get(ENV_VAR)):
         raise StoreError("store_missing_new", path=store.location)
-    from gis import sample  # imported here: only a first run pays for building the sample
+    from gis.sample import (
+        park,
+        plan,  # imported here: only a first run pays for building the sample
+    )
 
     return ParkStore.open(
         named,
-        create=sample.build_sample_park,
+        create=park.build_sample_park,
         meta={
             "sample": "true",
-            "reference_date": sample.SAMPLE_REFERENCE_DATE.isoformat(),
-            "sample_seed": str(sample.SAMPLE_SEED),
+            "reference_date": plan.SAMPLE_REFERENCE_DATE.isoformat(),
+            "sample_seed": str(plan.SAMPLE_SEED),
         },
     )
 

@@ -219,7 +219,7 @@ def _event_checks(
 def _history_differs(parcels: Frame, events: pd.DataFrame) -> list[Problem]:
     """Parcels whose recorded status is not where their status history leads (a status
     changed outside the app, without a dated event)."""
-    from gis import history
+    from gis.parcels import history
 
     if "code" not in parcels.columns:
         return []

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gis.access import require
+from gis.auth.access import require
 from gis.i18n import t
 from ui import admin_accounts, admin_audit, shell
 from ui.session import current_actor

@@ -5,7 +5,7 @@ import streamlit as st
 
 from gis import vocabulary
 from gis.i18n import t
-from gis.parcels import enrich_parcels, filter_blocks, status_summary
+from gis.parcels.tables import enrich_parcels, filter_blocks, status_summary
 from ui import mapview, memo, missing, shell
 
 if "parcel" in st.query_params:  # a deep link (/?parcel=D07) opens that parcel's card
