@@ -187,9 +187,11 @@ def ours(frames: Frames) -> str:
     """The map's HTML plus the layers it fetches (layers.payloads), uncompressed: all the
     browser receives. Published anew each run, so each run pays for the encoding."""
     payloads._published.clear()
+    payloads._pending.clear()
     m = build_park_map(frames, assets=asset_urls(), field="sale_status", lang="zh")
-    fetched = [gzip.decompress(body).decode("utf-8") for body in payloads._published.values()]
-    return m.get_root().render() + "".join(fetched)
+    html = m.get_root().render()
+    fetched = [payloads.published(token) or b"" for token in list(payloads._pending)]
+    return html + "".join(gzip.decompress(body).decode("utf-8") for body in fetched)
 
 
 def explore(frames: Frames) -> str:

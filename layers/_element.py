@@ -81,6 +81,16 @@ def encode_features(gdf: gpd.GeoDataFrame, properties: pd.DataFrame) -> str:
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
+#: Geometry type ids that share one ragged array: points, lines, polygons (with multi).
+_FAMILIES = ({0, 4}, {1, 5}, {3, 6})
+
+
+def _one_family(gdf: gpd.GeoDataFrame) -> bool:
+    """True when ``gdf``'s drawable geometries fit one ragged array (:func:`encode_compact`)."""
+    kinds = set(np.unique(shapely.get_type_id(gdf.geometry.to_numpy()))) - {-1}
+    return any(kinds <= family for family in _FAMILIES)
+
+
 def encode_compact(gdf: gpd.GeoDataFrame, properties: pd.DataFrame) -> str | None:
     """``gdf``'s features in the compact form the browser decodes (``parkOneMap.decode``), or
     None when their geometry types cannot share one ragged array (then use GeoJSON).
@@ -211,12 +221,14 @@ var {{ this.get_name() }} = parkOneMap.geoJsonLayer(
         """The layer of ``gdf``'s features with ``properties``: inline GeoJSON up to
         :data:`INLINE_MAX_FEATURES` features, else a compact file the browser fetches
         (:func:`encode_compact`, :mod:`layers.payloads`)."""
-        compact = encode_compact(gdf, properties) if len(gdf) > INLINE_MAX_FEATURES else None
-        if compact is None:
+        if len(gdf) <= INLINE_MAX_FEATURES or not _one_family(gdf):
             data = encode_features(gdf, properties)
             return cls(data, name=name, spec=spec, show=show, control=control)
-        source = payloads.publish(compact)
-        return cls("null", name=name, spec=spec, show=show, control=control, source=source)
+        layer = cls("null", name=name, spec=spec, show=show, control=control)
+        frame, props = gdf.copy(), properties.copy()  # the caller's frames may change
+        token = payloads.publish_later(lambda: encode_compact(frame, props) or "null", layer)
+        layer.source_json = js_json(token)
+        return layer
 
 
 class MapHelpers(RawScriptMixin, MacroElement):

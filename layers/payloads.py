@@ -15,15 +15,39 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import secrets
 import threading
+import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 
 ROUTE = "park-data"
 #: Compressed bytes kept; the oldest entries go first. A 50,000-parcel park is ~2 MB.
 MAX_BYTES = 200_000_000
 
 _published: OrderedDict[str, bytes] = OrderedDict()
+_pending: dict[str, Callable[[], str]] = {}
 _lock = threading.Lock()
+
+
+def publish_later(build: Callable[[], str], owner: object) -> str:
+    """Publish what ``build()`` returns when it is first fetched; return its token.
+
+    The map is sent first and the browser fetches the layer while it loads Leaflet, so a
+    district's parcels (a second of encoding at 50,000) do not delay the first paint.
+    The token is random, so its address stays new for new content; ``build`` is kept as
+    long as ``owner`` (the layer element, cached with its map) lives.
+    """
+    token = secrets.token_hex(20)
+    with _lock:
+        _pending[token] = build
+    weakref.finalize(owner, _forget, token)
+    return token
+
+
+def _forget(token: str) -> None:
+    with _lock:
+        _pending.pop(token, None)
 
 
 def publish(text: str) -> str:
@@ -34,16 +58,33 @@ def publish(text: str) -> str:
         if digest in _published:
             _published.move_to_end(digest)
             return digest
-    body = gzip.compress(raw, compresslevel=6, mtime=0)
+    body = _compress(text)
     with _lock:
-        _published[digest] = body
-        total = sum(len(v) for v in _published.values())
-        while total > MAX_BYTES and len(_published) > 1:
-            total -= len(_published.popitem(last=False)[1])
+        _keep(digest, body)
     return digest
 
 
 def published(digest: str) -> bytes | None:
     """The gzip-compressed JSON published under ``digest``, or None."""
     with _lock:
-        return _published.get(digest)
+        body, build = _published.get(digest), _pending.get(digest)
+    if body is not None or build is None:
+        return body
+    body = _compress(build())  # outside the lock: two first fetches may both build
+    with _lock:
+        _pending.pop(digest, None)
+        _keep(digest, body)
+    return body
+
+
+def _compress(text: str) -> bytes:
+    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+
+
+def _keep(digest: str, body: bytes) -> None:
+    """Store ``body`` (under the lock), dropping the oldest entries beyond :data:`MAX_BYTES`."""
+    _published[digest] = body
+    _published.move_to_end(digest)
+    total = sum(len(v) for v in _published.values())
+    while total > MAX_BYTES and len(_published) > 1:
+        total -= len(_published.popitem(last=False)[1])

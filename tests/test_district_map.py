@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
-import hashlib
 import json
 import re
 from collections import OrderedDict
@@ -259,18 +259,20 @@ def test_park_geojson_inlines_up_to_the_limit():
     assert ", null);" in rendered(layer)
 
 
-def test_park_geojson_publishes_a_larger_layer():
+def test_park_geojson_publishes_a_larger_layer_when_first_fetched():
     gdf, props = grid_points(INLINE_MAX_FEATURES + 1)
     layer = ParkGeoJson.of(gdf, props, name="points", spec={"key": "pts"})
     assert layer.data == "null"
-    digest = json.loads(layer.source_json)
+    token = json.loads(layer.source_json)
+    assert len(token) == 40 and int(token, 16) >= 0
     compact = encode_compact(gdf, props)
-    assert digest == hashlib.sha256(compact.encode("utf-8")).hexdigest()[:40]
     html = rendered(layer)
-    assert f'{{"key":"pts"}}, null, "{digest}");' in html
-    body = payloads.published(digest)
+    assert f'{{"key":"pts"}}, null, "{token}");' in html
+    assert token not in payloads._published, "encoded when fetched, not with the map"
+    body = payloads.published(token)
     assert body is not None and body[:2] == b"\x1f\x8b", "gzip"
     assert gzip.decompress(body).decode("utf-8") == compact
+    assert payloads.published(token) is body, "built once"
     features = decode(json.loads(gzip.decompress(body)))
     assert len(features) == 2001
     assert features[2000] == {
@@ -278,9 +280,20 @@ def test_park_geojson_publishes_a_larger_layer():
         "coordinates": [119.8, 28.302],
         "properties": {"k": "P2000"},
     }
-    # The same content again: the same address (the browser's cached copy stays good).
+    # A new map gets a new address (its content may differ: the browser must not reuse).
     again = ParkGeoJson.of(gdf, props, name="points", spec={"key": "pts"})
-    assert json.loads(again.source_json) == digest
+    assert json.loads(again.source_json) != token
+
+
+def test_a_layer_never_fetched_is_forgotten_with_its_map():
+    gdf, props = grid_points(INLINE_MAX_FEATURES + 1)
+    layer = ParkGeoJson.of(gdf, props, name="points", spec={"key": "pts"})
+    token = json.loads(layer.source_json)
+    assert token in payloads._pending
+    del layer
+    gc.collect()
+    assert token not in payloads._pending
+    assert payloads.published(token) is None
 
 
 def test_park_geojson_large_mixed_layer_stays_geojson():

@@ -12,7 +12,14 @@ import streamlit as st
 from gis import schema
 from gis._errors import ParkError
 from gis.excel import XLSX_MIME
-from gis.exchange import figures
+from gis.exchange import (
+    figures,
+    figures_fields,
+    figures_prepare,
+    figures_preview,
+    figures_read,
+    figures_suggest,
+)
 from gis.exchange.limits import DEFAULT_LIMITS
 from gis.i18n import t
 from gis.store import ParkStore
@@ -28,7 +35,7 @@ FIG_FILE_KEYS = ("fig_map_", "fig_year", "fig_months", "fig_sheet", "fig_encodin
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def read_figures_cached(name: str, data: bytes, encoding: str | None, sheet: str | None):
-    return figures.read_figure_table(name, data, encoding=encoding, sheet=sheet)
+    return figures_read.read_figure_table(name, data, encoding=encoding, sheet=sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -47,9 +54,9 @@ def reset_figures_if_new_file(digest: str) -> None:
 
 def figure_mapping_widgets(layer: str, columns: list[str], lang: str) -> dict[str, str | None]:
     """One selectbox per field of ``layer``; folded away once a firm column is found."""
-    suggested = figures.suggest_figure_mapping(layer, columns)
+    suggested = figures_suggest.suggest_figure_mapping(layer, columns)
     options = ["", *columns]
-    fields = figures.fields(layer)
+    fields = figures_fields.fields(layer)
     found = sum(1 for v in suggested.values() if v)
     identified = any(
         suggested[f]
@@ -65,14 +72,16 @@ def figure_mapping_widgets(layer: str, columns: list[str], lang: str) -> dict[st
         )
 
 
-def figures_preview_table(preview: figures.FiguresPreview, prepared, lang: str) -> pd.DataFrame:
+def figures_preview_table(
+    preview: figures_preview.FiguresPreview, prepared, lang: str
+) -> pd.DataFrame:
     """The rows to import with the user's column names, figures the file maps only."""
     rows = preview.rows
     spec = schema.layer_spec(preview.layer)
     id_field = "enterprise_id" if preview.layer == "enterprise_years" else "subject_id"
     table = pd.DataFrame({t("fig_col_row", lang): rows["row"]})
     if "subject_kind" in rows:
-        kinds = {k: t(f"fig_subject_{k}", lang) for k in figures.SUBJECT_KINDS}
+        kinds = {k: t(f"fig_subject_{k}", lang) for k in figures_fields.SUBJECT_KINDS}
         table[spec.column("subject_kind").label(lang)] = rows["subject_kind"].map(kinds)
     table[t("fig_col_subject", lang)] = rows[id_field]
     table[t("fig_col_name", lang)] = rows["name"]
@@ -112,11 +121,11 @@ def figures_tab(store: ParkStore, lang: str) -> None:
         return
     kind = None
     if layer == "period_figures":
-        suggested = figures.suggest_figure_mapping(layer, table.columns)
-        st.session_state.setdefault("fig_kind", figures.suggest_kind(layer, suggested))
+        suggested = figures_suggest.suggest_figure_mapping(layer, table.columns)
+        st.session_state.setdefault("fig_kind", figures_suggest.suggest_kind(layer, suggested))
         kind = st.radio(
             t("fig_kind", lang),
-            list(figures.SUBJECT_KINDS),
+            list(figures_fields.SUBJECT_KINDS),
             key="fig_kind",
             horizontal=True,
             format_func=lambda k: t(f"fig_kind_{k}", lang),
@@ -125,16 +134,16 @@ def figures_tab(store: ParkStore, lang: str) -> None:
     year, months = _period_defaults(table, layer, mapping, lang)
     mode = st.radio(
         t("fig_mode", lang),
-        list(figures.FIGURE_MODES),
+        list(figures_fields.FIGURE_MODES),
         key="fig_mode",
         format_func=lambda m: t(f"fig_mode_{m}", lang),
     )
     st.subheader(t("import_preview", lang))
-    prepared = figures.prepare_figures(
+    prepared = figures_prepare.prepare_figures(
         table, layer=layer, mapping=mapping, year=year, months=months, kind=kind
     )
     version = store.data_version()
-    preview = figures.preview_figures(shell.frames(), prepared, mode=mode)
+    preview = figures_preview.preview_figures(shell.frames(), prepared, mode=mode)
     _preview(preview, prepared, layer, lang)
     if st.button(t("fig_button", lang), key="fig_import", type="primary", disabled=not preview.ok):
         try:
@@ -166,7 +175,7 @@ def _layer_and_template(lang: str) -> str:
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     layer = left.selectbox(
         t("fig_layer", lang),
-        list(figures.FIGURE_LAYERS),
+        list(figures_fields.FIGURE_LAYERS),
         key="fig_layer",
         format_func=lambda name: layer_label(name, lang),
     )
@@ -188,7 +197,7 @@ def _read_table(uploaded, lang: str):
     name, data = uploaded.name, uploaded.getvalue()
     reset_figures_if_new_file(hashlib.sha256(data).hexdigest()[:16])
     try:
-        fmt = figures.file_format(name)
+        fmt = figures_read.file_format(name)
     except ParkError as exc:
         st.error(error_md(exc, lang))
         return None
@@ -198,7 +207,7 @@ def _read_table(uploaded, lang: str):
     try:
         sheet = None
         if fmt == "xlsx":
-            sheets = figures.sheet_names(data)
+            sheets = figures_read.sheet_names(data)
             if len(sheets) > 1:
                 sheet = st.selectbox(t("fig_sheet", lang), list(sheets), key="fig_sheet")
         table = read_figures_cached(name, data, encoding, sheet)
@@ -229,8 +238,8 @@ def _period_defaults(table, layer: str, mapping: dict, lang: str):
         year = int(
             next(cells).number_input(
                 t("fig_year_default", lang),
-                min_value=figures.YEAR_RANGE[0],
-                max_value=figures.YEAR_RANGE[1],
+                min_value=figures_fields.YEAR_RANGE[0],
+                max_value=figures_fields.YEAR_RANGE[1],
                 step=1,
                 key="fig_year",
             )
@@ -245,7 +254,7 @@ def _period_defaults(table, layer: str, mapping: dict, lang: str):
     return year, months
 
 
-def _preview(preview: figures.FiguresPreview, prepared, layer: str, lang: str) -> None:
+def _preview(preview: figures_preview.FiguresPreview, prepared, layer: str, lang: str) -> None:
     """Notes, problems, the rows to import and what each period gains or loses."""
     for key, params in preview.notes:
         st.caption(message_md(key, lang, params))
