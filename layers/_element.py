@@ -26,8 +26,9 @@ from layers import payloads
 #: Decimal places kept in coordinates: 1e-6° is about 0.1 m at 28°N.
 COORD_DECIMALS = 6
 #: Layers with more features than this are fetched as a file (:mod:`layers.payloads`)
-#: instead of riding inside the map's HTML: a park's few hundred parcels stay inline.
-INLINE_MAX_FEATURES = 2000
+#: instead of riding inside the map's HTML, sent again on every page load; the sample
+#: park (at most 424 features a layer) stays inline.
+INLINE_MAX_FEATURES = 500
 _RAGGED_TYPES = {
     shapely.GeometryType.POINT: "Point",
     shapely.GeometryType.LINESTRING: "LineString",

@@ -252,9 +252,10 @@ def test_park_geojson_inlines_up_to_the_limit():
     gdf, props = grid_points(INLINE_MAX_FEATURES)
     layer = ParkGeoJson.of(gdf, props, name="points", spec={"key": "pts"})
     data = json.loads(layer.data)
-    assert data["type"] == "FeatureCollection" and len(data["features"]) == 2000
-    assert data["features"][1999]["properties"] == {"k": "P1999"}
-    assert data["features"][1999]["geometry"]["coordinates"] == [119.8099, 28.3019]
+    assert INLINE_MAX_FEATURES == 500
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 500
+    assert data["features"][499]["properties"] == {"k": "P499"}
+    assert data["features"][499]["geometry"]["coordinates"] == [119.8099, 28.3004]
     assert layer.source_json == "null"
     assert ", null);" in rendered(layer)
 
@@ -274,11 +275,11 @@ def test_park_geojson_publishes_a_larger_layer_when_first_fetched():
     assert gzip.decompress(body).decode("utf-8") == compact
     assert payloads.published(token) is body, "built once"
     features = decode(json.loads(gzip.decompress(body)))
-    assert len(features) == 2001
-    assert features[2000] == {
+    assert len(features) == 501
+    assert features[500] == {
         "type": "Point",
-        "coordinates": [119.8, 28.302],
-        "properties": {"k": "P2000"},
+        "coordinates": [119.8, 28.3005],
+        "properties": {"k": "P500"},
     }
     # A new map gets a new address (its content may differ: the browser must not reuse).
     again = ParkGeoJson.of(gdf, props, name="points", spec={"key": "pts"})
