@@ -15,7 +15,7 @@ from gis import vocabulary
 from gis.parcels.search import ParcelIndex
 from gis.parcels.tables import enrich_parcels
 from gis.store import ParkStore
-from ui import mapview, shell
+from ui import mapview, memo, shell
 
 SELECTED = "parcel_code"  # the parcel whose card is open
 LINK_SEEN = "parcel_link_seen"  # the ?parcel= value already acted on
@@ -64,12 +64,18 @@ class ParcelPage:
 
     @property
     def codes(self) -> set[str]:
-        return set(self.parcels_now["code"])
+        """Every parcel code (once per data version: a district has 50,000)."""
+        parcels = self.parcels_now
+        return memo.derived(self.now_frames, ("parcel_codes",), lambda: set(parcels["code"]))
 
     @property
     def block_names(self) -> dict:
         parcels = self.parcels_now
-        return dict(zip(parcels["block_id"], parcels["block_name"], strict=True))
+        return memo.derived(
+            self.now_frames,
+            ("block_names",),
+            lambda: dict(zip(parcels["block_id"], parcels["block_name"], strict=True)),
+        )
 
 
 def select(code: str | None) -> None:
