@@ -284,7 +284,13 @@ window.parkOneMap = window.parkOneMap || (function () {
     var icon = L.divIcon({className: "park-label park-label-" + spec.key, html: "",
                           iconSize: null});
     var marker = L.marker(labelPosition(l), {icon: icon, interactive: false, keyboard: false});
-    marker.on("add", function () { marker.getElement().textContent = text(f.properties[spec.label]); });
+    marker.on("add", function () {
+      // The text in an inner span, which the stylesheet centres on the point: Leaflet
+      // positions the marker element with a transform of its own.
+      var inner = document.createElement("span");
+      inner.textContent = text(f.properties[spec.label]);
+      marker.getElement().replaceChildren(inner);
+    });
     return marker;
   }
   function decode(p) {

@@ -59,7 +59,8 @@ MAP_CSS = """
 .park-legend-note { margin-top: 6px; padding: 2px 6px; color: #b71c1c; font-weight: 700;
   border: 1px solid #b71c1c; border-radius: 4px; text-align: center; }
 .park-label { background: none; border: none; white-space: nowrap; font-family: $FONTS;
-  transform: translate(-50%, -50%); pointer-events: none; }
+  pointer-events: none; }
+.park-label > span { display: inline-block; transform: translate(-50%, -50%); }
 .park-label-blocks { font-size: 16px; font-weight: 700; color: #263238;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
 .park-label-parcels { font-size: 11px; color: #212121; text-shadow: 0 0 2px #fff, 0 0 2px #fff; }

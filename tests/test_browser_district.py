@@ -69,6 +69,18 @@ STATE_JS = f"""() => {{
   }};
 }}"""
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+#: The largest distance (px) between a code label's centre and its parcel's centre on screen.
+LABEL_OFFSETS_JS = f"""() => {{
+  const map = {MAP_JS}, byCode = {{}};
+  window.parkLayers.parcels.eachLayer(l => {{ byCode[l.feature.properties.c] = l; }});
+  const box = map.getContainer().getBoundingClientRect();
+  return Array.from(document.querySelectorAll(".park-label-parcels")).map(e => {{
+    const r = e.firstElementChild ? e.firstElementChild.getBoundingClientRect()
+                                  : e.getBoundingClientRect();
+    const at = map.latLngToContainerPoint(byCode[e.textContent].getBounds().getCenter());
+    return Math.hypot(r.left + r.width / 2 - box.left - at.x, r.top + r.height / 2 - box.top - at.y);
+  }}).reduce((a, b) => Math.max(a, b), 0);
+}}"""
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +157,8 @@ def test_district_grid_then_parcels_then_codes(browser, district_server):
         assert 0 < close["labels"] < 2000 and close["labels"] == close["inView"], close
         assert all(re.fullmatch(r"LD-\d{6}", t) for t in close["labelTexts"]), close
         assert close["note"] == "逐地块显示，含地块编号。", close["note"]
+        # Each code sits on its parcel: centred, not hanging from the centre by its corner.
+        assert frame.evaluate(LABEL_OFFSETS_JS) < 3
         assert OUTLINE_ZOOM < LABEL_MIN_ZOOM
         shot(page, f"h4-district-z{LABEL_MIN_ZOOM}.png")
 
