@@ -81,6 +81,13 @@ def open_app(page, server, path: str = "/"):
     return map_frame(page)
 
 
+def rerun_done(page) -> None:
+    """Until the rerun ends: no element of the previous run is left on the page (while a
+    rerun runs, the old elements stay, marked stale, beside the new ones)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
+
+
 def choose_selectbox(page, label: str, option: str) -> None:
     box = page.get_by_test_id("stSelectbox").filter(has_text=label)
     box.get_by_role("combobox").click()

@@ -295,9 +295,7 @@ def test_planner_saves_views_across_block_filters_and_presents_them(
         idle()
 
     def idle() -> None:
-        """Until the rerun ends: no element of the previous run is left on the page."""
-        page.wait_for_timeout(300)
-        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
+        browser_kit.rerun_done(page)
 
     def blocks_box() -> object:
         return page.get_by_test_id("stMultiSelect").filter(has_text="区块筛选")

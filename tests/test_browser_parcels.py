@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from gis import vocabulary
 from gis.crs import to_display
 from gis.store import ParkStore
-from tests.browser_kit import map_frame
+from tests.browser_kit import map_frame, rerun_done
 
 pytestmark = pytest.mark.browser
 
@@ -162,6 +162,7 @@ def choose(page, label: str, option: str) -> None:
     view) closed the list under the click."""
     box = page.get_by_test_id("stSelectbox").filter(has_text=label)
     for attempt in range(4):
+        rerun_done(page)  # the form of the previous run may still stand beside the new one
         box.get_by_role("combobox").click()
         try:
             page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
@@ -170,6 +171,7 @@ def choose(page, label: str, option: str) -> None:
             if attempt == 3:
                 raise
             continue
+        rerun_done(page)  # choosing reruns the page: read the new form, not the old one
         if option in box.inner_text():
             return
 
@@ -179,6 +181,7 @@ def save_change(page, action: str, status: str, day, note: str) -> None:
     choose(page, "操作", action)
     form = page.get_by_test_id("stMainBlockContainer").get_by_test_id("stForm")
     form.get_by_test_id("stSelectbox").filter(has_text="新状态").wait_for()
+    rerun_done(page)
     if form.get_by_test_id("stSelectbox").filter(has_text="新状态").inner_text().split()[-1] != (
         status
     ):
