@@ -179,7 +179,7 @@ class ParkGeoJson(RawScriptMixin, folium.map.Layer):
     ``source`` (instead of ``data``) names a file published by :mod:`layers.payloads`,
     fetched and decoded in the browser. ``window.parkLayers[key]`` is set once the
     features exist, and ``window.parkMapDrawn`` once every layer the map shows at its
-    zoom has them (``window.parkMapSettled`` once every fetch has ended).
+    zoom has them.
     """
 
     _template = Template(
@@ -226,8 +226,8 @@ var {{ this.get_name() }} = parkOneMap.geoJsonLayer(
             data = encode_features(gdf, properties)
             return cls(data, name=name, spec=spec, show=show, control=control)
         layer = cls("null", name=name, spec=spec, show=show, control=control)
-        frame, props = gdf.copy(), properties.copy()  # the caller's frames may change
-        token = payloads.publish_later(lambda: encode_compact(frame, props) or "null", layer)
+        # Kept, not copied: layers are built from frames no one modifies (ui.shell.frames).
+        token = payloads.publish_later(lambda: encode_compact(gdf, properties) or "null", layer)
         layer.source_json = js_json(token)
         return layer
 
@@ -245,7 +245,6 @@ class MapHelpers(RawScriptMixin, MacroElement):
         """
 {% macro script(this, kwargs) %}
 window.parkOneMap = window.parkOneMap || (function () {
-  var fetching = 0;
   function text(value) { return value === null || value === undefined ? "" : String(value); }
   function tip(spec, p) {
     var table = document.createElement("table");
@@ -327,7 +326,6 @@ window.parkOneMap = window.parkOneMap || (function () {
     // Once every layer the map shows at its zoom has its features: drawn.
     var waiting = map._parkStates.some(function (s) { return s.waiting(); });
     if (!waiting) { window.parkMapDrawn = true; }
-    window.parkMapSettled = !fetching;
   }
   function declare(map, state) {
     if (!map._parkStates) {  // the map's first layer: judge once its script has run
@@ -429,7 +427,6 @@ window.parkOneMap = window.parkOneMap || (function () {
       if (source === null || !map.hasLayer(group) || !near) { return; }
       var url = parkOneMap.dataBase + "/" + source;
       source = null;
-      fetching += 1;
       fetch(url, {credentials: "same-origin"})
         .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
         .then(function (p) { data = decode(p); })
@@ -438,7 +435,7 @@ window.parkOneMap = window.parkOneMap || (function () {
           console.error("park layer " + spec.key + ": " + e);
           loadError(map);
         })
-        .then(function () { fetching -= 1; sync(); });
+        .then(sync);
     }
     map.on(spec.viewLabels ? "zoomend moveend" : "zoomend", sync);
     // A layer drawn only in a zoom range waits for the map's script to end: the map is

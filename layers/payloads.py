@@ -2,10 +2,11 @@
 
 A district's 50,000 parcels as GeoJSON inside the map's HTML were 19.6 MB over Streamlit's
 websocket on every page load, and were parsed as script. Instead a layer of more than
-:data:`layers._element.INLINE_MAX_FEATURES` features is published here under the digest
-of its content; the map fetches ``<base>/park-data/<digest>`` (route in
-``scripts/serve.py``, signed-in sessions only), gzip-compressed, and the browser keeps it:
-the address changes exactly when the content does, so it is cached as immutable.
+:data:`layers._element.INLINE_MAX_FEATURES` features is published here under a random
+token made when its map is built, and encoded when first fetched; the map fetches
+``<base>/park-data/<token>`` (route in ``scripts/serve.py``, signed-in sessions only),
+gzip-compressed, and the browser keeps it: a new map (new data) gets a new token, so the
+address is cached as immutable.
 
 In memory of the server process, like Streamlit's own caches: a server restart or an
 evicted entry is rebuilt the next time a page builds the map.
@@ -14,7 +15,6 @@ evicted entry is rebuilt the next time a page builds the map.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import secrets
 import threading
 import weakref
@@ -48,20 +48,6 @@ def publish_later(build: Callable[[], str], owner: object) -> str:
 def _forget(token: str) -> None:
     with _lock:
         _pending.pop(token, None)
-
-
-def publish(text: str) -> str:
-    """Keep ``text`` (JSON) gzip-compressed; return its digest, the last part of its URL."""
-    raw = text.encode("utf-8")
-    digest = hashlib.sha256(raw).hexdigest()[:40]
-    with _lock:
-        if digest in _published:
-            _published.move_to_end(digest)
-            return digest
-    body = _compress(text)
-    with _lock:
-        _keep(digest, body)
-    return digest
 
 
 def published(digest: str) -> bytes | None:

@@ -74,9 +74,7 @@ def _compress_static_files() -> None:
     original = starlette_gzip_middleware._should_bypass_gzip
 
     def bypass_root_only(path: str, base_url: str = "") -> bool:
-        return original(path, base_url) and not path.rstrip("/").endswith(
-            ("/static", ".js", ".css", ".json", ".svg", ".map")
-        )
+        return original(path, base_url) and not path.endswith((".js", ".css", ".svg"))
 
     starlette_gzip_middleware._should_bypass_gzip = bypass_root_only
 

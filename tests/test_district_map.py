@@ -530,9 +530,14 @@ def route_store(tmp_path: Path) -> ParkStore:
     return store
 
 
+class _Owner:
+    """Something a published layer can belong to (as a layer element does)."""
+
+
 def test_data_route_only_for_signed_in_sessions(route_store: ParkStore):
     text = json.dumps({"type": "Point", "n": 0, "note": "路由"}, ensure_ascii=False)
-    digest = payloads.publish(text)
+    owner = _Owner()  # the published layer lives as long as this
+    digest = payloads.publish_later(lambda: text, owner)
     client = TestClient(Starlette(routes=[data_route.make_route("", lambda: route_store)]))
     url = f"/park-data/{digest}"
 
@@ -565,7 +570,8 @@ def test_data_route_only_for_signed_in_sessions(route_store: ParkStore):
 
 
 def test_data_route_under_a_base_path(route_store: ParkStore):
-    digest = payloads.publish('{"base":true}')
+    owner = _Owner()
+    digest = payloads.publish_later(lambda: '{"base":true}', owner)
     token, _ = sessions.start_session(route_store, "qian")
     client = TestClient(Starlette(routes=[data_route.make_route("/park", lambda: route_store)]))
     cookie = {"Cookie": f"{accounts.COOKIE}={token}"}
