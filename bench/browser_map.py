@@ -6,7 +6,8 @@ For each size the script writes a GeoPackage store of synthetic parcels (the gen
 
 - ``cold``: navigation until the map has drawn what it shows (every parcel, or at district
   zoom the aggregate of them), on a server that has just started, in a new browser profile;
-- ``warm``: the same on the warm server, again in a new browser profile (median of 3);
+- ``warm``: the same on the warm server (its start-up warm-up over: ``ui.warmup``), again
+  in a new browser profile (median of 3);
 - ``MB``: what that warm page load received (HTTP bodies as sent, plus websocket frames),
   until the script run has ended and the network has been quiet for a second;
 - ``again MB``: a second visit in the same profile (the browser's cache is warm);
@@ -14,6 +15,8 @@ For each size the script writes a GeoPackage store of synthetic parcels (the gen
 - ``heap MB``: the JavaScript heap once drawn;
 - ``zoom-in s`` / ``MB``: zooming that map in to parcel level (:data:`DETAIL_ZOOM`) until
   the parcels are drawn, and what that fetched (a district's parcels come then);
+- ``parcels s``: the 地块查询 page on the warm server, in a new profile: navigation until its
+  search box is there and its map drawn;
 - ``rerun p95 ms``: the server time of a rerun that changes no data, for every page, in
   Streamlit's AppTest (the whole script: sign-in check, sidebar, page), 10 reruns each;
   the table shows the slowest page's p95.
@@ -143,10 +146,13 @@ def wait_in_frames(page, js: str, name: str = "streamlit_folium") -> object:
 
 
 def visit(page, url: str) -> float:
-    """Seconds from navigation until the map's frame has drawn and painted."""
+    """Seconds from navigation until the map's frame has drawn and painted (and, on the
+    parcels page, its search box is there)."""
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
     frame = wait_in_frames(page, DRAWN_JS)
+    if url.endswith("/parcels"):
+        page.locator('[data-testid="stTextInput"] input').first.wait_for(timeout=TIMEOUT_S * 1000)
     frame.evaluate(PAINTED_JS)
     return time.perf_counter() - start
 
@@ -175,6 +181,16 @@ def zoom_in(page) -> float:
     return time.perf_counter() - start
 
 
+def wait_for_warm_up(server_log: Path) -> None:
+    """Until the server says its warm-up (``ui.warmup``) has ended: a warm server is one
+    whose start-up work is over, not one still building the other pages' caches."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while "Warm-up " not in server_log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the server did not finish its warm-up")
+        time.sleep(0.2)
+
+
 def fresh_page(browser, cookie: dict | None = None):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     if cookie:
@@ -190,6 +206,7 @@ def measure_app(browser, store: Path, workdir: Path) -> dict[str, float]:
         context, page, meter = fresh_page(browser, cookie)
         row["cold"] = visit(page, server.url + "/")
         context.close()
+        wait_for_warm_up(workdir / "stderr.log")
         warm, received = [], []
         for _ in range(WARM_RUNS):
             context, page, meter = fresh_page(browser, cookie)
@@ -214,6 +231,9 @@ def measure_app(browser, store: Path, workdir: Path) -> dict[str, float]:
         row["zoom_s"] = zoom_in(page)
         settle(page, meter)
         row["zoom_mb"] = meter.received / 1e6
+        context.close()
+        context, page, meter = fresh_page(browser, cookie)
+        row["parcels_s"] = visit(page, server.url + "/parcels")
         context.close()
     return row
 
@@ -298,7 +318,8 @@ def measure_explore(browser, n: int, folder: Path) -> dict[str, float]:
 def main(sizes: tuple[int, ...]) -> None:
     print(
         f"{'n':>7} | {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} {'rerun MB':>8} "
-        f"{'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'rerun p95 ms':>12} {'(page)':>9} | "
+        f"{'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'parcels s':>9} {'rerun p95 ms':>12} "
+        f"{'(page)':>9} | "
         f"{'explore() s':>11} {'MB':>6} {'heap MB':>7}"
     )
     last: dict[str, float] = {}
@@ -317,7 +338,7 @@ def main(sizes: tuple[int, ...]) -> None:
             print(
                 f"{n:>7,} | {app['cold']:>6.2f} {app['warm']:>6.2f} {app['mb']:>6.2f} "
                 f"{app['again_mb']:>8.2f} {app['rerun_mb']:>8.3f} {app['heap']:>7.0f} "
-                f"{app['zoom_s']:>9.2f} {app['zoom_mb']:>5.2f} "
+                f"{app['zoom_s']:>9.2f} {app['zoom_mb']:>5.2f} {app['parcels_s']:>9.2f} "
                 f"{reruns[slowest]:>12.0f} {slowest:>9} | {base['seconds']:>11.2f} "
                 f"{base['mb']:>6.2f} {base['heap']:>7.0f}",
                 flush=True,

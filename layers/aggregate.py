@@ -111,19 +111,28 @@ def cell_stripes(parcels: gpd.GeoDataFrame, field: str) -> tuple[gpd.GeoDataFram
 def _summaries(stripes: pd.DataFrame, field: str, lang: str) -> pd.Series:
     """Per stripe, the tooltip text of its cell."""
     labels = [s.label(lang) for s in vocabulary.statuses(field)]
-    texts = {}
-    for cell, rows in stripes.groupby("cell", sort=False):
+    # Plain lists over the stripes in cell order (a pandas group per cell cost 0.3 s for a
+    # district's 500 cells).
+    order = np.argsort(stripes["cell"].to_numpy(), kind="stable")
+    columns = ("cell", "status", "share", "count", "mu")
+    cell, status, share, count, mu = (stripes[c].to_numpy()[order].tolist() for c in columns)
+    texts: dict[int, str] = {}
+    start = 0
+    for end in range(1, len(cell) + 1):
+        if end < len(cell) and cell[end] == cell[start]:
+            continue
         shares = "、".join(
-            f"{labels[s] if 0 <= s < len(labels) else '?'} {share:.0%}"
-            for s, share in zip(rows["status"], rows["share"], strict=True)
+            f"{labels[s] if 0 <= s < len(labels) else '?'} {share[k]:.0%}"
+            for k, s in zip(range(start, end), status[start:end], strict=True)
         )
-        texts[cell] = t(
+        texts[cell[start]] = t(
             "agg_cell_summary",
             lang,
-            count=int(rows["count"].sum()),
-            mu=f"{rows['mu'].sum():,.1f}",
+            count=int(sum(count[start:end])),
+            mu=f"{sum(mu[start:end]):,.1f}",
             shares=shares,
         )
+        start = end
     return stripes["cell"].map(texts)
 
 

@@ -86,3 +86,9 @@ def deadline_extras(
 ) -> tuple[list[ParkGeoJson], list[LegendSection]]:
     """``mapview`` extras: the warning layer and its legend (bind ``as_of`` with partial)."""
     return [deadline_layer(frames["parcels"], as_of=as_of, lang=lang)], [deadline_legend(lang)]
+
+
+def deadline_extras_key(as_of: date) -> str:
+    """The ``extras_key`` of :func:`deadline_extras` bound to ``as_of``: what it draws
+    changes with the date only (the map's cache has the data version already)."""
+    return f"deadlines:{as_of.isoformat()}"

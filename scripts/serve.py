@@ -14,7 +14,8 @@ basemap file the app has published (``gis.basemap.tiles.publish``; #18), from th
 origin; ``/auth/login`` and ``/auth/logout`` sign in and out (``ui.auth_routes``; #13), and
 ``/auth/oidc/*`` by single sign-on when it is configured (``ui.oidc_routes``);
 ``/park-data/<digest>`` serves the map's large layers to signed-in browsers
-(``ui.data_route``; #15). On a store
+(``ui.data_route``; #15); ``/static/...`` serves Streamlit's own front-end files compressed
+once and kept in memory (``ui.static_route``; #15). On a store
 with no accounts the first start creates ``admin`` and prints its one-time password.
 
 Usage: ``python scripts/serve.py [streamlit run options]`` (run.sh and the tests use it).
@@ -24,21 +25,27 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 from starlette.responses import Response
 from starlette.routing import Route
-from streamlit import config
+from streamlit import config, file_util
+from streamlit.runtime import Runtime, RuntimeState
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
-from streamlit.web.server.starlette import starlette_app, starlette_gzip_middleware
+from streamlit.web.server.starlette import starlette_app, starlette_server
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
 
 from gis.basemap import tiles  # noqa: E402  (the same module the app publishes its files in)
-from ui import auth_routes, data_route, oidc_routes  # noqa: E402
+from ui import auth_routes, data_route, oidc_routes, static_route  # noqa: E402
+
+_RUNNING = (RuntimeState.NO_SESSIONS_CONNECTED, RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED)
 
 
 def _tile(request) -> Response:
@@ -57,26 +64,33 @@ def _with_tile_route(create):
         prefix = auth_routes.base_path(base)
         auth = [*auth_routes.make_routes(prefix), *oidc_routes.make_routes(prefix)]
         layer_data = data_route.make_route(prefix)
-        return [Route(path, _tile), *auth, layer_data, *create(runtime)]
+        # Before Streamlit's own routes: its front-end files compressed once, from memory.
+        front_end = static_route.make_route(prefix, Path(file_util.get_static_dir()))
+        return [Route(path, _tile), *auth, layer_data, front_end, *create(runtime)]
 
     return routes
 
 
-def _compress_static_files() -> None:
-    """Let Streamlit's gzip middleware compress its own JavaScript and CSS too.
+def _send_without_delay() -> None:
+    """Set TCP_NODELAY on the server's listening socket (accepted connections inherit it).
 
-    Streamlit serves its bundles uncompressed, expecting a reverse proxy to compress them
-    (see ``starlette_gzip_middleware._should_bypass_gzip``). A committee's office server
-    usually has none, and a first visit then downloads 4 MB of script that gzip makes 1.2
-    MB (#15). The bundles are content-hashed and cached for a year, so each browser pays
-    the compression once. Only the root document stays as Streamlit serves it.
+    Streamlit binds its socket itself, as ``socket.socket(family)``: its protocol number is
+    0, not ``IPPROTO_TCP``, and asyncio sets TCP_NODELAY only on sockets that name TCP.
+    Without it, Nagle's rule holds back every response's second write (the body after the
+    headers, the next websocket message after one) until the browser acknowledges the
+    first, and browsers delay that acknowledgement by 40 ms: every request and nearly
+    every message of a page load waited 40 ms (#15; measured 44 ms per request before,
+    under 1 ms after).
     """
-    original = starlette_gzip_middleware._should_bypass_gzip
+    bind = starlette_server._bind_socket
 
-    def bypass_root_only(path: str, base_url: str = "") -> bool:
-        return original(path, base_url) and not path.endswith((".js", ".css", ".svg"))
+    def bind_without_delay(address: str, port: int, backlog: int) -> socket.socket:
+        sock = bind(address, port, backlog)
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
 
-    starlette_gzip_middleware._should_bypass_gzip = bypass_root_only
+    starlette_server._bind_socket = bind_without_delay
 
 
 def _preload() -> None:
@@ -92,13 +106,33 @@ def _preload() -> None:
                 print(f"preload {found.name}: {exc}", file=sys.stderr)
 
 
+def _warm_up() -> None:
+    """Make what the first visit to the 一张图 page needs (``ui.warmup``), in a thread, while
+    the server starts and answers: the park's data at once, its map once Streamlit's
+    runtime runs (its configuration read)."""
+
+    def run() -> None:
+        from ui import warmup  # here: the thread, not the server's start, waits for it
+
+        start = time.perf_counter()
+        done = warmup.data()
+        while not (Runtime.exists() and Runtime.instance().state in _RUNNING):
+            time.sleep(0.05)
+        done = warmup.views() and done
+        outcome = "done" if done else "failed (see above; the pages do the work)"
+        print(f"  Warm-up {outcome} in {time.perf_counter() - start:.1f} s.", file=sys.stderr)
+
+    threading.Thread(target=run, name="park-warm-up", daemon=True).start()
+
+
 def main(argv: list[str]) -> None:
     # app.py declares its pages with st.navigation; nothing is read from the pages/ folder.
     PagesManager.uses_pages_directory = False
     starlette_app.create_streamlit_routes = _with_tile_route(starlette_app.create_streamlit_routes)
-    _compress_static_files()
+    _send_without_delay()
     _preload()
     auth_routes.announce_first_admin()
+    _warm_up()
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main(prog_name="streamlit")
 

@@ -3,9 +3,10 @@ quantity (counts whole, 亩 to 0.1, 公顷 to 0.01) in every row."""
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 
+from pyarrow import ipc
 from streamlit.testing.v1 import AppTest
 
 from gis.i18n import t
@@ -20,16 +21,18 @@ def test_map_summary_has_one_format_per_quantity(store_copy):
     at.run()
     at.selectbox(key="lang").set_value("en").run()
     assert_clean(at)
-    summary = at.dataframe[0]
+    summary = at.table[0]
     table = summary.value
     count, mu, ha = (t(k, "en") for k in ("summary_count", "summary_area_mu", "summary_area_ha"))
     assert list(table.columns) == [t("summary_status", "en"), count, mu, ha]
-    formats = {
-        name: config.get("type_config", {}).get("format")
-        for name, config in json.loads(summary.proto.columns).items()
-        if name != "_index"
-    }
-    assert formats == {count: "%d", mu: "%.1f", ha: "%.2f"}
+    assert summary.proto.hide_index
+    # What the browser shows: the styler's display values, one format per column.
+    shown = ipc.open_stream(summary.proto.arrow_data.styler.display_values).read_all()
+    shown = shown.to_pandas()
+    patterns = {1: r"[0-9]+", 2: r"[0-9]+\.[0-9]", 3: r"[0-9]+\.[0-9]{2}"}
+    for column, pattern in patterns.items():
+        cells = shown.iloc[:, column].tolist()
+        assert cells and all(re.fullmatch(pattern, cell) for cell in cells), cells
     # The total row is the sum of the rows above it, in the same units.
     assert table[count].iloc[-1] == table[count].iloc[:-1].sum()
     assert abs(table[mu].iloc[-1] - table[mu].iloc[:-1].sum()) < 0.05 * len(table)

@@ -18,7 +18,7 @@ from gis.parcels import history
 from gis.store import ParkStore, problem_text, validate_frames
 from tests.apptest_kit import assert_no_exception, signed_in, texts
 from tests.partial_parks import build_partial_store
-from ui import mapview, missing
+from ui import missing, shell
 from ui.text import md
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ def test_a_parcel_appended_by_another_gdal_client_is_on_the_map_as_of_each_date(
     assert not frames["status_events"]["parcel_code"].isin(["Z1", "Z2"]).any()
 
     def status(day: date) -> dict:
-        shown = mapview.frames_as_of(frames, day)["parcels"].set_index("code")
+        shown = shell.frames_as_of(frames, day)["parcels"].set_index("code")
         return {c: shown.loc[c, "sale_status"] for c in ("Z1", "Z2") if c in shown.index}
 
     assert status(AS_OF) == {"Z1": "SOLD", "Z2": "PLANNED"}  # Z2: its record
@@ -92,13 +92,13 @@ def test_a_parcel_appended_by_another_gdal_client_is_on_the_map_as_of_each_date(
     gaps = history.as_of_gaps(frames["parcels"], frames["status_events"], date(2019, 12, 31))
     assert "Z1" in gaps.not_yet and gaps.undated == ("Z2",)
     # Every parcel of the store is on the map on the report date.
-    assert len(mapview.frames_as_of(frames, AS_OF)["parcels"]) == len(frames["parcels"])
+    assert len(shell.frames_as_of(frames, AS_OF)["parcels"]) == len(frames["parcels"])
 
 
 def test_map_page_counts_the_appended_parcel_and_says_which_it_cannot_date(own_park, monkeypatch):
     frames = ParkStore(own_park).read_all()
     at = open_page(own_park, monkeypatch, "map")
-    [summary] = [f.value for f in at.dataframe]
+    [summary] = [f.value for f in at.table]
     total = summary[t("summary_count", "zh")].iloc[-1]
     assert total == len(frames["parcels"])  # Z1 and Z2 among them
     # Z2 has no date at all: said, with its code; nothing else is missing on this page.

@@ -11,14 +11,14 @@ from gis.auth import admin
 from gis.exchange import writers
 from gis.i18n import error_text, t
 from gis.store import ParkStore
-from ui import mapview, roles, shell
+from ui import roles, shell
 from ui.session import current_actor
 from ui.upload_widgets import FEEDBACK, layer_label
 
 
 def export_tab(store: ParkStore, lang: str) -> None:
     """Layer, blocks and format chosen; the file built (and audited) when downloaded."""
-    frames = mapview.frames_as_of(shell.frames(), shell.as_of())
+    frames = shell.frames_as_of(shell.frames(), shell.as_of())
     left, middle, right = st.columns(3)
     layer = left.selectbox(
         t("export_layer", lang),

@@ -12,31 +12,17 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from gis.basemap.sources import Basemap
-from gis.parcels import history
 from layers.assets import AssetUrls
 from layers.basemap import BASEMAPS
 from layers.legend import LegendSection
 from layers.parkmap import build_park_map
 from ui import basemap as ui_basemap
-from ui import memo, shell
+from ui import shell
 
 MAP_HEIGHT = 660
 
 #: A feature's own map content: (frames, lang) -> (layers, legend sections).
 MapExtras = Callable[[dict, str], tuple[Sequence[Element], Sequence[LegendSection]]]
-
-
-def frames_as_of(frames: dict, as_of: date | None) -> dict:
-    """``frames`` with parcel statuses replayed from the history as of ``as_of`` (once per
-    frames and date: :mod:`ui.memo`; do not modify the result)."""
-    if as_of is None:
-        return frames
-
-    def replay() -> dict:
-        parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
-        return {**frames, "parcels": parcels}
-
-    return memo.derived(frames, ("as_of", as_of), replay)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -54,7 +40,7 @@ def _park_map(
     _extras: MapExtras | None,
     basemaps: tuple[Basemap, ...] = (),
 ) -> folium.Map:
-    frames = frames_as_of(shell._frames(path, version), as_of)
+    frames = shell.frames_as_of(shell._frames(path, version), as_of)
     layers, legend = _extras(frames, lang) if _extras else ((), ())
     return build_park_map(
         frames,

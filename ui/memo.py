@@ -21,6 +21,9 @@ MAX_ENTRIES = 32
 
 _entries: OrderedDict[tuple[int, Hashable], tuple[dict, Any]] = OrderedDict()
 _lock = threading.Lock()
+#: One lock per slot being computed: a second caller waits for the first one's result
+#: (the server's warm-up and the first visitor, ui.warmup) instead of computing it again.
+_computing: dict[tuple[int, Hashable], threading.Lock] = {}
 
 
 def derived(frames: dict, key: Hashable, compute: Callable[[], T]) -> T:
@@ -28,15 +31,33 @@ def derived(frames: dict, key: Hashable, compute: Callable[[], T]) -> T:
     entries dropped beyond :data:`MAX_ENTRIES`). ``key`` names what is computed and its
     options, e.g. ``("as_of", date)``."""
     slot = (id(frames), key)
+    found = _lookup(slot, frames)
+    if found is not None:
+        return found[0]
+    with _lock:
+        slot_lock = _computing.setdefault(slot, threading.Lock())
+    with slot_lock:  # not the global lock: another session may compute something else
+        found = _lookup(slot, frames)
+        if found is not None:
+            return found[0]
+        try:
+            value = compute()
+        finally:
+            with _lock:
+                _computing.pop(slot, None)
+        with _lock:
+            _entries[slot] = (frames, value)
+            _entries.move_to_end(slot)
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    return value
+
+
+def _lookup(slot: tuple[int, Hashable], frames: dict) -> tuple[Any] | None:
+    """(value,) when ``slot`` holds a result for this very ``frames`` object."""
     with _lock:
         found = _entries.get(slot)
         if found is not None and found[0] is frames:
             _entries.move_to_end(slot)
-            return found[1]
-    value = compute()  # outside the lock: another session may compute something else
-    with _lock:
-        _entries[slot] = (frames, value)
-        _entries.move_to_end(slot)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return value
+            return (found[1],)
+    return None

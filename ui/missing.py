@@ -60,10 +60,15 @@ def as_of_gap_texts(gaps: history.AsOfGaps, lang: str) -> list[str]:
     ]
 
 
+def as_of_gaps(as_of: date) -> history.AsOfGaps:
+    """:func:`gis.parcels.history.as_of_gaps` of the store's data, once per data version."""
+    s = shell.store()
+    return _gaps(str(s.path), s.data_version(), as_of)
+
+
 def show_as_of_gaps(as_of: date) -> history.AsOfGaps:
     """One ``st.info`` per reason the map cannot show parcels as replayed on ``as_of``."""
-    s = shell.store()
-    gaps = _gaps(str(s.path), s.data_version(), as_of)
+    gaps = as_of_gaps(as_of)
     for text in as_of_gap_texts(gaps, shell.lang()):
         st.info(text, icon=":material/event_busy:")
     return gaps

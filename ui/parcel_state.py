@@ -15,7 +15,7 @@ from gis import vocabulary
 from gis.parcels.search import ParcelIndex
 from gis.parcels.tables import enrich_parcels
 from gis.store import ParkStore
-from ui import mapview, memo, shell
+from ui import memo, shell
 
 SELECTED = "parcel_code"  # the parcel whose card is open
 LINK_SEEN = "parcel_link_seen"  # the ?parcel= value already acted on
@@ -57,7 +57,7 @@ class ParcelPage:
             as_of=as_of,
             store=store,
             now_frames=now_frames,
-            frames=mapview.frames_as_of(now_frames, as_of),
+            frames=shell.frames_as_of(now_frames, as_of),
             index=index,
             parcels_now=parcels_now,
         )

@@ -9,9 +9,10 @@ import streamlit as st
 
 from gis._errors import ParkError
 from gis.i18n import DEFAULT_LANGUAGE, error_text, t
+from gis.parcels import history
 from gis.store import ParkStore, open_park_store
 from layers.assets import AssetUrls, asset_urls, install_assets
-from ui import dates
+from ui import dates, memo
 
 APP_DIR = Path(__file__).resolve().parent.parent
 LANG_KEY = "ui_lang"  # the chosen language, kept apart from the widget (see _language_switch)
@@ -92,6 +93,19 @@ def frames() -> dict:
     """All layers of the current store, read once per data version."""
     s = store()
     return _frames(str(s.path), s.data_version())
+
+
+def frames_as_of(frames: dict, as_of: date | None) -> dict:
+    """``frames`` with parcel statuses replayed from the history as of ``as_of`` (once per
+    frames and date: :mod:`ui.memo`; do not modify the result)."""
+    if as_of is None:
+        return frames
+
+    def replay() -> dict:
+        parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+        return {**frames, "parcels": parcels}
+
+    return memo.derived(frames, ("as_of", as_of), replay)
 
 
 AS_OF_KEY = "as_of"

@@ -37,17 +37,23 @@ def enrich_parcels(
     out["block_name"] = out["block_id"].map(names).astype(object).fillna(out["block_id"])
     english = blocks.set_index("block_id")["name_en"] if "name_en" in blocks else names
     out["block_name_en"] = out["block_id"].map(english).astype(object).fillna(out["block_name"])
-    firms = (
-        enterprises.dropna(subset=["parcel_code"])
-        .sort_values("name", kind="stable")
-        .groupby("parcel_code")["name"]
-        .agg("、".join)
-    )
-    out["enterprise_names"] = out["code"].map(firms).astype(object).fillna("")
+    out["enterprise_names"] = out["code"].map(_firm_names(enterprises)).astype(object).fillna("")
     m2 = parcel_area_m2(out)
     out["area_mu"] = m2_to_mu(m2)
     out["area_ha"] = m2_to_hectares(m2)
     return out
+
+
+def _firm_names(enterprises: pd.DataFrame) -> pd.Series:
+    """Per parcel code, its enterprises' names in name order joined by '、'.
+
+    A plain loop: ``groupby(...).agg("、".join)`` calls Python once per group through
+    pandas, 0.6 s for a district's 17,000 parcels with firms (#15)."""
+    rows = enterprises.dropna(subset=["parcel_code"]).sort_values("name", kind="stable")
+    by_code: dict[object, list[str]] = {}
+    for code, name in zip(rows["parcel_code"].tolist(), rows["name"].tolist(), strict=True):
+        by_code.setdefault(code, []).append(name)
+    return pd.Series({code: "、".join(names) for code, names in by_code.items()}, dtype=object)
 
 
 def filter_blocks(parcels: gpd.GeoDataFrame, block_ids: Iterable[str] | None) -> gpd.GeoDataFrame:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from gis import vocabulary
 from gis.i18n import t
-from layers.deadlines import deadline_extras
+from layers.deadlines import deadline_extras, deadline_extras_key
 from ui import mapview, missing
 from ui.deadline_warnings import warnings_section
 from ui.parcel_card import card, timeline
@@ -44,7 +44,7 @@ with right:  # the map
         as_of=as_of,
         focus_codes=(selected,) if selected else (),
         extras=partial(deadline_extras, as_of=as_of),
-        extras_key=f"deadlines:{as_of.isoformat()}",
+        extras_key=deadline_extras_key(as_of),
     )
     clicked = mapview.show(m, key="parcel_map", returned_objects=("last_object_clicked",)) or {}
     on_map_click(page, clicked.get("last_object_clicked"))

@@ -1,0 +1,90 @@
+"""The server's warm-up (#15, ``ui.warmup``): the first visitor after a start finds the 一张图
+and 地块查询 pages' work done, and a warm-up that fails never stops anything."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest_kit import assert_no_exception, signed_in
+from ui import mapview, memo, parcel_state, warmup
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN_TIMEOUT = 120
+
+
+@pytest.fixture
+def cold_caches():
+    """Every cache empty, as in a server that has just started (and after the test)."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    memo._entries.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    memo._entries.clear()
+
+
+def in_own_thread(work) -> object:
+    """``work()`` in a new thread, as the server runs the warm-up: outside any script run
+    (a thread that ran an AppTest script keeps its script context)."""
+    result: list = []
+    thread = threading.Thread(target=lambda: result.append(work()))
+    thread.start()
+    thread.join(timeout=RUN_TIMEOUT)
+    return result[0]
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, module, name: str) -> list:
+    """Replace ``module.name`` by a wrapper that records each call."""
+    calls: list = []
+    real = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def test_first_visit_after_warm_up_builds_nothing(store_copy, cold_caches, monkeypatch):
+    assert in_own_thread(warmup.data) is True
+    assert in_own_thread(warmup.views) is True
+    maps = counting(monkeypatch, mapview, "build_park_map")
+    indexes = counting(monkeypatch, parcel_state, "ParcelIndex")
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT))
+    at.run()
+    assert_no_exception(at)
+    assert maps == []  # the 一张图 page's map came from the warm-up
+    at.switch_page("pages/views/parcels.py").run()
+    assert_no_exception(at)
+    assert (maps, indexes) == ([], [])  # so did the 地块查询 page's map and search index
+
+
+def test_without_warm_up_the_first_visit_builds_its_map(store_copy, cold_caches, monkeypatch):
+    """The check above can fail: with cold caches the page builds the map itself."""
+    maps = counting(monkeypatch, mapview, "build_park_map")
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT))
+    at.run()
+    assert_no_exception(at)
+    assert maps == ["build_park_map"]
+
+
+def test_warm_up_of_a_broken_store_is_logged_not_raised(tmp_path, cold_caches, monkeypatch, caplog):
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"not a geopackage at all")
+    monkeypatch.setenv("PARK_DB", str(broken))
+    with caplog.at_level(logging.ERROR, logger="ui.warmup"):
+        assert in_own_thread(warmup.data) is False
+        assert in_own_thread(warmup.views) is False
+    assert [r.message for r in caplog.records] == [
+        "warm-up (data) failed",
+        "warm-up (views) failed",
+    ]
+    assert broken.read_bytes() == b"not a geopackage at all"  # nothing written to it

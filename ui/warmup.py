@@ -1,0 +1,99 @@
+"""What the first visit after a start needs, made before anyone asks (#15).
+
+At district scale the first visitor after a restart would wait for the store to be read
+(~1.8 s at 50,000 parcels), the statuses to be replayed to the as-of date (~2 s) and the
+default map to be built (~1 s), and the checks the page shows below the map take ~5 s
+more. The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, and
+:func:`views` once Streamlit's runtime runs (the map needs its configuration): they fill
+the same caches the 一张图 page reads, with the page's default choices. A visitor who
+arrives before they are done waits for the part in progress (Streamlit's caches and
+:mod:`ui.memo` compute a value once), never for it twice.
+
+Both run outside any script run: ``st.session_state`` is empty there, so every choice is
+the default a new session starts with (language, as-of date, colour field, all blocks).
+Any error is logged and left to the page, which does the work and says what is wrong as
+it always does.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import partial
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from ui import shell
+
+_LOG = logging.getLogger(__name__)
+
+
+def data() -> bool:
+    """Read the store and replay the statuses to the default as-of date. False on error."""
+
+    return _timed("data", lambda: shell.frames_as_of(shell.frames(), shell.as_of()))
+
+
+def views() -> bool:
+    """The 一张图 page's default map and the checks it shows, then the 地块查询 page's
+    search index and map. Needs the runtime."""
+    from gis import vocabulary
+    from layers.deadlines import deadline_extras, deadline_extras_key
+    from ui import mapview, missing, parcel_state
+
+    _register_map_component()
+
+    def build() -> None:
+        as_of = shell.as_of()
+        field = vocabulary.STATUS_FIELDS[0]
+        mapview.park_map(field, (), as_of=as_of)  # the 一张图 page, then what it shows below
+        missing.as_of_gaps(as_of)
+        missing.problems()
+        store = shell.store()  # the 地块查询 page: its search index and its map
+        parcel_state.lookup(store.location, store.data_version())
+        mapview.park_map(
+            field,
+            as_of=as_of,
+            extras=partial(deadline_extras, as_of=as_of),
+            extras_key=deadline_extras_key(as_of),
+        )
+
+    return _timed("views", build)
+
+
+def _timed(name: str, work) -> bool:
+    start = time.perf_counter()
+    try:
+        _as_new_session()
+        work()
+    except Exception:  # never stop the server for it
+        _LOG.exception("warm-up (%s) failed", name)
+        return False
+    _LOG.info("warm-up (%s) done in %.1f s", name, time.perf_counter() - start)
+    return True
+
+
+def _as_new_session() -> None:
+    """Start from an empty ``st.session_state``, as a new browser session does. Outside a
+    script run Streamlit keeps one session state for the whole process; the warm-up is
+    its only user, and must not read an earlier call's store. Inside a script run (never
+    the case in the server) a user's session state is left alone."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        st.session_state.clear()
+
+
+def _register_map_component() -> None:
+    """Register streamlit-folium's component with the runtime, as its import in a script
+    run would have. Streamlit registers a component only when it is declared inside a
+    script run; importing :mod:`ui.mapview` here, first, declared it outside one, and the
+    browsers' requests for the map's frame would get 404s."""
+    import streamlit_folium
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():  # a test calling views() directly: no browser to serve
+        return
+    component = streamlit_folium._component_func
+    registry = Runtime.instance().component_registry
+    if registry.get_component_path(component.name) is None:
+        registry.register_component(component)
