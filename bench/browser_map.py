@@ -152,7 +152,8 @@ def visit(page, url: str) -> float:
     page.goto(url, wait_until="commit")
     frame = wait_in_frames(page, DRAWN_JS)
     if url.endswith("/parcels"):
-        page.locator('[data-testid="stTextInput"] input').first.wait_for(timeout=TIMEOUT_S * 1000)
+        search_box = page.locator('[data-testid="stMain"] [data-testid="stTextInput"] input')
+        search_box.first.wait_for(timeout=TIMEOUT_S * 1000)
     frame.evaluate(PAINTED_JS)
     return time.perf_counter() - start
 

@@ -130,9 +130,9 @@ def main(argv: list[str]) -> None:
     PagesManager.uses_pages_directory = False
     starlette_app.create_streamlit_routes = _with_tile_route(starlette_app.create_streamlit_routes)
     _send_without_delay()
+    auth_routes.announce_first_admin()  # before the warm-up: it may create the store
+    _warm_up()  # first: the park's data is what a first visitor waits for longest
     _preload()
-    auth_routes.announce_first_admin()
-    _warm_up()
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main(prog_name="streamlit")
 

@@ -99,7 +99,7 @@ def test_summary_totals_match_the_store(store_copy, lang):
         assert_clean(at)
         radio = at.radio(key="map_field")
         assert radio.value == field
-        table = at.dataframe[0].value
+        table = at.table[0].value
         statuses = vocabulary.statuses(field)
         assert len(table) == len(statuses) + 1  # one row per status, then the total
         labels = [s.label(lang) for s in statuses]
