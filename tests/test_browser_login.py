@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gis.auth import accounts
+from gis.auth import accounts, sessions
 from gis.auth.access import ADMIN, DATA_MANAGER, command_line_actor
 from gis.i18n import t
 from gis.store import ParkStore
@@ -161,3 +161,31 @@ def test_first_sign_in_changes_the_password_then_the_admin_page(browser, app_ser
     finally:
         context.close()
     assert not accounts.find_account(store, "chief").must_change
+
+
+def test_password_change_from_the_sidebar_dialog(browser, app_server):
+    """The sidebar's button opens the form in a dialog (#15): a wrong current password is
+    said inside it; the right one closes it, says so, and the new password signs in."""
+    store = ParkStore(app_server.store_path)
+    one_time = accounts.create_account(store, CLI, "sun-dialog", DATA_MANAGER)
+    accounts.change_password(store, "sun-dialog", one_time, "Lotus-Park-2021")
+    context, page = signed_out_page(browser)
+    try:
+        page.goto(app_server.url + "/", wait_until="domcontentloaded")
+        sign_in(page, "sun-dialog", "Lotus-Park-2021")
+        title = t("pw_change_title", "zh")
+        page.get_by_test_id("stSidebar").get_by_role("button", name=title).click()
+        dialog = page.get_by_role("dialog")
+        for current in ("Not-The-Password-1", "Lotus-Park-2021"):
+            dialog.get_by_label(t("pw_current", "zh")).fill(current)
+            dialog.get_by_label(t("pw_new", "zh"), exact=True).fill("Lily-Pond-2022")
+            dialog.get_by_label(t("pw_repeat", "zh")).fill("Lily-Pond-2022")
+            dialog.get_by_role("button", name=t("pw_submit", "zh")).click()
+            if current.startswith("Not"):
+                dialog.get_by_test_id("stAlertContentError").wait_for()
+        page.get_by_text(t("pw_changed", "zh")).wait_for()
+        assert page.get_by_role("dialog").count() == 0
+        assert accounts.find_account(store, "sun-dialog") is not None
+        assert sessions.sign_in(store, "sun-dialog", "Lily-Pond-2022")
+    finally:
+        context.close()

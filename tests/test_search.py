@@ -153,3 +153,67 @@ def test_total_count_beyond_the_limit(sample):
     assert index.search_counted("  ", limit=12) == ([], 0)
     hits, total = index.search_counted("d07", limit=12)
     assert hits[0].code == "D07" and total == len(index.search("d07", limit=1000))
+
+
+# --- the faster search gives exactly the former search's answers (#15) -------------------
+
+
+def _queries(parcels, rng) -> list[str]:
+    """Queries of every shape a clerk types, from the parcels' own keys: codes whole and in
+    part, leading zeros dropped or added, block initials or pinyin before a code, names,
+    firms, one and two letters, spaces inside, full-width, and nothing that matches."""
+    from gis.parcels.search import pinyin_keys
+
+    rows = parcels.to_dict("records")
+    out = []
+    for _ in range(150):
+        row = rng.choice(rows)
+        code = str(row["code"]).lower()
+        block = str(row["block_name"]).removesuffix("区块")
+        ini, full = pinyin_keys(block)
+        firm = (row["enterprise_names"] or "无企业").split("、")[0]
+        cut = rng.randrange(1, len(code) + 1)
+        out += [
+            code,
+            code[:cut],
+            code[cut - 1 :],
+            f"{code[:cut]} {code[cut:]}".strip(),
+            f"{ini} {code}",
+            f"{ini}{code}",
+            f"{full} {code[:cut]}",
+            f"{ini[:1]} {code}",
+            strip_zeros(code),
+            code.replace("0", "00", 1),
+            f"{code[:1]} {code[1:].replace('0', '', 1)}",
+            firm[: rng.randrange(1, len(firm) + 1)],
+            f"{pinyin_keys(firm)[1][:6]} {pinyin_keys(firm)[1][6:12]}",
+            f"{block} {code}",
+            "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in code),
+            rng.choice("abcdefghjklmnpqrstwxyz") + rng.choice("0123456789"),
+            f"zz{rng.randrange(1000)}q",
+        ]
+    return out
+
+
+@pytest.mark.parametrize("check_keys_below", [0, 5, 1000, 10**9])
+def test_search_agrees_with_the_former_search_hit_for_hit(check_keys_below, monkeypatch):
+    import random
+
+    from bench.lookup import synthetic_parcels
+    from gis.parcels import search
+    from tests import search_reference
+
+    parcels = synthetic_parcels(3000, random.Random(11))
+    monkeypatch.setattr(search, "CHECK_KEYS_BELOW", check_keys_below)
+    new, old = search.ParcelIndex(parcels), search_reference.ParcelIndex(parcels)
+    queries = _queries(parcels, random.Random(12))
+
+    def answer(index, query):  # plain tuples: the two modules' Hit classes differ
+        hits, count = index.search_counted(query, limit=30)
+        return [(h.position, h.code, h.score, h.kind) for h in hits], count
+
+    differ = [q for q in queries if answer(new, q) != answer(old, q)]
+    assert differ == []
+    # The queries found something often, and a few found nothing: the check compares hits.
+    found = sum(1 for q in queries if old.search_counted(q, limit=1)[1])
+    assert len(queries) * 0.6 < found < len(queries)

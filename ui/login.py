@@ -33,6 +33,7 @@ from ui.text import error_md, md
 
 _CHECK_KEY = "park_session_check"
 _FLASH_KEY = "park_password_flash"
+_DIALOG_KEY = "park_password_dialog"  # the change-password dialog is open
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def password_form(actor: Actor, key: str) -> None:
         st.error(error_md(exc, lang))
         return
     st.session_state.pop(_CHECK_KEY, None)
+    _close_dialog()
     st.session_state[_FLASH_KEY] = t("pw_changed", lang)
     st.rerun()
 
@@ -195,7 +197,25 @@ def sidebar_user(actor: Actor) -> None:
         due = account is not None and account.password_due(now, config)
         if due:
             st.warning(t("pw_change_due", lang, days=config.password_max_days))
-        if account is not None:
-            with st.expander(t("pw_change_title", lang), expanded=due):
+        if account is not None and due:
+            with st.expander(t("pw_change_title", lang), expanded=True):
                 password_form(actor, "sidebar")
+        elif account is not None:
+            _password_dialog(actor, lang)
         _sign_out_link()
+
+
+def _password_dialog(actor: Actor, lang: str) -> None:
+    """A button that opens the change-password form in a dialog. Not three fields in an
+    expander: in the sidebar of every page they held up the map's first paint by ~0.3 s
+    (#15). Open until dismissed or the password is changed (a flag, so the form's own
+    reruns find it open)."""
+    title = t("pw_change_title", lang)
+    if st.button(title, key="pw_open", icon=":material/key:", type="tertiary"):
+        st.session_state[_DIALOG_KEY] = True
+    if st.session_state.get(_DIALOG_KEY):
+        st.dialog(title, on_dismiss=_close_dialog)(password_form)(actor, "sidebar")
+
+
+def _close_dialog() -> None:
+    st.session_state.pop(_DIALOG_KEY, None)

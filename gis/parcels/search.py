@@ -44,6 +44,10 @@ EXACT_NUMBER_SCORE = 190.0
 #: otherwise hit almost every pinyin string).
 MIN_SUBSTRING_LEN = 2
 DEFAULT_LIMIT = 20
+#: Once the tokens read so far leave at most this many parcels, the next token is looked
+#: for in those parcels' own keys instead of in every key (a block's initials plus a code:
+#: the code leaves a handful of parcels, and the initials need not scan 100,000 keys).
+CHECK_KEYS_BELOW = 500
 _SEP = "\x00"
 _BLOCK_SUFFIXES = ("区块", "园区", "片区")
 
@@ -105,11 +109,12 @@ class _Haystack:
     string to scan stays small.
     """
 
-    def __init__(self, keys: list[str], owners: list[int]) -> None:
+    def __init__(self, keys: list[str], owners: list[int], n_records: int) -> None:
         by_key: dict[str, list[int]] = {}
         for key, owner in zip(keys, owners, strict=True):
             by_key.setdefault(key, []).append(owner)
         distinct = list(by_key)
+        self.keys = distinct
         self.text = "".join(k + _SEP for k in distinct)
         self.prefixed = _SEP + self.text  # so a key start is always "\x00" + key
         lengths = np.fromiter((len(k) + 1 for k in distinct), dtype=np.int64, count=len(distinct))
@@ -119,6 +124,26 @@ class _Haystack:
         self.owners = np.fromiter(
             (o for v in by_key.values() for o in v), np.int64, count=int(self.ptr[-1])
         )
+        # The other way round: each record's keys (record r's are key_of[rec_ptr[r]:...]).
+        by_record = np.argsort(self.owners, kind="stable")
+        self.key_of = np.repeat(np.arange(len(distinct), dtype=np.int64), counts)[by_record]
+        self.rec_ptr = np.searchsorted(self.owners[by_record], np.arange(n_records + 1))
+
+    def find_among(
+        self, token: str, records: np.ndarray, *, whole_number: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`find` for the keys of ``records`` only: the same owners and prefix flags
+        as :meth:`find` gives for those records. Their keys are joined into a small text
+        of their own and searched the same way."""
+        counts = self.rec_ptr[records + 1] - self.rec_ptr[records]
+        first = np.repeat(self.rec_ptr[records] - np.cumsum(counts) + counts, counts)
+        keys = self.key_of[first + np.arange(int(counts.sum()))]
+        owners = np.repeat(records, counts)
+        texts = list(map(self.keys.__getitem__, keys.tolist()))
+        lengths = np.fromiter(map(len, texts), np.int64, count=len(texts)) + 1
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        entries, prefix = _key_hits(_SEP.join(texts) + _SEP, starts, token, whole_number)
+        return owners[entries], prefix
 
     def find(self, token: str, *, whole_number: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(owners, is_prefix) of every key containing ``token``.
@@ -126,32 +151,45 @@ class _Haystack:
         With ``whole_number``, a token ending in a digit matches only where the key's
         number ends too (``d7`` finds ``d7`` and ``d7a``, not ``d70``).
         """
-        if not len(self.starts):
-            return np.empty(0, np.int64), np.empty(0, bool)
-        # Prefix only for a short token: search "\x00token" in the prefixed text;
-        # position p there is the key start p in self.text.
-        short = len(token) < MIN_SUBSTRING_LEN
-        needle, text = (_SEP + token, self.prefixed) if short else (token, self.text)
-        if whole_number and token[-1:].isdigit():
-            pattern = re.compile(re.escape(needle) + "(?![0-9])")
-            pos = np.fromiter((m.start() for m in pattern.finditer(text)), np.int64)
-        else:
-            # Where the matches are, from the lengths of the pieces between them: str.split
-            # runs in C, and a two-letter token may match 10,000 keys of a district.
-            pieces = np.fromiter(map(len, text.split(needle)), np.int64)[:-1]
-            pos = np.cumsum(pieces) + np.arange(len(pieces), dtype=np.int64) * len(needle)
-        if not len(pos):
-            return np.empty(0, np.int64), np.empty(0, bool)
-        key = np.searchsorted(self.starts, pos, side="right") - 1
-        prefix = self.starts[key] == pos
-        # A key may hold the token twice: keep one hit per key, prefix if either is.
-        key, first = np.unique(key, return_index=True)
-        prefix = np.logical_or.reduceat(prefix, first) if len(first) else prefix
+        key, prefix = _key_hits(self.text, self.starts, token, whole_number, self.prefixed)
         counts = self.ptr[key + 1] - self.ptr[key]
         # The owners of each matched key, laid end to end.
         offsets = np.repeat(self.ptr[key] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
         owners = self.owners[offsets + np.arange(int(counts.sum()))]
         return owners, np.repeat(prefix, counts)
+
+
+def _key_hits(
+    text: str, starts: np.ndarray, token: str, whole_number: bool, prefixed: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes, is_prefix) of the keys of ``text`` (keys each ended by the separator,
+    starting at ``starts``) that contain ``token``, each key once. ``prefixed``: the text
+    with a separator before it, if the caller keeps one."""
+    if not len(starts):
+        return np.empty(0, np.int64), np.empty(0, bool)
+    # Prefix only for a short token: search "\x00token" in the prefixed text; position p
+    # there is the key start p in text.
+    short = len(token) < MIN_SUBSTRING_LEN
+    if short:
+        needle, text = _SEP + token, prefixed if prefixed is not None else _SEP + text
+    else:
+        needle = token
+    if whole_number and token[-1:].isdigit():
+        pattern = re.compile(re.escape(needle) + "(?![0-9])")
+        pos = np.fromiter((m.start() for m in pattern.finditer(text)), np.int64)
+    else:
+        # Where the matches are, from the lengths of the pieces between them: str.split
+        # runs in C, and a two-letter token may match 10,000 keys of a district.
+        pieces = np.fromiter(map(len, text.split(needle)), np.int64)[:-1]
+        pos = np.cumsum(pieces) + np.arange(len(pieces), dtype=np.int64) * len(needle)
+    if not len(pos):
+        return np.empty(0, np.int64), np.empty(0, bool)
+    key = np.searchsorted(starts, pos, side="right") - 1
+    prefix = starts[key] == pos
+    # A key may hold the token twice: keep one hit per key, prefix if either is.
+    key, first = np.unique(key, return_index=True)
+    prefix = np.logical_or.reduceat(prefix, first) if len(first) else prefix
+    return key, prefix
 
 
 class ParcelIndex:
@@ -222,14 +260,23 @@ class ParcelIndex:
                     ini, full = pinyin_keys(text)
                     add("initials", ini, i)
                     add("pinyin", full, i)
-        self._stacks = {kind: _Haystack(*keys[kind]) for kind in KIND_WEIGHTS}
-        self._numbers = _Haystack(*numbers)
+        n = len(self.codes)
+        self._code_rank = np.empty(n, dtype=np.int64)
+        self._code_rank[sorted(range(n), key=self.codes.__getitem__)] = np.arange(n)
+        self._stacks = {kind: _Haystack(*keys[kind], n) for kind in KIND_WEIGHTS}
+        self._numbers = _Haystack(*numbers, n)
 
     def __len__(self) -> int:
         return len(self.codes)
 
-    def _token_scores(self, token: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per record: the best score of ``token`` (0: no match) and the kind index."""
+    def _token_scores(
+        self, token: str, among: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per record: the best score of ``token`` (0: no match) and the kind index.
+
+        With ``among``, only those records' keys are looked at (other records may score
+        0 where a full search would not); the short list of codes without leading zeros
+        and the exact code lookups are searched whole either way (they are cheap)."""
         n = len(self.codes)
         best = np.zeros(n)
         kinds = np.full(n, -1, dtype=np.int64)
@@ -240,7 +287,10 @@ class ParcelIndex:
             searches.append(("code", self._numbers, bare, True))
         code_kind = list(KIND_WEIGHTS).index("code")
         for kind, stack, text, whole in searches:
-            owners, prefix = stack.find(text, whole_number=whole)
+            if among is None or stack is self._numbers:
+                owners, prefix = stack.find(text, whole_number=whole)
+            else:
+                owners, prefix = stack.find_among(text, among, whole_number=whole)
             if not len(owners):
                 continue
             k = list(KIND_WEIGHTS).index(kind)
@@ -261,14 +311,30 @@ class ParcelIndex:
             kinds[exact] = code_kind
         return best, kinds
 
-    def _match_all(self, parts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Summed scores of records matching every token (0 elsewhere), kind of the first."""
-        total, kinds = self._token_scores(parts[0])
-        for token in parts[1:]:
-            if not total.any():
-                break
-            scores, _ = self._token_scores(token)
-            total = np.where((total > 0) & (scores > 0), total + scores, 0.0)
+    def _match_all(
+        self, parts: list[str], among: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Summed scores of records matching every token (0 elsewhere), kind of the first.
+
+        The longest token is looked for first (usually the one that leaves fewest
+        records); once few are left, the others are checked on those records' keys
+        (:data:`CHECK_KEYS_BELOW`). ``among``: records to look in from the start."""
+        total: np.ndarray | None = None
+        kinds = np.full(len(self.codes), -1, dtype=np.int64)
+        for i in sorted(range(len(parts)), key=lambda i: -len(parts[i])):
+            if total is not None:
+                left = np.flatnonzero(total)
+                if not len(left):
+                    break
+                among = left if len(left) <= CHECK_KEYS_BELOW else among
+            scores, token_kinds = self._token_scores(parts[i], among)
+            if i == 0:
+                kinds = token_kinds
+            total = (
+                scores
+                if total is None
+                else np.where((total > 0) & (scores > 0), total + scores, 0.0)
+            )
         return total, kinds
 
     def search(self, query: str, *, limit: int = DEFAULT_LIMIT) -> list[Hit]:
@@ -282,7 +348,11 @@ class ParcelIndex:
             return [], 0
         scores, kinds = self._match_all(parts)
         if len(parts) > 1:  # "d 07", "cheng yuan": also try the query as one token
-            joined, joined_kinds = self._match_all(["".join(parts)])
+            # A key holding the whole query holds each of its tokens when none is shorter
+            # than MIN_SUBSTRING_LEN: then only the records found already can match it.
+            matched = np.flatnonzero(scores)
+            fits = min(map(len, parts)) >= MIN_SUBSTRING_LEN and len(matched) <= CHECK_KEYS_BELOW
+            joined, joined_kinds = self._match_all(["".join(parts)], matched if fits else None)
             better = joined > scores
             scores = np.where(better, joined, scores)
             kinds = np.where(better, joined_kinds, kinds)
@@ -294,7 +364,11 @@ class ParcelIndex:
             found_top = found[scores[found] >= floor]
         else:
             found_top = found
-        ranked = sorted(found_top.tolist(), key=lambda i: (-scores[i], self.codes[i]))[:limit]
+        # Sorted by score, then by code (the codes' ranks, ties by position as a stable
+        # sort keeps them): thousands of equal scores ("bihu": a block's every parcel) cost
+        # one numpy sort, not a Python key call each.
+        ranked = found_top[np.lexsort((self._code_rank[found_top], -scores[found_top]))]
+        ranked = ranked[:limit].tolist()
         names = list(KIND_WEIGHTS)
         hits = [Hit(i, self.codes[i], float(scores[i]), names[int(kinds[i])]) for i in ranked]
         return hits, len(found)
