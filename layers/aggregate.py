@@ -57,15 +57,18 @@ def size_label(size_m: int) -> str:
     return f"{size_m // 1000} km" if size_m >= 1000 and size_m % 1000 == 0 else f"{size_m} m"
 
 
-def cell_stripes(parcels: gpd.GeoDataFrame, field: str) -> tuple[gpd.GeoDataFrame, int]:
+def cell_stripes(
+    parcels: gpd.GeoDataFrame, field: str, projected: gpd.GeoSeries | None = None
+) -> tuple[gpd.GeoDataFrame, int]:
     """The stripes of every cell with parcels, and the cell size in metres.
 
     Columns: ``cell`` (a cell number), ``status`` (index into
     :func:`gis.vocabulary.statuses`, -1 for a code outside it), ``count``, ``mu``
     (parcel area in the cell with that status), ``share`` (of the cell), and the stripe
-    geometry in :data:`AREA_CRS`. ``parcels`` is :func:`gis.parcels.enrich_parcels` output.
+    geometry in :data:`AREA_CRS`. ``parcels`` is :func:`gis.parcels.enrich_parcels` output;
+    ``projected``, if the caller has it, their geometry in :data:`AREA_CRS`.
     """
-    geoms = parcels.geometry.to_crs(AREA_CRS).to_numpy()
+    geoms = (parcels.geometry.to_crs(AREA_CRS) if projected is None else projected).to_numpy()
     drawn = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     geoms = geoms[drawn]
     empty = gpd.GeoDataFrame(
@@ -136,9 +139,12 @@ def _summaries(stripes: pd.DataFrame, field: str, lang: str) -> pd.Series:
     return stripes["cell"].map(texts)
 
 
-def aggregate_layer(parcels: gpd.GeoDataFrame, *, field: str, lang: str) -> ParkGeoJson:
-    """The grid of ``parcels`` coloured by ``field``, shown below :data:`DETAIL_ZOOM`."""
-    stripes, _ = cell_stripes(parcels, field)
+def aggregate_layer(
+    parcels: gpd.GeoDataFrame, *, field: str, lang: str, projected: gpd.GeoSeries | None = None
+) -> ParkGeoJson:
+    """The grid of ``parcels`` coloured by ``field``, shown below :data:`DETAIL_ZOOM`
+    (``projected``: as in :func:`cell_stripes`)."""
+    stripes, _ = cell_stripes(parcels, field, projected)
     statuses = vocabulary.statuses(field)
     props = pd.DataFrame(
         {"s": stripes["status"].astype(int), "d": _summaries(stripes, field, lang).astype(str)}
@@ -159,9 +165,13 @@ def aggregate_layer(parcels: gpd.GeoDataFrame, *, field: str, lang: str) -> Park
     return ParkGeoJson.of(stripes, props, name=t("layer_aggregate", lang), spec=spec)
 
 
-def zoom_notes(parcels: gpd.GeoDataFrame, lang: str, label_zoom: int) -> list[tuple]:
-    """What the legend says the map shows, per zoom range: ``(from, below, text)``."""
-    bounds = tuple(parcels.geometry.to_crs(AREA_CRS).total_bounds)
+def zoom_notes(
+    parcels: gpd.GeoDataFrame, lang: str, label_zoom: int, projected: gpd.GeoSeries | None = None
+) -> list[tuple]:
+    """What the legend says the map shows, per zoom range: ``(from, below, text)``
+    (``projected``: as in :func:`cell_stripes`)."""
+    geoms = parcels.geometry.to_crs(AREA_CRS) if projected is None else projected
+    bounds = tuple(geoms.total_bounds)
     size = cell_size_m(bounds if all(map(math.isfinite, bounds)) else (0, 0, 0, 0))
     return [
         (None, DETAIL_ZOOM, t("agg_zoom_far", lang, size=size_label(size), zoom=DETAIL_ZOOM)),

@@ -110,8 +110,11 @@ def build_park_map(
     # enterprises.
     context_layer(frames["context"], lang=lang).add_to(m)
     boundary_layer(frames["park_boundary"], lang=lang).add_to(m)
+    # Projected once for the grid and the legend's cell size (each projection of 50,000
+    # polygons costs ~0.1 s).
+    projected = parcels.geometry.to_crs(AREA_CRS) if district else None
     if district:  # seen from afar: the grid (layers.aggregate); parcels from close up
-        aggregate_layer(parcels, field=field, lang=lang).add_to(m)
+        aggregate_layer(parcels, field=field, lang=lang, projected=projected).add_to(m)
     parcel_layer(parcels, field=field, lang=lang).add_to(m)
     building_layer(buildings, lang=lang).add_to(m)
     block_layer(shown_blocks, lang=lang).add_to(m)
@@ -131,7 +134,7 @@ def build_park_map(
         ),
     )
     note = t("sample_mark", lang) if is_sample else None
-    notes = zoom_notes(parcels, lang, LABEL_MIN_ZOOM) if district else ()
+    notes = zoom_notes(parcels, lang, LABEL_MIN_ZOOM, projected) if district else ()
     Legend([parcel_legend(field, lang), *extra_legend, other], note=note, zoom_notes=notes).add_to(
         m
     )

@@ -94,9 +94,9 @@ def _send_without_delay() -> None:
 
 
 def _preload() -> None:
-    """Import the app's domain and map modules before the server answers: the first visitor
-    after a start would otherwise wait for them (about a second and a half on a 2-core
-    machine). Not ``ui``: its Streamlit caches must be made once the runtime exists."""
+    """Import the app's domain and map modules in the warm-up thread: the first visitor
+    of a page would otherwise wait for them (about a second and a half on a 2-core
+    machine)."""
     for package in ("gis", "layers"):
         root = importlib.import_module(package)
         for found in pkgutil.walk_packages(root.__path__, f"{package}."):
@@ -118,6 +118,8 @@ def _warm_up() -> None:
         done = warmup.data()
         while not (Runtime.exists() and Runtime.instance().state in _RUNNING):
             time.sleep(0.05)
+        done = warmup.first_map() and done
+        _preload()  # here, not before the server starts: the first visitor waits for the map
         done = warmup.views() and done
         outcome = "done" if done else "failed (see above; the pages do the work)"
         print(f"  Warm-up {outcome} in {time.perf_counter() - start:.1f} s.", file=sys.stderr)
@@ -131,8 +133,7 @@ def main(argv: list[str]) -> None:
     starlette_app.create_streamlit_routes = _with_tile_route(starlette_app.create_streamlit_routes)
     _send_without_delay()
     auth_routes.announce_first_admin()  # before the warm-up: it may create the store
-    _warm_up()  # first: the park's data is what a first visitor waits for longest
-    _preload()
+    _warm_up()  # the park's data first (a first visitor waits for it longest), then modules
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main(prog_name="streamlit")
 

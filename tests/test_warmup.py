@@ -55,6 +55,7 @@ def counting(monkeypatch: pytest.MonkeyPatch, module, name: str) -> list:
 
 def test_first_visit_after_warm_up_builds_nothing(store_copy, cold_caches, monkeypatch):
     assert in_own_thread(warmup.data) is True
+    assert in_own_thread(warmup.first_map) is True
     assert in_own_thread(warmup.views) is True
     maps = counting(monkeypatch, mapview, "build_park_map")
     indexes = counting(monkeypatch, parcel_state, "ParcelIndex")
@@ -82,9 +83,11 @@ def test_warm_up_of_a_broken_store_is_logged_not_raised(tmp_path, cold_caches, m
     monkeypatch.setenv("PARK_DB", str(broken))
     with caplog.at_level(logging.ERROR, logger="ui.warmup"):
         assert in_own_thread(warmup.data) is False
+        assert in_own_thread(warmup.first_map) is False
         assert in_own_thread(warmup.views) is False
     assert [r.message for r in caplog.records] == [
         "warm-up (data) failed",
+        "warm-up (map) failed",
         "warm-up (views) failed",
     ]
     assert broken.read_bytes() == b"not a geopackage at all"  # nothing written to it

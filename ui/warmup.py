@@ -3,8 +3,9 @@
 At district scale the first visitor after a restart would wait for the store to be read
 (~1.8 s at 50,000 parcels), the statuses to be replayed to the as-of date (~2 s) and the
 default map to be built (~1 s), and the checks the page shows below the map take ~5 s
-more. The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, and
-:func:`views` once Streamlit's runtime runs (the map needs its configuration): they fill
+more. The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
+:func:`first_map` and :func:`views` once Streamlit's runtime runs (the maps need its
+configuration): they fill
 the same caches the 一张图 page reads, with the page's default choices. A visitor who
 arrives before they are done waits for the part in progress (Streamlit's caches and
 :mod:`ui.memo` compute a value once), never for it twice.
@@ -35,25 +36,32 @@ def data() -> bool:
     return _timed("data", lambda: shell.frames_as_of(shell.frames(), shell.as_of()))
 
 
+def first_map() -> bool:
+    """The 一张图 page's default map. Needs the runtime (its configuration)."""
+    from gis import vocabulary
+    from ui import mapview
+
+    _register_map_component()
+    return _timed(
+        "map", lambda: mapview.park_map(vocabulary.STATUS_FIELDS[0], (), as_of=shell.as_of())
+    )
+
+
 def views() -> bool:
-    """The 一张图 page's default map and the checks it shows, then the 地块查询 page's
-    search index and map. Needs the runtime."""
+    """What the 一张图 page shows below its map, then the 地块查询 page's search index and
+    map. Needs the runtime."""
     from gis import vocabulary
     from layers.deadlines import deadline_extras, deadline_extras_key
     from ui import mapview, missing, parcel_state
 
-    _register_map_component()
-
     def build() -> None:
         as_of = shell.as_of()
-        field = vocabulary.STATUS_FIELDS[0]
-        mapview.park_map(field, (), as_of=as_of)  # the 一张图 page, then what it shows below
         missing.as_of_gaps(as_of)
         missing.problems()
-        store = shell.store()  # the 地块查询 page: its search index and its map
+        store = shell.store()
         parcel_state.lookup(store.location, store.data_version())
         mapview.park_map(
-            field,
+            vocabulary.STATUS_FIELDS[0],
             as_of=as_of,
             extras=partial(deadline_extras, as_of=as_of),
             extras_key=deadline_extras_key(as_of),
