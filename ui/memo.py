@@ -42,14 +42,14 @@ def derived(frames: dict, key: Hashable, compute: Callable[[], T]) -> T:
             return found[0]
         try:
             value = compute()
+            with _lock:  # stored before the slot's lock is dropped: no caller computes again
+                _entries[slot] = (frames, value)
+                _entries.move_to_end(slot)
+                while len(_entries) > MAX_ENTRIES:
+                    _entries.popitem(last=False)
         finally:
             with _lock:
                 _computing.pop(slot, None)
-        with _lock:
-            _entries[slot] = (frames, value)
-            _entries.move_to_end(slot)
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
     return value
 
 

@@ -5,12 +5,12 @@ At district scale the first visitor after a restart would wait for the store to 
 default map to be built (~1 s), and the checks the page shows below the map take ~5 s
 more. The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
 :func:`first_map` and :func:`views` once Streamlit's runtime runs (the maps need its
-configuration): they fill
-the same caches the 一张图 page reads, with the page's default choices. A visitor who
+configuration): they fill the same caches the pages read, with the pages' default choices.
+A visitor who
 arrives before they are done waits for the part in progress (Streamlit's caches and
 :mod:`ui.memo` compute a value once), never for it twice.
 
-Both run outside any script run: ``st.session_state`` is empty there, so every choice is
+All three run outside any script run: ``st.session_state`` is empty there, so every choice is
 the default a new session starts with (language, as-of date, colour field, all blocks).
 Any error is logged and left to the page, which does the work and says what is wrong as
 it always does.
@@ -32,7 +32,6 @@ _LOG = logging.getLogger(__name__)
 
 def data() -> bool:
     """Read the store and replay the statuses to the default as-of date. False on error."""
-
     return _timed("data", lambda: shell.frames_as_of(shell.frames(), shell.as_of()))
 
 
