@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 
@@ -41,12 +42,20 @@ def iso_days(values: pd.Series) -> pd.Series:
     date), the common case — text ``YYYY-MM-DD…`` — checked for the whole column at once.
 
     A district's 50,000 parcels have 17 date columns: one Python call per cell was most of
-    the time of an as-of replay. Cells that are not such text (date objects, other ISO
-    spellings) still go through :func:`iso_day`, so both give the same answer.
+    the time of an as-of replay. A text column (as stores give) holds few distinct days,
+    so each distinct value goes through :func:`iso_day` once; otherwise cells that are not
+    such text (date objects, other ISO spellings) still go through :func:`iso_day`, so
+    every way gives the same answer (tests/test_history_reference.py).
     """
     out = pd.Series(None, index=values.index, dtype=object)
     if values.empty:
         return out
+    if isinstance(values.dtype, pd.StringDtype):
+        # 13 columns of 50,000 dates: 0.6 s cell-wise below, 0.05 s one call per distinct day.
+        codes, uniques = pd.factorize(values)
+        if len(uniques) * 4 <= len(values):
+            days = np.array([*map(iso_day, uniques), None], dtype=object)
+            return pd.Series(days[codes], index=values.index, dtype=object)
     # Dates and timestamps print as ISO text, so one text column covers them too.
     text = values.astype("string").str.strip().str[:10]
     # ASCII digits only, as date.fromisoformat reads them (\d would take full-width ones).

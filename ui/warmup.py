@@ -1,14 +1,16 @@
 """What the first visit after a start needs, made before anyone asks (#15).
 
 At district scale the first visitor after a restart would wait for the store to be read
-(~1.8 s at 50,000 parcels), the statuses to be replayed to the as-of date (~2 s) and the
-default map to be built (~1 s), and the checks the page shows below the map take ~5 s
-more. The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
+(~1.2 s at 50,000 parcels), the statuses to be replayed to the as-of date (~0.7 s) and the
+default map to be built (~0.7 s), and the checks the page shows below the map take ~5 s
+more; twice as long while the server starts beside them. Python's collector is paused
+while each part runs (:mod:`gis.collector`: each full collection walked the whole heap).
+
+The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
 :func:`first_map` and :func:`views` once Streamlit's runtime runs (the maps need its
 configuration): they fill the same caches the pages read, with the pages' default choices.
-A visitor who
-arrives before they are done waits for the part in progress (Streamlit's caches and
-:mod:`ui.memo` compute a value once), never for it twice.
+A visitor who arrives before they are done waits for the part in progress (Streamlit's
+caches and :mod:`ui.memo` compute a value once), never for it twice.
 
 All three run outside any script run: ``st.session_state`` is empty there, so every choice is
 the default a new session starts with (language, as-of date, colour field, all blocks).
@@ -25,6 +27,7 @@ from functools import partial
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from gis import collector
 from ui import shell
 
 _LOG = logging.getLogger(__name__)
@@ -73,7 +76,8 @@ def _timed(name: str, work) -> bool:
     start = time.perf_counter()
     try:
         _as_new_session()
-        work()
+        with collector.paused():  # long-lived caches built in bulk (gis.collector)
+            work()
     except Exception:  # never stop the server for it
         _LOG.exception("warm-up (%s) failed", name)
         return False

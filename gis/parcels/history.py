@@ -18,10 +18,12 @@ date.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from gis.values import iso_days
@@ -92,40 +94,53 @@ def derived_events(parcels: pd.DataFrame) -> pd.DataFrame:
     dates that are not ``YYYY-MM-DD`` are skipped (:func:`gis.store.validate_frames`
     reports them).
     """
-    parts = []
-    codes = parcels["code"] if "code" in parcels.columns else pd.Series(dtype=object)
-    for field, code, order, column in _STEPS:
-        if column not in parcels.columns:
+    codes = parcels["code"] if "code" in parcels.columns else None
+    rows, steps, days = [], [], []  # per step: the parcels with that date, and the dates
+    for step, (_, _, _, column) in enumerate(_STEPS):
+        if codes is None or column not in parcels.columns:
             continue
-        days = iso_days(parcels[column])
-        keep = days.notna() & codes.notna()
-        if keep.any():
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "parcel_code": codes[keep].astype(str).to_numpy(),
-                        "field": field,
-                        "new_status": code,
-                        "effective_date": days[keep].to_numpy(),
-                        "note": column,
-                        "_order": order,
-                    }
-                )
-            )
-    if not parts:
+        known = iso_days(parcels[column]).to_numpy()
+        picked = np.flatnonzero(pd.notna(known) & codes.notna().to_numpy())
+        rows.append(picked)
+        steps.append(np.full(len(picked), step))
+        days.append(known[picked])
+    if not rows or not sum(map(len, rows)):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in (*_EVENT_COLUMNS, "derived")})
-    out = pd.concat(parts, ignore_index=True)
-    out = out.sort_values(["parcel_code", "field", "effective_date", "_order"], kind="stable")
-    previous = out.groupby(["parcel_code", "field"], sort=False)["new_status"].shift(1)
-    initial = out["field"].map({CONSTRUCTION_FIELD: INITIAL_CONSTRUCTION})
-    out["old_status"] = previous.where(previous.notna(), initial).astype(object)
-    out["old_status"] = out["old_status"].where(out["old_status"].notna(), None)
-    out["event_id"] = range(-len(out), 0)
-    out["recorded_at"] = ""
-    out["author"] = ""
-    out["supersedes"] = None
-    out["derived"] = True
-    return out[[*_EVENT_COLUMNS, "derived"]].reset_index(drop=True)
+    row, step, day = np.concatenate(rows), np.concatenate(steps), np.concatenate(days)
+    field, status, order, column = (np.array(v, dtype=object) for v in zip(*_STEPS, strict=True))
+    # Sorted by parcel, field, date, then step order; stable, so ties keep the steps' order.
+    by_code, code_texts = pd.factorize(codes.astype(str).to_numpy(dtype=object)[row], sort=True)
+    by_day, day_texts = pd.factorize(day, sort=True)
+    by_field = pd.factorize(field, sort=True)[0][step]
+    sort = np.lexsort((order[step].astype(int), by_day, by_field, by_code))
+    step, by_code, by_field = step[sort], by_code[sort], by_field[sort]
+    # The step before, within the same parcel and field; a construction starts NOT_STARTED.
+    same = np.zeros(len(sort), dtype=bool)
+    same[1:] = (by_code[1:] == by_code[:-1]) & (by_field[1:] == by_field[:-1])
+    old = np.where(field[step] == CONSTRUCTION_FIELD, INITIAL_CONSTRUCTION, None)
+    old[1:] = np.where(same[1:], status[step][:-1], old[1:])
+    n = len(sort)
+    # Text columns taken from their few distinct values: no Python string per row.
+    return pd.DataFrame(
+        {
+            "event_id": np.arange(-n, 0),
+            "parcel_code": _texts(code_texts, by_code),
+            "field": _texts(field, step),
+            "old_status": pd.Series(old, dtype=object),
+            "new_status": _texts(status, step),
+            "effective_date": _texts(day_texts, by_day[sort]),
+            "recorded_at": _texts([""], np.zeros(n, dtype=int)),
+            "author": _texts([""], np.zeros(n, dtype=int)),
+            "note": _texts(column, step),
+            "supersedes": None,
+            "derived": True,
+        }
+    )
+
+
+def _texts(values: Sequence[str], picks: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[picks]`` as a pandas text array."""
+    return pd.array(list(values), dtype="str").take(picks)
 
 
 def with_derived(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -170,9 +185,16 @@ def with_derived(parcels: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 
 def _orders(fields: pd.Series, statuses: pd.Series) -> pd.Series:
     """The step order of each (field, status) pair (NaN for an unknown one), column-wise."""
-    keys = pd.MultiIndex.from_arrays([fields.astype(object), statuses.astype(object)])
-    table = pd.Series(list(_ORDER.values()), index=pd.MultiIndex.from_tuples(list(_ORDER)))
-    return pd.Series(table.reindex(keys).to_numpy(dtype=float), index=fields.index)
+    by_field, field_names = pd.factorize(fields)
+    by_status, status_names = pd.factorize(statuses)
+    # A table over the few distinct fields and statuses, looked up by position.
+    table = np.array(
+        [[_ORDER.get((f, s), np.nan) for s in status_names] for f in field_names], dtype=float
+    ).reshape(len(field_names), len(status_names))
+    out = np.full(len(fields), np.nan)
+    known = (by_field >= 0) & (by_status >= 0)
+    out[known] = table[by_field[known], by_status[known]]
+    return pd.Series(out, index=fields.index)
 
 
 def statuses_as_of(

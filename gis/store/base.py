@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis import schema
+from gis import collector, schema
 from gis._errors import ParkError, StoreError
 from gis.store.audit import FAILED, REFUSED, AuditEntry, audit_row, changes_summary
 from gis.store.delta import LayerDelta, layer_delta
@@ -203,7 +203,8 @@ class ParkStore(abc.ABC):
     # ----------------------------------------------------------------- reading
     def read_all(self) -> dict[str, Frame]:
         """Every layer of the schema, keyed by name."""
-        return {spec.name: self.read(spec.name) for spec in schema.LAYERS}
+        with collector.paused():  # a million long-lived objects made at once (gis.collector)
+            return {spec.name: self.read(spec.name) for spec in schema.LAYERS}
 
     def park_name(self) -> str | None:
         """The park's name given to ``python -m gis new --name``, if any."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 import shapely
 
@@ -226,6 +227,9 @@ def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndar
     if dtype == "bool":
         flags = [None if v is None else bool(v) for v in values]
         return pd.Series(flags, dtype=bool if None not in flags else object)
+    if types <= {type(None), str} and text == "str":
+        # Straight into Arrow: pandas' own conversion checks every cell again (3-4x slower).
+        return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
     if types <= {type(None), str}:
         return pd.Series(values, dtype=text)
     return pd.Series([None if v is None else str(v) for v in values], dtype=text)
