@@ -155,10 +155,10 @@ def geometry_blobs(geometries: np.ndarray, srs_id: int) -> list[bytes | None]:
 def read_layer(
     con: sqlite3.Connection, spec: schema.LayerSpec, where: RowFilter | None = None
 ) -> Frame:
-    """One layer (or the rows ``where`` picks) through this connection — never through
-    GDAL: a second SQLite library in the process would drop this one's POSIX locks when
-    it closes the file. Types as GDAL gives them: numbers with gaps as floats, text as
-    ``str``, dates as ISO text."""
+    """One layer (or the rows ``where`` picks) through this connection — never through GDAL:
+    a second SQLite library in the process would drop this one's POSIX locks when it closes
+    the file. Types as GDAL gives them: numbers with gaps as floats, text as ``str``, dates
+    as ISO text."""
     have = {r[1] for r in con.execute(f'PRAGMA table_info("{spec.name}")')}
     columns = [c for c in spec.column_names if c in have]
     geometry_column, _ = _geometry_column(con, spec)
@@ -216,9 +216,7 @@ def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndar
     types = set(map(type, values))  # one pass in C: a district's layer has 50,000 rows
     if dtype in ("int", "float") and types <= {int, float}:
         numbers = np.array(values, dtype="float64")  # the usual case, without pandas
-        if dtype == "int" and len(numbers):
-            return numbers.astype("int64")
-        return numbers
+        return numbers.astype("int64") if dtype == "int" and len(numbers) else numbers
     if dtype in ("int", "float"):
         numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
         if dtype == "int" and not numbers.isna().any():
@@ -227,12 +225,11 @@ def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndar
     if dtype == "bool":
         flags = [None if v is None else bool(v) for v in values]
         return pd.Series(flags, dtype=bool if None not in flags else object)
-    if types <= {type(None), str} and text == "str":
-        # Straight into Arrow: pandas' own conversion checks every cell again (3-4x slower).
+    if not types <= {type(None), str}:
+        values = [None if v is None else str(v) for v in values]
+    if text == "str":  # straight into Arrow: pandas' own conversion is 3-4x slower
         return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
-    if types <= {type(None), str}:
-        return pd.Series(values, dtype=text)
-    return pd.Series([None if v is None else str(v) for v in values], dtype=text)
+    return pd.Series(values, dtype=text)
 
 
 # --------------------------------------------------------------------- tables
