@@ -95,16 +95,17 @@ def derived_events(parcels: pd.DataFrame) -> pd.DataFrame:
     reports them).
     """
     codes = parcels["code"] if "code" in parcels.columns else None
+    has_code = codes.notna().to_numpy() if codes is not None else None
     rows, steps, days = [], [], []  # per step: the parcels with that date, and the dates
     for step, (_, _, _, column) in enumerate(_STEPS):
         if codes is None or column not in parcels.columns:
             continue
         known = iso_days(parcels[column]).to_numpy()
-        picked = np.flatnonzero(pd.notna(known) & codes.notna().to_numpy())
+        picked = np.flatnonzero(pd.notna(known) & has_code)
         rows.append(picked)
         steps.append(np.full(len(picked), step))
         days.append(known[picked])
-    if not rows or not sum(map(len, rows)):
+    if not sum(map(len, rows)):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in (*_EVENT_COLUMNS, "derived")})
     row, step, day = np.concatenate(rows), np.concatenate(steps), np.concatenate(days)
     field, status, order, column = (np.array(v, dtype=object) for v in zip(*_STEPS, strict=True))

@@ -155,10 +155,10 @@ def geometry_blobs(geometries: np.ndarray, srs_id: int) -> list[bytes | None]:
 def read_layer(
     con: sqlite3.Connection, spec: schema.LayerSpec, where: RowFilter | None = None
 ) -> Frame:
-    """One layer (or the rows ``where`` picks) through this connection — never through GDAL:
-    a second SQLite library in the process would drop this one's POSIX locks when it closes
-    the file. Types as GDAL gives them: numbers with gaps as floats, text as ``str``, dates
-    as ISO text."""
+    """One layer (or the rows ``where`` picks) through this connection — never through
+    GDAL: a second SQLite library in the process would drop this one's POSIX locks when
+    it closes the file. Types as GDAL gives them: numbers with gaps as floats, text as
+    ``str``, dates as ISO text."""
     have = {r[1] for r in con.execute(f'PRAGMA table_info("{spec.name}")')}
     columns = [c for c in spec.column_names if c in have]
     geometry_column, _ = _geometry_column(con, spec)
