@@ -42,6 +42,7 @@ from streamlit.web.server.starlette import starlette_app, starlette_server
 APP = Path(__file__).resolve().parent.parent / "app.py"
 sys.path.insert(0, str(APP.parent))  # the app's own packages, as the app script sees them
 
+from gis import collector  # noqa: E402
 from gis.basemap import tiles  # noqa: E402  (the same module the app publishes its files in)
 from ui import auth_routes, data_route, oidc_routes, static_route  # noqa: E402
 
@@ -121,6 +122,7 @@ def _warm_up() -> None:
         done = warmup.first_map() and done
         _preload()  # here, not before the server starts: the first visitor waits for the map
         done = warmup.views() and done
+        warmup.settle()
         outcome = "done" if done else "failed (see above; the pages do the work)"
         print(f"  Warm-up {outcome} in {time.perf_counter() - start:.1f} s.", file=sys.stderr)
 
@@ -132,6 +134,7 @@ def main(argv: list[str]) -> None:
     PagesManager.uses_pages_directory = False
     starlette_app.create_streamlit_routes = _with_tile_route(starlette_app.create_streamlit_routes)
     _send_without_delay()
+    collector.use_system_arrow_memory()  # before the warm-up reads the store
     auth_routes.announce_first_admin()  # before the warm-up: it may create the store
     _warm_up()  # the park's data first (a first visitor waits for it longest), then modules
     sys.argv = ["streamlit", "run", str(APP), *argv]

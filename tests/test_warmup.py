@@ -60,9 +60,11 @@ def test_first_visit_after_warm_up_builds_nothing(store_copy, cold_caches, monke
     maps = counting(monkeypatch, mapview, "build_park_map")
     indexes = counting(monkeypatch, parcel_state, "ParcelIndex")
     at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT))
+    summaries = counting(monkeypatch, mapview, "status_summary")
     at.run()
     assert_no_exception(at)
     assert maps == []  # the 一张图 page's map came from the warm-up
+    assert summaries == []  # and so did its summary below the map
     at.switch_page("pages/views/parcels.py").run()
     assert_no_exception(at)
     assert (maps, indexes) == ([], [])  # so did the 地块查询 page's map and search index
@@ -71,10 +73,29 @@ def test_first_visit_after_warm_up_builds_nothing(store_copy, cold_caches, monke
 def test_without_warm_up_the_first_visit_builds_its_map(store_copy, cold_caches, monkeypatch):
     """The check above can fail: with cold caches the page builds the map itself."""
     maps = counting(monkeypatch, mapview, "build_park_map")
+    summaries = counting(monkeypatch, mapview, "status_summary")
     at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT))
     at.run()
     assert_no_exception(at)
     assert maps == ["build_park_map"]
+    assert summaries == ["status_summary"]
+
+
+def test_warm_up_ends_with_a_full_collection():
+    import gc
+
+    generations: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(seen)  # the interpreter's own list: replacing it is not seen
+    try:
+        warmup.settle()
+    finally:
+        gc.callbacks.remove(seen)
+    assert 2 in generations  # the oldest generation: every object
 
 
 def test_warm_up_of_a_broken_store_is_logged_not_raised(tmp_path, cold_caches, monkeypatch, caplog):

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from gis import schema
 from gis._errors import StoreError
-from gis.store import gpkg_sql
+from gis.store import gpkg_read, gpkg_sql
 from gis.store.base import (
     APP_ID,
     META_LAYER,
@@ -141,7 +141,7 @@ class GpkgStore(ParkStore):
         spec = schema.layer_spec(layer)
         try:
             with self._connect() as con:
-                return gpkg_sql.read_layer(con, spec)
+                return gpkg_read.read_layer(con, spec)
         except sqlite3.Error as exc:
             raise StoreError(
                 "store_read_failed", path=str(self.path), layer=layer, reason=str(exc)
@@ -342,13 +342,13 @@ class _GpkgWriter:
         return dict(self._con.execute(f"SELECT key, value FROM {META_LAYER}").fetchall())
 
     def read(self, layer: str, where: RowFilter | None = None) -> Frame:
-        return gpkg_sql.read_layer(self._con, schema.layer_spec(layer), where)
+        return gpkg_read.read_layer(self._con, schema.layer_spec(layer), where)
 
     def next_id(self, layer: str, column: str) -> int:
         return gpkg_sql.next_id(self._con, layer, column)
 
     def values(self, layer: str, column: str, where: RowFilter) -> list:
-        return gpkg_sql.column_values(self._con, layer, column, where)
+        return gpkg_read.column_values(self._con, layer, column, where)
 
     def apply(self, delta: LayerDelta) -> None:
         if not delta.empty:

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyogrio
 import shapely
 
 from gis import schema
 from gis._errors import StoreError
-from gis.store.base import META_LAYER, SAMPLE_ROWS_TABLE, Frame, RowFilter
+from gis.store.base import META_LAYER, SAMPLE_ROWS_TABLE, Frame
 from gis.store.delta import LayerDelta, db_values
 
 #: Prefix of our triggers that raise ``data_version`` on outside edits.
@@ -76,7 +74,7 @@ def check_ours(con: sqlite3.Connection, location: str) -> None:
 
 
 # --------------------------------------------------------------------- geometry blobs
-_ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}
+ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}
 
 
 def _header(blob: bytes) -> tuple[int, int, str] | None:
@@ -84,7 +82,7 @@ def _header(blob: bytes) -> tuple[int, int, str] | None:
     if not isinstance(blob, bytes | memoryview) or len(blob) < 8 or bytes(blob[:2]) != b"GP":
         return None
     flags = blob[3]
-    return flags, _ENVELOPE_DOUBLES.get((flags >> 1) & 0x07, 0), "<" if flags & 1 else ">"
+    return flags, ENVELOPE_DOUBLES.get((flags >> 1) & 0x07, 0), "<" if flags & 1 else ">"
 
 
 def _geometry(blob: bytes) -> shapely.Geometry | None:
@@ -151,85 +149,10 @@ def geometry_blobs(geometries: np.ndarray, srs_id: int) -> list[bytes | None]:
     return out
 
 
-# --------------------------------------------------------------------- reading
-def read_layer(
-    con: sqlite3.Connection, spec: schema.LayerSpec, where: RowFilter | None = None
-) -> Frame:
-    """One layer (or the rows ``where`` picks) through this connection — never through
-    GDAL: a second SQLite library in the process would drop this one's POSIX locks when
-    it closes the file. Types as GDAL gives them: numbers with gaps as floats, text as
-    ``str``, dates as ISO text."""
-    have = {r[1] for r in con.execute(f'PRAGMA table_info("{spec.name}")')}
-    columns = [c for c in spec.column_names if c in have]
-    geometry_column, _ = _geometry_column(con, spec)
-    select = [f'"{c}"' for c in columns] + ([f'"{geometry_column}"'] if geometry_column else [])
-    sql = f'SELECT {", ".join(select)} FROM "{spec.name}"'
-    params: list = []
-    if where is not None:
-        column, values = where
-        params = _plain(pd.Series(list(values), dtype=object))
-        sql += f' WHERE "{column}" IN ({", ".join("?" * len(params))})' if params else " WHERE 0"
-    rows = con.execute(sql + " ORDER BY fid", params).fetchall()
-    # The few rows a write picks keep text as Python objects (no Arrow round trips in the
-    # comparisons that follow); whole layers have pandas' "str" columns, as GDAL gives.
-    text = "object" if where is not None else "str"
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in select]
-    frame = pd.DataFrame(
-        {
-            c: _typed_values(v, spec.column(c).dtype, text=text)
-            for c, v in zip(columns, values, strict=False)
-        }
-    )
-    if spec.geometry_type is None:
-        return frame
-    blobs = values[-1] if geometry_column else [None] * len(frame)
-    geometry = gpd.GeoSeries(_geometries(blobs), crs="EPSG:4490")
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4490")
-
-
-def _geometries(blobs: Sequence) -> np.ndarray:
-    """Shapely geometries of GeoPackage blobs, parsed in one vectorised call."""
-    wkb = np.empty(len(blobs), dtype=object)
-    for i, blob in enumerate(blobs):
-        head = _header(blob)
-        wkb[i] = None if head is None else bytes(blob[8 + 8 * head[1] :])
-    return shapely.from_wkb(wkb)
-
-
-def column_values(con: sqlite3.Connection, layer: str, column: str, where: RowFilter) -> list:
-    """One column's values in the rows ``where`` picks (a quick look, no frame)."""
-    by, picked = where
-    params = _plain(pd.Series(list(picked), dtype=object))
-    if not params:
-        return []
-    marks = ", ".join("?" * len(params))
-    sql = f'SELECT "{column}" FROM "{layer}" WHERE "{by}" IN ({marks}) ORDER BY fid'
-    return [r[0] for r in con.execute(sql, params)]
-
-
+# --------------------------------------------------------------------- ids
 def next_id(con: sqlite3.Connection, layer: str, column: str) -> int:
     found = con.execute(f'SELECT max("{column}") FROM "{layer}"').fetchone()[0]
     return int(found or 0) + 1
-
-
-def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndarray | pd.Series:
-    types = set(map(type, values))  # one pass in C: a district's layer has 50,000 rows
-    if dtype in ("int", "float") and types <= {int, float}:
-        numbers = np.array(values, dtype="float64")  # the usual case, without pandas
-        return numbers.astype("int64") if dtype == "int" and len(numbers) else numbers
-    if dtype in ("int", "float"):
-        numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
-        if dtype == "int" and not numbers.isna().any():
-            return numbers.astype("int64")
-        return numbers.astype("float64")
-    if dtype == "bool":
-        flags = [None if v is None else bool(v) for v in values]
-        return pd.Series(flags, dtype=bool if None not in flags else object)
-    if not types <= {type(None), str}:
-        values = [None if v is None else str(v) for v in values]
-    if text == "str":  # straight into Arrow: pandas' own conversion is 3-4x slower
-        return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
-    return pd.Series(values, dtype=text)
 
 
 # --------------------------------------------------------------------- tables
@@ -407,16 +330,16 @@ def apply_delta(con: sqlite3.Connection, delta: LayerDelta) -> None:
     if delta.replace:
         con.execute(f"DELETE FROM {table}")
     elif not delta.deleted.empty:
-        keys = zip(*(_plain(delta.deleted[c]) for c in identity), strict=True)
+        keys = zip(*(plain_values(delta.deleted[c]) for c in identity), strict=True)
         con.executemany(f"DELETE FROM {table} WHERE {match}", keys)
-    geometry_column, srs_id = _geometry_column(con, spec)
+    geometry_name, srs_id = geometry_column(con, spec)
     columns = [f'"{c}"' for c in spec.column_names]
-    if geometry_column:
-        columns.append(f'"{geometry_column}"')
+    if geometry_name:
+        columns.append(f'"{geometry_name}"')
     if not delta.updated.empty:
         sets = ", ".join(f"{c} = ?" for c in columns)
         rows = _rows(delta.updated, spec, srs_id)
-        ids = zip(*(_plain(delta.updated[c]) for c in identity), strict=True)
+        ids = zip(*(plain_values(delta.updated[c]) for c in identity), strict=True)
         con.executemany(
             f"UPDATE {table} SET {sets} WHERE {match}",
             (row + key for row, key in zip(rows, ids, strict=True)),
@@ -430,7 +353,8 @@ def apply_delta(con: sqlite3.Connection, delta: LayerDelta) -> None:
     _touch_contents(con, spec, delta)
 
 
-def _plain(values: pd.Series) -> list:
+def plain_values(values: pd.Series) -> list:
+    """SQLite parameters: None for gaps, numpy scalars as Python values."""
     return [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in values]
 
 
@@ -442,7 +366,7 @@ def _rows(frame: Frame, spec: schema.LayerSpec, srs_id: int) -> list[tuple]:
     return [(*row, blob) for row, blob in zip(rows, blobs, strict=True)]
 
 
-def _geometry_column(con: sqlite3.Connection, spec: schema.LayerSpec) -> tuple[str | None, int]:
+def geometry_column(con: sqlite3.Connection, spec: schema.LayerSpec) -> tuple[str | None, int]:
     if spec.geometry_type is None:
         return None, 0
     found = con.execute(

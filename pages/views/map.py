@@ -5,8 +5,7 @@ import streamlit as st
 
 from gis import vocabulary
 from gis.i18n import t
-from gis.parcels.tables import enrich_parcels, filter_blocks, status_summary
-from ui import mapview, memo, missing, shell
+from ui import mapview, missing, shell
 
 if "parcel" in st.query_params:  # a deep link (/?parcel=D07) opens that parcel's card
     st.switch_page("pages/views/parcels.py", query_params={"parcel": st.query_params["parcel"]})
@@ -48,17 +47,9 @@ with notes:
     missing.show_problems()
 
 
-def block_summary() -> pd.DataFrame | None:
-    """The status summary of the chosen blocks, or None when they have no parcels."""
-    enriched = enrich_parcels(frames["parcels"], blocks, frames["enterprises"])
-    parcels = filter_blocks(enriched, block_ids)
-    return None if parcels.empty else status_summary(parcels, field)
-
-
 st.subheader(t("summary_heading", lang))
 st.caption(t("summary_as_of", lang, date=as_of.isoformat()))
-# Once per data version, date and choice (ui.memo): a rerun that changes nothing is cheap.
-summary = memo.derived(frames, ("map_summary", field, tuple(block_ids)), block_summary)
+summary = mapview.status_summary_of(frames, field, tuple(block_ids))
 if summary is None:
     st.info(t("no_parcels", lang))
 else:
