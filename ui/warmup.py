@@ -8,11 +8,12 @@ while each part runs (:mod:`gis.collector`: each full collection walked the whol
 
 The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
 :func:`first_map` and :func:`views` once Streamlit's runtime runs (the maps need its
-configuration), and last :func:`settle`: they fill the same caches the pages read, with the pages' default choices.
-A visitor who arrives before they are done waits for the part in progress (Streamlit's
-caches and :mod:`ui.memo` compute a value once), never for it twice.
+configuration), and last :func:`settle`. The first three fill the same caches the pages
+read, with the pages' default choices. A visitor who arrives before they are done waits
+for the part in progress (Streamlit's caches and :mod:`ui.memo` compute a value once),
+never for it twice.
 
-All three run outside any script run: ``st.session_state`` is empty there, so every choice is
+All of them run outside any script run: ``st.session_state`` is empty there, so every choice is
 the default a new session starts with (language, as-of date, colour field, all blocks).
 Any error is logged and left to the page, which does the work and says what is wrong as
 it always does.

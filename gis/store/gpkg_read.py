@@ -27,10 +27,8 @@ from gis.store.gpkg_sql import ENVELOPE_DOUBLES
 def read_layer(
     con: sqlite3.Connection, spec: schema.LayerSpec, where: RowFilter | None = None
 ) -> Frame:
-    """One layer (or the rows ``where`` picks) through this connection — never through
-    GDAL: a second SQLite library in the process would drop this one's POSIX locks when
-    it closes the file. Types as GDAL gives them: numbers with gaps as floats, text as
-    ``str``, dates as ISO text."""
+    """One layer (or the rows ``where`` picks) through this connection. Types as GDAL
+    gives them: numbers with gaps as floats, text as ``str``, dates as ISO text."""
     have = {r[1] for r in con.execute(f'PRAGMA table_info("{spec.name}")')}
     columns = [c for c in spec.column_names if c in have]
     geometry_column, _ = gpkg_sql.geometry_column(con, spec)
@@ -84,6 +82,7 @@ def column_values(con: sqlite3.Connection, layer: str, column: str, where: RowFi
 
 
 def _typed_values(values: Sequence, dtype: str, *, text: str = "str") -> np.ndarray | pd.Series:
+    """One column's cells as its schema type says, whatever an outside tool left in them."""
     usual = _usual_values(values, dtype, text)
     if usual is not None:
         return usual
