@@ -3,6 +3,7 @@ and 地块查询 pages' work done, and a warm-up that fails never stops anything
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from pathlib import Path
@@ -82,8 +83,6 @@ def test_without_warm_up_the_first_visit_builds_its_map(store_copy, cold_caches,
 
 
 def test_warm_up_ends_with_a_full_collection():
-    import gc
-
     generations: list[int] = []
 
     def seen(phase: str, info: dict) -> None:

@@ -1,8 +1,8 @@
 """What the first visit after a start needs, made before anyone asks (#15).
 
 At district scale the first visitor after a restart would wait for the store to be read
-(~1.2 s at 50,000 parcels), the statuses to be replayed to the as-of date (~0.7 s) and the
-default map to be built (~0.7 s), and the checks the page shows below the map take ~5 s
+(~1.3 s at 50,000 parcels), the statuses to be replayed to the as-of date (~0.8 s) and the
+default map to be built (~0.9 s), and the checks the page shows below the map take ~5 s
 more; twice as long while the server starts beside them. Python's collector is paused
 while each part runs (:mod:`gis.collector`: each full collection walked the whole heap).
 

@@ -21,7 +21,6 @@ import shapely
 from gis import schema
 from gis.store import gpkg_sql
 from gis.store.base import Frame, RowFilter
-from gis.store.gpkg_sql import ENVELOPE_DOUBLES
 
 
 def read_layer(
@@ -63,7 +62,9 @@ def _wkb_sql(column: str) -> str:
     or 8 doubles; GeoPackage 1.3 §2.1.3); NULL when the cell is not such a blob."""
     g = f'"{column}"'
     envelope = f"(instr('0123456789ABCDEF', substr(hex(substr({g}, 4, 1)), 2, 1)) - 1) >> 1"
-    doubles = "".join(f" WHEN {code} THEN {n}" for code, n in ENVELOPE_DOUBLES.items() if n)
+    doubles = "".join(
+        f" WHEN {code} THEN {n}" for code, n in gpkg_sql.ENVELOPE_DOUBLES.items() if n
+    )
     return (
         f"CASE WHEN typeof({g}) = 'blob' AND length({g}) >= 8 AND substr({g}, 1, 2) = x'4750'"
         f" THEN substr({g}, 9 + 8 * (CASE ({envelope}){doubles} ELSE 0 END)) END"
