@@ -120,6 +120,7 @@ def _warm_up() -> None:
         while not (Runtime.exists() and Runtime.instance().state in _RUNNING):
             time.sleep(0.05)
         done = warmup.first_map() and done
+        done = warmup.streamlit_once() and done
         _preload()  # here, not before the server starts: the first visitor waits for the map
         done = warmup.views() and done
         warmup.settle()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from gis.auth.access import DATA_MANAGER, Actor
@@ -33,3 +35,22 @@ def assert_clean(at: AppTest) -> None:
 
 def texts(elements) -> list[str]:
     return [str(e.value) for e in elements]
+
+
+def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The Markdown tables the run shows (``ui.text.markdown_table``), cells as the reader
+    sees them (Markdown escapes undone), as text."""
+    tables = []
+    for element in at.markdown:
+        lines = str(element.value).split("\n")
+        if len(lines) < 2 or not re.fullmatch(r"\|(:?-+:?\|)+", lines[1]):
+            continue
+        rows = [_cells(line) for line in lines[:1] + lines[2:]]
+        tables.append(pd.DataFrame(rows[1:], columns=rows[0]))
+    return tables
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()[2:-2]  # "| a | b |" -> "a | b"
+    cells = re.split(r"(?<!\\) \| ", inner)
+    return [re.sub(r"\\(.)", r"\1", cell) for cell in cells]

@@ -16,7 +16,7 @@ from gis import onboarding, schema
 from gis.i18n import t
 from gis.parcels import history
 from gis.store import ParkStore, problem_text, validate_frames
-from tests.apptest_kit import assert_no_exception, signed_in, texts
+from tests.apptest_kit import assert_no_exception, markdown_tables, signed_in, texts
 from tests.partial_parks import build_partial_store
 from ui import missing, shell
 from ui.text import md
@@ -98,8 +98,8 @@ def test_a_parcel_appended_by_another_gdal_client_is_on_the_map_as_of_each_date(
 def test_map_page_counts_the_appended_parcel_and_says_which_it_cannot_date(own_park, monkeypatch):
     frames = ParkStore(own_park).read_all()
     at = open_page(own_park, monkeypatch, "map")
-    [summary] = [f.value for f in at.table]
-    total = summary[t("summary_count", "zh")].iloc[-1]
+    [summary] = markdown_tables(at)
+    total = int(summary[t("summary_count", "zh")].iloc[-1])
     assert total == len(frames["parcels"])  # Z1 and Z2 among them
     # Z2 has no date at all: said, with its code; nothing else is missing on this page.
     assert texts(at.info) == [t("asof_undated", "zh", count=1, date="2021-06-30", codes="Z2")]

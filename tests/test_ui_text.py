@@ -1,6 +1,6 @@
 import pytest
 
-from ui.text import md
+from ui.text import markdown_table, md
 
 
 @pytest.mark.parametrize(
@@ -15,3 +15,15 @@ from ui.text import md
 )
 def test_markdown_specials_in_data_are_escaped(raw, shown):
     assert md(raw) == shown
+
+
+def test_markdown_table_aligns_numbers_right_and_keeps_data_as_text():
+    table = markdown_table(
+        ["状态", "地块数"], [["已出让|<b>x</b>", "12"], ["合计", "1.5"]], right=frozenset({1})
+    )
+    assert table.split("\n") == [
+        "| 状态 | 地块数 |",
+        "|:---|---:|",
+        "| 已出让\\|\\<b\\>x\\</b\\> | 12 |",
+        "| 合计 | 1\\.5 |",
+    ]

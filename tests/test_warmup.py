@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -95,6 +97,27 @@ def test_warm_up_ends_with_a_full_collection():
     finally:
         gc.callbacks.remove(seen)
     assert 2 in generations  # the oldest generation: every object
+
+
+def test_warm_up_does_streamlits_first_time_work():
+    """In a fresh interpreter, as in a new server: before, neither the emoji table is loaded
+    nor the interactive-interpreter check made (a visitor's first run would do both)."""
+    probe = (
+        "import sys\n"
+        "from streamlit import delta_generator\n"
+        "from ui import warmup\n"
+        "before = ('streamlit.emojis' in sys.modules,"
+        " delta_generator._use_warning_has_been_displayed)\n"
+        "warmup.streamlit_once()\n"
+        "after = ('streamlit.emojis' in sys.modules,"
+        " delta_generator._use_warning_has_been_displayed)\n"
+        "print(before, after)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "(False, False) (True, True)"
 
 
 def test_warm_up_of_a_broken_store_is_logged_not_raised(tmp_path, cold_caches, monkeypatch, caplog):

@@ -19,7 +19,7 @@ from gis import onboarding
 from gis.i18n import t
 from gis.parcels import history
 from gis.store import Problem, problem_text, validate_frames
-from ui import shell
+from ui import memo, shell
 from ui.text import md
 
 #: Parcels named in the problems' headline, and problems spelt out, before "等 N 个".
@@ -38,9 +38,15 @@ def show_missing(
     year-to-date figures for.
     """
     lang = shell.lang()
-    pieces = onboarding.missing_data(
-        shell.frames() if frames is None else frames, page=page, year=year
-    )
+    if frames is None:  # the store's frames: worked out once per data version (ui.memo)
+        stored = shell.frames()
+        pieces = memo.derived(
+            stored,
+            ("missing_data", page, year),
+            lambda: onboarding.missing_data(stored, page=page, year=year),
+        )
+    else:
+        pieces = onboarding.missing_data(frames, page=page, year=year)
     for piece in pieces:
         st.info(piece.message(lang), icon=":material/info:")
     return pieces

@@ -26,3 +26,15 @@ def error_md(exc: ParkError, lang: str) -> str:
     if exc.key in MESSAGES:
         return message_md(exc.key, lang, exc.params)
     return md(error_text(exc, lang))
+
+
+def markdown_table(header: list[str], rows: list[list[str]], *, right: frozenset[int]) -> str:
+    """A GitHub-flavoured Markdown table of ``rows`` (cells already formatted as text),
+    columns whose index is in ``right`` aligned right (numbers). Every cell is made safe
+    with :func:`md`, and ``|`` inside a cell cannot split it."""
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(md(c).replace("\n", " ") for c in cells) + " |"
+
+    rule = "|" + "|".join("---:" if i in right else ":---" for i in range(len(header))) + "|"
+    return "\n".join([line(header), rule, *(line(r) for r in rows)])

@@ -7,9 +7,9 @@ more; twice as long while the server starts beside them. Python's collector is p
 while each part runs (:mod:`gis.collector`: each full collection walked the whole heap).
 
 The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
-:func:`first_map` and :func:`views` once Streamlit's runtime runs (the maps need its
-configuration), and last :func:`settle`. The first three fill the same caches the pages
-read, with the pages' default choices. A visitor who arrives before they are done waits
+:func:`first_map`, :func:`streamlit_once` and :func:`views` once Streamlit's runtime runs
+(the maps need its configuration), and last :func:`settle`. :func:`data`, :func:`first_map`
+and :func:`views` fill the same caches the pages read, with the pages' default choices. A visitor who arrives before they are done waits
 for the part in progress (Streamlit's caches and :mod:`ui.memo` compute a value once),
 never for it twice.
 
@@ -49,6 +49,21 @@ def first_map() -> bool:
     return _timed(
         "map", lambda: mapview.park_map(vocabulary.STATUS_FIELDS[0], (), as_of=shell.as_of())
     )
+
+
+def streamlit_once() -> bool:
+    """Streamlit's own first-time work in a process, done before a visitor's first run meets
+    it: the emoji table the page icon is looked up in (``set_page_config``; a large regular
+    expression, ~0.1 s) and the check the process's first element makes for an interactive
+    interpreter (``inspect.stack()``, which reads every source file on the stack: ~0.08 s).
+    Needs the runtime: without it the second prints a warning meant for ``python app.py``."""
+    from streamlit import delta_generator, string_util
+
+    def once() -> None:
+        string_util.is_emoji("🗺️")
+        delta_generator._maybe_print_use_warning()
+
+    return _timed("streamlit", once)
 
 
 def views() -> bool:

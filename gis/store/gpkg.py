@@ -20,14 +20,13 @@ import contextlib
 import fcntl
 import os
 import sqlite3
-import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from gis import schema
 from gis._errors import StoreError
-from gis.store import gpkg_read, gpkg_sql
+from gis.store import gpkg_read, gpkg_sql, gpkg_watch
 from gis.store.base import (
     APP_ID,
     META_LAYER,
@@ -75,6 +74,12 @@ class GpkgStore(ParkStore):
             raise StoreError("store_unreadable", path=path, reason=str(exc)) from exc
         if size == 0:  # (SQLite would take it for an empty database)
             raise StoreError("store_corrupt", path=path)
+        # Checked once until the next commit or layout change: every page run asks.
+        watch = gpkg_watch.watch(self.path)
+        watch.derived("checked", watch.stamp(), self._check_contents)
+
+    def _check_contents(self) -> bool:
+        path = str(self.path)
         try:
             with self._connect() as con:
                 tables = gpkg_sql.layer_tables(con)
@@ -94,6 +99,7 @@ class GpkgStore(ParkStore):
             missing += [f"{name}.{column}" for name, column in gpkg_sql.missing_columns(con)]
         if missing:
             raise StoreError("store_incomplete", path=path, layers=", ".join(missing))
+        return True
 
     def upgrade(self) -> list[str]:
         """Add what the schema has gained since the file was created: whole layers (empty)
@@ -116,25 +122,30 @@ class GpkgStore(ParkStore):
 
     # ----------------------------------------------------------------- reading
     def meta(self) -> dict[str, str]:
+        """Read from the file once per committed change (:mod:`gis.store.gpkg_watch`)."""
+        watch = gpkg_watch.watch(self.path)
+        return dict(watch.derived("meta", watch.stamp(), self._read_meta))
+
+    def _read_meta(self) -> dict[str, str]:
         with self._connect() as con:
             return dict(con.execute(f"SELECT key, value FROM {META_LAYER}").fetchall())
 
     def data_version(self) -> int:
-        """Read from the file only when a change was committed to it since this thread
-        last looked (see :meth:`_stamp`): a few µs when unchanged, 1-3 ms after a change."""
-        local = self._local()
-        stamp = self._stamp()
-        cached = getattr(local, "version", None)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        if cached is not None and cached[0][2:] != stamp[2:] and not self._watched():
+        """From the meta kept since the last committed change: a few µs when unchanged,
+        1-3 ms after a change."""
+        watch = gpkg_watch.watch(self.path)
+        stamp = watch.stamp()
+        last = watch.last("meta")
+        if (
+            last is not None
+            and None not in stamp
+            and last[0][2:] != stamp[2:]
+            and not self._watched()
+        ):
             # The schema changed: a layer replaced from outside (ogr2ogr -overwrite) lost
             # its triggers. Put them back, raising the version, so caches see the change.
             self._ensure_watch()
-            stamp = self._stamp()
-        version = int(self.meta().get("data_version", 0))
-        local.version = (stamp, version)
-        return version
+        return int(self.meta().get("data_version", 0))
 
     def read(self, layer: str) -> Frame:
         """Columns in schema order; dates stay ISO strings."""
@@ -156,45 +167,14 @@ class GpkgStore(ParkStore):
             return gpkg_sql.sample_keys(con)
 
     def sample_rows(self) -> dict[str, int]:
-        """Computed from the rows, cached until the next change."""
-        local = self._local()
-        stamp = self._stamp()
-        cached = getattr(local, "sample", None)
-        if cached is not None and cached[0] == stamp:
-            return dict(cached[1])
-        with self._connect() as con:
-            counts = gpkg_sql.sample_row_counts(con)
-        local.sample = (stamp, counts)
-        return dict(counts)
+        """Computed from the rows, kept until the next committed change."""
 
-    def _stamp(self) -> tuple:
-        """What changes with any change committed to the file, as this thread's reading
-        connection sees it: SQLite's ``data_version`` and ``schema_version``, and the
-        file's inode. (Never open() the file itself: closing it would drop the POSIX
-        locks SQLite holds on it in this process.)"""
-        try:
-            inode = self.path.stat().st_ino
-        except OSError:
-            return (None,)
-        local = self._local()
-        if getattr(local, "inode", None) != inode:
-            if getattr(local, "reader", None) is not None:
-                local.reader.close()
-            local.reader = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
-            local.inode = inode
-        try:
-            changes = local.reader.execute("PRAGMA data_version").fetchone()[0]
-            layout = local.reader.execute("PRAGMA schema_version").fetchone()[0]
-        except sqlite3.Error:
-            return (inode, None)
-        return (inode, changes, layout)
+        def count() -> dict[str, int]:
+            with self._connect() as con:
+                return gpkg_sql.sample_row_counts(con)
 
-    def _local(self) -> threading.local:
-        """Per-thread state: the reading connection and what was cached through it."""
-        local = self.__dict__.get("_thread_state")
-        if local is None:
-            local = self.__dict__.setdefault("_thread_state", threading.local())
-        return local
+        watch = gpkg_watch.watch(self.path)
+        return dict(watch.derived("sample_rows", watch.stamp(), count))
 
     # ----------------------------------------------------------------- writing
     @contextlib.contextmanager
@@ -267,8 +247,12 @@ class GpkgStore(ParkStore):
             return  # a read-only store is still readable; its caches then key on the file
 
     def _watched(self) -> bool:
-        with self._connect() as con:
-            return gpkg_sql.watched(con)
+        def watched() -> bool:
+            with self._connect() as con:
+                return gpkg_sql.watched(con)
+
+        watch = gpkg_watch.watch(self.path)
+        return watch.derived("watched", watch.stamp(), watched)
 
     def _install_triggers(self, *, bump: bool = False) -> None:
         with self._write_connection() as con:

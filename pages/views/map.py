@@ -1,11 +1,11 @@
 """一张图 Map: blocks, parcels coloured by status, buildings, context; legend and summary."""
 
-import pandas as pd
 import streamlit as st
 
 from gis import vocabulary
 from gis.i18n import t
 from ui import mapview, missing, shell
+from ui.text import markdown_table
 
 if "parcel" in st.query_params:  # a deep link (/?parcel=D07) opens that parcel's card
     st.switch_page("pages/views/parcels.py", query_params={"parcel": st.query_params["parcel"]})
@@ -53,27 +53,25 @@ summary = mapview.status_summary_of(frames, field, tuple(block_ids))
 if summary is None:
     st.info(t("no_parcels", lang))
 else:
-    summary = summary.copy()  # shared by every session: the total row is added to a copy
-    summary.loc[len(summary)] = [
-        "",
-        summary["count"].sum(),
-        summary["area_mu"].sum(),
-        summary["area_ha"].sum(),
-    ]
     labels = {s.code: s.label(lang) for s in vocabulary.statuses(field)}
-    count, mu, ha = t("summary_count", lang), t("summary_area_mu", lang), t("summary_area_ha", lang)
-    table = pd.DataFrame(
-        {
-            t("summary_status", lang): [
-                labels.get(c, t("summary_total", lang)) for c in summary["code"]
-            ],
-            count: summary["count"].astype(int),
-            mu: summary["area_mu"].round(MU_DECIMALS),
-            ha: summary["area_ha"].round(HA_DECIMALS),
-        }
-    )
+    header = [
+        t(key, lang)
+        for key in ("summary_status", "summary_count", "summary_area_mu", "summary_area_ha")
+    ]
     # One fixed format per quantity, every row alike (12.0, never 12 beside 12.35): counts
-    # whole, 亩 to 0.1 as in the map tooltip, 公顷 to 0.01. A static table, not st.dataframe:
-    # the data grid's code (35 files) held up the map's first paint by ~0.25 s (#15).
-    formats = {count: "{:d}", mu: f"{{:.{MU_DECIMALS}f}}", ha: f"{{:.{HA_DECIMALS}f}}"}
-    st.table(table.style.format(formats), hide_index=True, width="content")
+    # whole, 亩 to 0.1 as in the map tooltip, 公顷 to 0.01. A Markdown table, not st.table or
+    # st.dataframe: their code (12 and 35 files) held up the map's first paint (#15).
+    rows = [
+        [label, f"{int(count):d}", f"{mu:.{MU_DECIMALS}f}", f"{ha:.{HA_DECIMALS}f}"]
+        for label, count, mu, ha in [
+            *zip(
+                summary["code"].map(labels),
+                summary["count"],
+                summary["area_mu"],
+                summary["area_ha"],
+                strict=True,
+            ),
+            (t("summary_total", lang), *summary[["count", "area_mu", "area_ha"]].sum()),
+        ]
+    ]
+    st.markdown(markdown_table(header, rows, right=frozenset({1, 2, 3})))
