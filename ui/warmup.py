@@ -9,9 +9,9 @@ while each part runs (:mod:`gis.collector`: each full collection walked the whol
 The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
 :func:`first_map`, :func:`streamlit_once` and :func:`views` once Streamlit's runtime runs
 (the maps need its configuration), and last :func:`settle`. :func:`data`, :func:`first_map`
-and :func:`views` fill the same caches the pages read, with the pages' default choices. A visitor who arrives before they are done waits
-for the part in progress (Streamlit's caches and :mod:`ui.memo` compute a value once),
-never for it twice.
+and :func:`views` fill the same caches the pages read, with the pages' default choices. A
+visitor who arrives before they are done waits for the part in progress (Streamlit's caches
+and :mod:`ui.memo` compute a value once), never for it twice.
 
 All of them run outside any script run: ``st.session_state`` is empty there, so every choice is
 the default a new session starts with (language, as-of date, colour field, all blocks).
