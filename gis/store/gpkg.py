@@ -75,8 +75,7 @@ class GpkgStore(ParkStore):
         if size == 0:  # (SQLite would take it for an empty database)
             raise StoreError("store_corrupt", path=path)
         # Checked once until the next commit or layout change: every page run asks.
-        watch = gpkg_watch.watch(self.path)
-        watch.derived("checked", watch.stamp(), self._check_contents)
+        gpkg_watch.watch(self.path).kept("checked", self._check_contents)
 
     def _check_contents(self) -> bool:
         path = str(self.path)
@@ -123,8 +122,7 @@ class GpkgStore(ParkStore):
     # ----------------------------------------------------------------- reading
     def meta(self) -> dict[str, str]:
         """Read from the file once per committed change (:mod:`gis.store.gpkg_watch`)."""
-        watch = gpkg_watch.watch(self.path)
-        return dict(watch.derived("meta", watch.stamp(), self._read_meta))
+        return dict(gpkg_watch.watch(self.path).kept("meta", self._read_meta))
 
     def _read_meta(self) -> dict[str, str]:
         with self._connect() as con:
@@ -145,7 +143,9 @@ class GpkgStore(ParkStore):
             # The schema changed: a layer replaced from outside (ogr2ogr -overwrite) lost
             # its triggers. Put them back, raising the version, so caches see the change.
             self._ensure_watch()
-        return int(self.meta().get("data_version", 0))
+            stamp = watch.stamp()
+        # (the kept meta itself, not meta()'s copy: one stamp, nothing copied)
+        return int(watch.derived("meta", stamp, self._read_meta).get("data_version", 0))
 
     def read(self, layer: str) -> Frame:
         """Columns in schema order; dates stay ISO strings."""
@@ -173,8 +173,7 @@ class GpkgStore(ParkStore):
             with self._connect() as con:
                 return gpkg_sql.sample_row_counts(con)
 
-        watch = gpkg_watch.watch(self.path)
-        return dict(watch.derived("sample_rows", watch.stamp(), count))
+        return dict(gpkg_watch.watch(self.path).kept("sample_rows", count))
 
     # ----------------------------------------------------------------- writing
     @contextlib.contextmanager
@@ -251,8 +250,7 @@ class GpkgStore(ParkStore):
             with self._connect() as con:
                 return gpkg_sql.watched(con)
 
-        watch = gpkg_watch.watch(self.path)
-        return watch.derived("watched", watch.stamp(), watched)
+        return gpkg_watch.watch(self.path).kept("watched", watched)
 
     def _install_triggers(self, *, bump: bool = False) -> None:
         with self._write_connection() as con:

@@ -75,6 +75,10 @@ class FileWatch:
                 self._known[name] = (stamp, value)
         return value
 
+    def kept(self, name: str, compute: Callable[[], T]) -> T:
+        """:meth:`derived` at the file's stamp now."""
+        return self.derived(name, self.stamp(), compute)
+
     def last(self, name: str) -> tuple[Stamp, object] | None:
         """The stamp and value last kept under ``name``, whatever the stamp now."""
         with self._lock:
