@@ -4,9 +4,13 @@ For each size the script writes a GeoPackage store of synthetic parcels (the gen
 ``bench/map_payload.py``, one status event per parcel), starts the real app on it
 (``scripts/serve.py``, as ``run.sh`` does) and measures in Chromium:
 
-- ``cold``: navigation until the map has drawn what it shows (every parcel, or at district
-  zoom the aggregate of them), on a server that has just started, in a new browser profile
-  (median of 5 starts: single starts varied by ±0.5–1 s on the development machine);
+- ``first``: navigation until the map has drawn what it shows (every parcel, or at district
+  zoom the aggregate of them), on a server started for the first time on the new store,
+  in a new browser profile: it reads the whole store (:mod:`gis.store.snapshot` has nothing
+  yet; the server writes the snapshot then);
+- ``cold``: the same on a server that has just been restarted, as a committee's server is
+  (median of 5 restarts: single starts varied by ±0.5–1 s on the development machine);
+  the snapshot is there unless the data changed while the server was down;
 - ``warm``: the same on the warm server (its start-up warm-up over: ``ui.warmup``), again
   in a new browser profile (median of 5);
 - ``MB``: what a warm page load received (HTTP bodies as sent, plus websocket frames),
@@ -220,6 +224,8 @@ def timed_visit(browser, url: str, cookie: dict) -> float:
 def measure_app(browser, store: Path, workdir: Path) -> dict:
     row: dict = {}
     cookie = browser_cookie()
+    with serve_app(store, workdir) as server:  # the first start: no snapshot yet
+        row["first"] = timed_visit(browser, server.url + "/", cookie)
     colds = []
     for _ in range(COLD_RUNS - 1):  # a cold start is the noisiest measure: its median
         with serve_app(store, workdir) as server:
@@ -338,7 +344,7 @@ def measure_explore(browser, n: int, folder: Path) -> dict[str, float]:
 
 def main(sizes: tuple[int, ...]) -> None:
     print(
-        f"{'n':>7} | {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} {'rerun MB':>8} "
+        f"{'n':>7} | {'first s':>7} {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} {'rerun MB':>8} "
         f"{'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'parcels s':>9} {'rerun p95 ms':>12} "
         f"{'(page)':>9} | "
         f"{'explore() s':>11} {'MB':>6} {'heap MB':>7}"
@@ -357,7 +363,7 @@ def main(sizes: tuple[int, ...]) -> None:
             slowest = max(reruns, key=reruns.__getitem__)
             base = measure_explore(browser, n, workdir)
             print(
-                f"{n:>7,} | {app['cold']:>6.2f} {app['warm']:>6.2f} {app['mb']:>6.2f} "
+                f"{n:>7,} | {app['first']:>7.2f} {app['cold']:>6.2f} {app['warm']:>6.2f} {app['mb']:>6.2f} "
                 f"{app['again_mb']:>8.2f} {app['rerun_mb']:>8.3f} {app['heap']:>7.0f} "
                 f"{app['zoom_s']:>9.2f} {app['zoom_mb']:>5.2f} {app['parcels_s']:>9.2f} "
                 f"{reruns[slowest]:>12.0f} {slowest:>9} | {base['seconds']:>11.2f} "

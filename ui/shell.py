@@ -10,7 +10,7 @@ import streamlit as st
 from gis._errors import ParkError
 from gis.i18n import DEFAULT_LANGUAGE, error_text, t
 from gis.parcels import history
-from gis.store import ParkStore, open_park_store
+from gis.store import ParkStore, open_park_store, snapshot
 from layers.assets import AssetUrls, asset_urls, install_assets
 from ui import dates, memo
 
@@ -86,7 +86,8 @@ def store() -> ParkStore:
 def _frames(path: str, version: int) -> dict:
     # Keyed by data version: any write produces a new version and so a fresh read.
     # Cached as a resource (not copied per run): callers must not modify the frames.
-    return ParkStore(path).read_all()
+    # From the snapshot on disk when it holds this version (a restart need not read it all).
+    return snapshot.read_all(ParkStore(path))
 
 
 def frames() -> dict:
@@ -102,7 +103,11 @@ def frames_as_of(frames: dict, as_of: date | None) -> dict:
         return frames
 
     def replay() -> dict:
-        parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+        parcels = snapshot.derived_layer(
+            frames,
+            ("as_of", as_of.isoformat()),
+            lambda: history.statuses_as_of(frames["parcels"], frames["status_events"], as_of),
+        )
         return {**frames, "parcels": parcels}
 
     return memo.derived(frames, ("as_of", as_of), replay)

@@ -7,8 +7,9 @@ more; twice as long while the server starts beside them. Python's collector is p
 while each part runs (:mod:`gis.collector`: each full collection walked the whole heap).
 
 The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
-:func:`first_map`, :func:`streamlit_once` and :func:`views` once Streamlit's runtime runs
-(the maps need its configuration), and last :func:`settle`. :func:`data`, :func:`first_map`
+:func:`first_map` once Streamlit has read its configuration (the map's URLs come from it),
+well before the server answers; once Streamlit's runtime runs, :func:`map_component`,
+:func:`streamlit_once` and :func:`views`, and last :func:`settle`. :func:`data`, :func:`first_map`
 and :func:`views` fill the same caches the pages read, with the pages' default choices. A
 visitor who arrives before they are done waits for the part in progress (Streamlit's caches
 and :mod:`ui.memo` compute a value once), never for it twice.
@@ -41,11 +42,11 @@ def data() -> bool:
 
 
 def first_map() -> bool:
-    """The 一张图 page's default map. Needs the runtime (its configuration)."""
+    """The 一张图 page's default map. Needs Streamlit's configuration read, not its
+    runtime: the map's component is registered by :func:`map_component`."""
     from gis import vocabulary
     from ui import mapview
 
-    _register_map_component()
     return _timed(
         "map", lambda: mapview.park_map(vocabulary.STATUS_FIELDS[0], (), as_of=shell.as_of())
     )
@@ -124,11 +125,11 @@ def _as_new_session() -> None:
         st.session_state.clear()
 
 
-def _register_map_component() -> None:
+def map_component() -> None:
     """Register streamlit-folium's component with the runtime, as its import in a script
     run would have. Streamlit registers a component only when it is declared inside a
-    script run; importing :mod:`ui.mapview` here, first, declared it outside one, and the
-    browsers' requests for the map's frame would get 404s."""
+    script run; importing :mod:`ui.mapview` in the warm-up, first, declared it outside one,
+    and the browsers' requests for the map's frame would get 404s. Needs the runtime."""
     import streamlit_folium
     from streamlit.runtime import Runtime
 
