@@ -344,8 +344,8 @@ def measure_explore(browser, n: int, folder: Path) -> dict[str, float]:
 
 def main(sizes: tuple[int, ...]) -> None:
     print(
-        f"{'n':>7} | {'first s':>7} {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} {'rerun MB':>8} "
-        f"{'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'parcels s':>9} {'rerun p95 ms':>12} "
+        f"{'n':>7} | {'first s':>7} {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} "
+        f"{'rerun MB':>8} {'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'parcels s':>9} {'rerun p95 ms':>12} "
         f"{'(page)':>9} | "
         f"{'explore() s':>11} {'MB':>6} {'heap MB':>7}"
     )
@@ -363,8 +363,9 @@ def main(sizes: tuple[int, ...]) -> None:
             slowest = max(reruns, key=reruns.__getitem__)
             base = measure_explore(browser, n, workdir)
             print(
-                f"{n:>7,} | {app['first']:>7.2f} {app['cold']:>6.2f} {app['warm']:>6.2f} {app['mb']:>6.2f} "
-                f"{app['again_mb']:>8.2f} {app['rerun_mb']:>8.3f} {app['heap']:>7.0f} "
+                f"{n:>7,} | {app['first']:>7.2f} {app['cold']:>6.2f} {app['warm']:>6.2f} "
+                f"{app['mb']:>6.2f} {app['again_mb']:>8.2f} {app['rerun_mb']:>8.3f} "
+                f"{app['heap']:>7.0f} "
                 f"{app['zoom_s']:>9.2f} {app['zoom_mb']:>5.2f} {app['parcels_s']:>9.2f} "
                 f"{reruns[slowest]:>12.0f} {slowest:>9} | {base['seconds']:>11.2f} "
                 f"{base['mb']:>6.2f} {base['heap']:>7.0f}",

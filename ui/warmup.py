@@ -9,8 +9,8 @@ while each part runs (:mod:`gis.collector`: each full collection walked the whol
 The server (``scripts/serve.py``) runs :func:`data` in a thread as it starts, then
 :func:`first_map` once Streamlit has read its configuration (the map's URLs come from it),
 well before the server answers; once Streamlit's runtime runs, :func:`map_component`,
-:func:`streamlit_once` and :func:`views`, and last :func:`settle`. :func:`data`, :func:`first_map`
-and :func:`views` fill the same caches the pages read, with the pages' default choices. A
+:func:`streamlit_once` and :func:`views`, and last :func:`settle`. :func:`data`,
+:func:`first_map` and :func:`views` fill the same caches the pages read, with the pages' default choices. A
 visitor who arrives before they are done waits for the part in progress (Streamlit's caches
 and :mod:`ui.memo` compute a value once), never for it twice.
 

@@ -71,10 +71,8 @@ def cache_dir(store: ParkStore) -> Path | None:
         return None
     if configured:
         return Path(configured)
-    path = getattr(store, "path", None)
-    if isinstance(path, Path):
-        return path.resolve().parent / ".park-cache"
-    return Path("data") / ".park-cache"
+    file = _file(store)
+    return (file.parent if file else Path("data")) / ".park-cache"
 
 
 def read_all(store: ParkStore) -> dict[str, Frame]:
@@ -136,9 +134,14 @@ def _code_fingerprint() -> str:
 
 
 def _identity(store: ParkStore) -> str:
+    file = _file(store)
+    return f"{store.backend}:{file or store.location}"
+
+
+def _file(store: ParkStore) -> Path | None:
+    """A GeoPackage store's file, resolved; None for a database (its ``path`` is a URL)."""
     path = getattr(store, "path", None)
-    where = str(path.resolve()) if isinstance(path, Path) else store.location
-    return f"{store.backend}:{where}"
+    return path.resolve() if isinstance(path, Path) else None
 
 
 def _remember(frames: dict[str, Frame], key: str, directory: Path) -> None:
@@ -197,7 +200,8 @@ def _save_later(directory: Path, key: str, frames: Mapping[str, Frame]) -> None:
 
 
 def wait_for_saves(timeout: float | None = None) -> None:
-    """Until the snapshots being written are on disk (the tests; a CLI about to report)."""
+    """Until the snapshots being written are on disk (for the tests: the server never
+    waits for them)."""
     with _saving_lock:
         threads, _saving[:] = list(_saving), []
     for thread in threads:
