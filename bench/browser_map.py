@@ -345,8 +345,8 @@ def measure_explore(browser, n: int, folder: Path) -> dict[str, float]:
 def main(sizes: tuple[int, ...]) -> None:
     print(
         f"{'n':>7} | {'first s':>7} {'cold s':>6} {'warm s':>6} {'MB':>6} {'again MB':>8} "
-        f"{'rerun MB':>8} {'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'parcels s':>9} {'rerun p95 ms':>12} "
-        f"{'(page)':>9} | "
+        f"{'rerun MB':>8} {'heap MB':>7} {'zoom-in s':>9} {'MB':>5} {'parcels s':>9} "
+        f"{'rerun p95 ms':>12} {'(page)':>9} | "
         f"{'explore() s':>11} {'MB':>6} {'heap MB':>7}"
     )
     last: dict[str, float] = {}
