@@ -177,6 +177,25 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
+def ready_before_sidebar() -> bool:
+    """Prepare what pages read from the sidebar, without showing it (``ui.first_paint``):
+    False if the store does not open or fails its check (the sidebar says why)."""
+    _install_assets()
+    try:
+        store().check()
+    except ParkError:
+        return False
+    _seed_as_of()
+    return True
+
+
+def _seed_as_of() -> None:
+    # Seed the widget through session state, not `value=`: pages (saved views) set this
+    # key too, and a widget given both a default and a state value warns.
+    if AS_OF_KEY not in st.session_state:
+        st.session_state[AS_OF_KEY] = _linked_as_of() or default_as_of()
+
+
 def localise_streamlit_widgets() -> None:
     """Put the UI language on the parts of Streamlit's widgets that have no parameter."""
     limit_mb = int(st.get_option("server.maxUploadSize"))
@@ -204,10 +223,7 @@ def sidebar() -> None:
         except ParkError as exc:
             st.error(error_text(exc, lang()))
             st.stop()
-        if AS_OF_KEY not in st.session_state:
-            # Seed the widget through session state, not `value=`: pages (saved views) set
-            # this key too, and a widget given both a default and a state value warns.
-            st.session_state[AS_OF_KEY] = _linked_as_of() or default_as_of()
+        _seed_as_of()
         # Any typed date reaches the server (a range in the browser would drop it silently
         # and keep the old date); one after today is refused here, visibly (#11, 2).
         chosen = dates.date_input(t("as_of", lang()), key=AS_OF_KEY, help=t("as_of_help", lang()))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from gis import vocabulary
 from gis.i18n import t
-from ui import mapview, missing, shell
+from ui import first_paint, mapview, missing, shell
 from ui.text import markdown_table
 
 if "parcel" in st.query_params:  # a deep link (/?parcel=D07) opens that parcel's card
@@ -25,22 +25,38 @@ block_names = dict(
     zip(blocks["block_id"], blocks["name" if lang == "zh" else "name_en"], strict=True)
 )
 left, right = st.columns([1, 2])
-field = left.radio(
-    t("colour_by", lang),
-    list(vocabulary.STATUS_FIELDS),
-    horizontal=True,
-    key="map_field",
-    format_func=lambda f: vocabulary.field_label(f, lang),
-)
-block_ids = right.multiselect(
-    t("block_filter", lang),
-    list(block_names),
-    key="map_blocks",
-    format_func=block_names.__getitem__,
-    placeholder=t("all_blocks", lang),
-)
 
+
+def controls() -> tuple[str, list[str]]:
+    field = left.radio(
+        t("colour_by", lang),
+        list(vocabulary.STATUS_FIELDS),
+        horizontal=True,
+        key="map_field",
+        format_func=lambda f: vocabulary.field_label(f, lang),
+    )
+    block_ids = right.multiselect(
+        t("block_filter", lang),
+        list(block_names),
+        key="map_blocks",
+        format_func=block_names.__getitem__,
+        placeholder=t("all_blocks", lang),
+    )
+    return field, block_ids
+
+
+# A session opening on this page gets its map first, its controls and sidebar after
+# (ui.first_paint): the map is drawn with what the controls hold, their defaults.
+map_first = first_paint.map_first()
+if map_first:
+    field = st.session_state.get("map_field", vocabulary.STATUS_FIELDS[0])
+    block_ids = [b for b in st.session_state.get("map_blocks", []) if b in block_names]
+else:
+    field, block_ids = controls()
 mapview.show(mapview.park_map(field, tuple(block_ids), as_of=as_of), key="park_map")
+if map_first:
+    first_paint.after_map()
+    controls()
 with notes:
     missing.show_missing("map")
     missing.show_as_of_gaps(as_of)
