@@ -323,15 +323,18 @@ window.parkOneMap = window.parkOneMap || (function () {
     return {type: "FeatureCollection", features: features};
   }
   function settle(map) {
-    // Once every layer the map shows at its zoom has its features: drawn.
+    // Drawn: the map's script has run and every layer the map shows at its zoom has its
+    // features (again false while a zoom waits for a layer to arrive). Not judged before
+    // the script's end: its first layers are there before the later ones are declared.
+    if (!map._parkScriptRan) { return; }
     var waiting = map._parkStates.some(function (s) { return s.waiting(); });
-    if (!waiting) { window.parkMapDrawn = true; }
+    window.parkMapDrawn = !waiting;
   }
   function declare(map, state) {
     if (!map._parkStates) {  // the map's first layer: judge once its script has run
       map._parkStates = [];
       window.parkMapDrawn = false;
-      setTimeout(function () { settle(map); }, 0);
+      setTimeout(function () { map._parkScriptRan = true; settle(map); }, 0);
     }
     map._parkStates.push(state);
   }
@@ -344,6 +347,10 @@ window.parkOneMap = window.parkOneMap || (function () {
   }
   function geoJsonLayer(map, spec, data, source) {
     var group = L.featureGroup(), labels = L.layerGroup(), layer = null, failed = false;
+    // The group is what is shown or hidden (layer control, saved views), known before a
+    // fetched layer's features arrive.
+    window.parkGroups = window.parkGroups || {};
+    window.parkGroups[spec.key] = group;
     function faded() { return Boolean(spec.fade) && map.getZoom() < spec.fade.belowZoom; }
     function inZoom() {
       var z = map.getZoom();
@@ -401,7 +408,8 @@ window.parkOneMap = window.parkOneMap || (function () {
       settle(map);
     }
     declare(map, {waiting: function () {
-      return map.hasLayer(group) && inZoom() && !layer && !failed;
+      // A layer drawn in a zoom range waits for its start (below) to judge the zoom.
+      return !ready || (map.hasLayer(group) && inZoom() && !layer && !failed);
     }});
     if (spec.fade || spec.outlineMinZoom) {
       // Detail layers (buildings) fade out when zoomed out, so the park's statuses stay

@@ -1,4 +1,5 @@
-"""Overdue and idle parcels (逾期 / 闲置), outlined above the status colours.
+"""Overdue and idle parcels (逾期 / 闲置), outlined above the status colours; in a district
+(:func:`layers.aggregate.is_district`) from parcel level on, like the parcels themselves.
 
 Built from :func:`gis.parcels.deadlines.warnings` for the chosen as-of date; passed to the map
 through ``mapview.park_map(..., extras=..., extras_key=...)``.
@@ -14,6 +15,7 @@ import pandas as pd
 from gis.i18n import t
 from gis.parcels import deadlines
 from layers._element import ParkGeoJson
+from layers.aggregate import DETAIL_ZOOM, is_district
 from layers.legend import LegendItem, LegendSection
 
 #: Warning kinds, worst first, and their outline colours.
@@ -72,12 +74,16 @@ def deadline_layer(parcels: gpd.GeoDataFrame, *, as_of: date, lang: str) -> Park
         ],
         "lookups": {"kinds": [t(k, lang) for k in KINDS]},
     }
+    if is_district(parcels):  # like the parcels they outline: from parcel level on
+        spec["minZoom"] = DETAIL_ZOOM
     return ParkGeoJson.of(late, props, name=t("layer_deadlines", lang), spec=spec)
 
 
-def deadline_legend(lang: str) -> LegendSection:
-    """The legend section of :func:`deadline_layer`."""
+def deadline_legend(lang: str, *, district: bool = False) -> LegendSection:
+    """The legend section of :func:`deadline_layer`; a district's says from which zoom."""
     items = tuple(LegendItem(t(k, lang), c, "outline") for k, c in zip(KINDS, COLORS, strict=True))
+    if district:
+        return LegendSection(t("legend_deadlines_near", lang, zoom=DETAIL_ZOOM), items)
     return LegendSection(t("legend_deadlines", lang), items)
 
 
@@ -85,7 +91,10 @@ def deadline_extras(
     frames: dict, lang: str, *, as_of: date
 ) -> tuple[list[ParkGeoJson], list[LegendSection]]:
     """``mapview`` extras: the warning layer and its legend (bind ``as_of`` with partial)."""
-    return [deadline_layer(frames["parcels"], as_of=as_of, lang=lang)], [deadline_legend(lang)]
+    parcels = frames["parcels"]
+    return [deadline_layer(parcels, as_of=as_of, lang=lang)], [
+        deadline_legend(lang, district=is_district(parcels))
+    ]
 
 
 def deadline_extras_key(as_of: date) -> str:

@@ -228,6 +228,10 @@ class DrawControl(RawScriptMixin, MacroElement):
         self.config_json = js_json({"labels": labels, "color": SKETCH_COLOR, "css": DRAW_CSS})
 
 
+#: Layers a view shows and hides with another: a district's grid sums its parcels.
+FOLLOWERS = {"aggregate": "parcels"}
+
+
 class ViewSettings(RawScriptMixin, MacroElement):
     """Shows exactly the ``layers`` of a saved view, and large type when ``present``.
 
@@ -248,17 +252,12 @@ class ViewSettings(RawScriptMixin, MacroElement):
     document.head.appendChild(style);
     map.getContainer().classList.add("park-present");
   }
-  function groupOf(layer) {
-    // The feature group a park layer was added to (L.FeatureGroup registers itself as
-    // the layer's event parent), whether or not it is on the map now.
-    var parents = layer ? layer._eventParents || {} : {};
-    var keys = Object.keys(parents);
-    return keys.length ? parents[keys[0]] : null;
-  }
   function apply() {
-    var layers = window.parkLayers || {};
+    // Each park layer's feature group (layers/_element.py), whether or not its features
+    // have arrived: a layer fetched later stays hidden and is not fetched at all.
+    var groups = window.parkGroups || {};
     cfg.known.forEach(function (key) {
-      var g = groupOf(layers[key]);
+      var g = groups[key];
       if (!g) { return; }
       var want = cfg.visible.indexOf(key) !== -1;
       if (want && !map.hasLayer(g)) { map.addLayer(g); }
@@ -276,8 +275,8 @@ class ViewSettings(RawScriptMixin, MacroElement):
         self._name = "ViewSettings"
         self.config_json = js_json(
             {
-                "visible": list(visible),
-                "known": list(known),
+                "visible": [*visible, *(f for f, lead in FOLLOWERS.items() if lead in visible)],
+                "known": [*known, *(f for f, lead in FOLLOWERS.items() if lead in known)],
                 "css": PRESENT_CSS if present else "",
             }
         )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from gis.auth.access import DATA_MANAGER, Actor
@@ -54,3 +55,16 @@ def _cells(line: str) -> list[str]:
     inner = line.strip()[2:-2]  # "| a | b |" -> "a | b"
     cells = re.split(r"(?<!\\) \| ", inner)
     return [re.sub(r"\\(.)", r"\1", cell) for cell in cells]
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, module, name: str) -> list:
+    """Replace ``module.name`` by a wrapper that records each call."""
+    calls: list = []
+    real = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls

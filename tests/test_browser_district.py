@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 
 from bench.browser_map import build_store
+from gis.meeting import views as meeting_views
+from gis.store import ParkStore
 from layers.aggregate import DETAIL_ZOOM, OUTLINE_ZOOM
 from layers.parcels import LABEL_MIN_ZOOM
+from tests.actors import ACTOR
 from tests.browser_kit import map_frame, new_page, record_foreign_requests
 from tests.conftest import serve_app
 
@@ -68,6 +71,9 @@ STATE_JS = f"""() => {{
     note: (document.querySelector(".park-legend-zoom") || {{}}).textContent || "",
   }};
 }}"""
+#: Which park layers' groups are on the map.
+GROUPS_JS = """() => Object.fromEntries(
+  Object.entries(window.parkGroups).map(([k, g]) => [k, !!g._map]))"""
 PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 #: The largest distance (px) between a code label's centre and its parcel's centre on screen.
 LABEL_OFFSETS_JS = f"""() => {{
@@ -113,10 +119,9 @@ def test_district_grid_then_parcels_then_codes(browser, district_server):
     page.on("request", lambda r: fetched.append(r.url) if "/park-data/" in r.url else None)
     try:
         page.goto(district_server.url + "/", wait_until="domcontentloaded")
-        # From afar: the grid is drawn, the parcels are neither fetched nor built.
-        frame = map_frame(
-            page, "() => window.parkMapDrawn === true && !!window.parkLayers.aggregate", TIMEOUT_S
-        )
+        # From afar: the grid is drawn, the parcels are neither fetched nor built. The map
+        # says it is drawn only once the grid has arrived (the bench times that signal).
+        frame = map_frame(page, DRAWN_JS, TIMEOUT_S)
         frame.evaluate(PAINTED_JS)
         far = frame.evaluate(STATE_JS)
         assert far["zoom"] < DETAIL_ZOOM - 1, far
@@ -185,3 +190,30 @@ def test_district_grid_then_parcels_then_codes(browser, district_server):
         assert response.body() == b""
     finally:
         signed_out.close()
+
+
+def test_a_view_without_parcels_hides_their_grid_and_never_fetches_them(browser, district_server):
+    """A saved view that leaves the parcels off keeps them off in a district too: the grid
+    that sums them goes with them, and zooming in fetches no parcels (a fetched layer's
+    group is known before its features arrive)."""
+    store = ParkStore.open(district_server.store_path)
+    layers = tuple(k for k in meeting_views.DEFAULT_LAYERS if k != "parcels")
+    state = meeting_views.ViewState(layers=layers)
+    view_id = meeting_views.save_view(store, name="无地块", state=state, actor=ACTOR)
+    context, page = new_page(browser)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/park-data/" in r.url else None)
+    try:
+        page.goto(f"{district_server.url}/meeting?view={view_id}", wait_until="domcontentloaded")
+        frame = map_frame(page, DRAWN_JS + " && !!window.parkViewFit", TIMEOUT_S)
+        page.wait_for_timeout(500)  # the view's settings run once the map's script has
+        shown = frame.evaluate(GROUPS_JS)
+        assert shown["blocks"] and shown["context"], shown
+        assert not shown["aggregate"] and not shown["parcels"], shown
+        before = len(fetched)
+        frame.evaluate(f"() => {{ {MAP_JS}.setZoom({DETAIL_ZOOM}, {{animate: false}}); }}")
+        page.wait_for_timeout(1500)
+        assert frame.evaluate("() => !window.parkLayers.parcels")
+        assert len(fetched) == before, fetched
+    finally:
+        context.close()

@@ -49,6 +49,7 @@ from layers.aggregate import (
     zoom_notes,
 )
 from layers.assets import asset_urls
+from layers.deadlines import deadline_extras
 from layers.legend import Legend
 from layers.parcels import LABEL_MIN_ZOOM
 from layers.parkmap import build_park_map
@@ -499,6 +500,21 @@ def test_district_grid_counts_match_the_parcels(district_frames):
     by_status = stripes.groupby("status")["count"].sum()
     expected = parcels[SALE].map({c: i for i, c in enumerate(S)}).value_counts()
     assert by_status.sort_index().tolist() == expected.sort_index().tolist()
+
+
+def test_district_warnings_from_parcel_level_on(district_frames):
+    """The parcels page's overdue and idle outlines: in a district, drawn from zoom 14 on
+    like the parcels (thousands of dashed outlines from afar hid the grid), and the legend
+    says so; in a sample-sized park at every zoom, as before."""
+    as_of = date(2030, 1, 1)  # late enough for warnings among the synthetic parcels
+    layers, legends = deadline_extras(district_frames, "zh", as_of=as_of)
+    spec = json.loads(layers[0].spec_json)
+    assert spec["minZoom"] == DETAIL_ZOOM and "maxZoom" not in spec
+    assert len(layer_features(layers[0])) > 0
+    assert legends[0].title == "预警(截至所选日期，放大到 14 级显示)"
+    layers, legends = deadline_extras(tiny_park(), "en", as_of=as_of)
+    assert "minZoom" not in json.loads(layers[0].spec_json)
+    assert legends[0].title == "Warnings (as of the chosen date)"
 
 
 def test_sample_sized_park_is_drawn_as_before():

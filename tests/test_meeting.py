@@ -386,7 +386,9 @@ def test_annotation_layer_and_draw_control_keep_text_as_text(store):
     assert config["labels"]["polygon"] == "面"
     assert config["labels"]["need_more"] == "至少需要 {n} 个点"
     settings = ViewSettings(visible=("parcels",), known=meeting_views.LAYER_KEYS, present=True)
-    assert '"visible":["parcels"]' in settings.config_json
+    assert '"visible":["parcels","aggregate"]' in settings.config_json  # the grid follows
+    hidden = ViewSettings(visible=("blocks",), known=meeting_views.LAYER_KEYS, present=False)
+    assert '"visible":["blocks"]' in hidden.config_json and '"aggregate"]' in hidden.config_json
 
 
 # ---------------------------------------------------------------- what a view shows (#11)

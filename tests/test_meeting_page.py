@@ -17,7 +17,8 @@ from gis.meeting import pack
 from gis.meeting import views as meeting_views
 from gis.store import ParkStore
 from tests.actors import ACTOR
-from tests.apptest_kit import assert_clean, signed_in
+from tests.apptest_kit import assert_clean, counting, signed_in
+from ui import ahead, mapview
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -110,6 +111,45 @@ def test_view_link_opens_the_identical_state_and_steps_like_slides(store):
     assert at.session_state["mtg_view_id"] == ids[1]
     assert at.session_state["as_of"] == date(2021, 3, 31)
     assert_clean(at)
+
+
+def step_through(at: AppTest, ids: list[str], store: ParkStore) -> None:
+    """Next, next, next from the first view: each view on screen with its own figures."""
+    days = {v.view_id: v.state.as_of for v in meeting_views.list_views(store.read("saved_views"))}
+    for view_id in (ids[1], ids[2], ids[0]):
+        at.button(key="mtg_next").click().run(timeout=RUN_TIMEOUT)
+        assert_clean(at)
+        assert at.session_state["mtg_view_id"] == view_id
+        assert at.session_state["as_of"] == days[view_id]
+
+
+def test_steps_find_the_other_views_maps_and_figures_made(store, monkeypatch):
+    """#15: while a view is on screen the others' maps and key figures are made in the
+    background, so a step to another colouring or date builds nothing."""
+    ids = three_views(store)
+    expected = pack.key_figures(store.read_all(), date(2021, 3, 31))  # the second view's
+    at = open_page(view=ids[0])
+    assert ahead.done(RUN_TIMEOUT)
+    maps = counting(monkeypatch, mapview, "build_park_map")
+    figures = counting(monkeypatch, pack, "key_figures")
+    at.button(key="mtg_next").click().run(timeout=RUN_TIMEOUT)
+    assert at.metric[0].value == f"{expected.sold} 宗"  # made ahead, for the view's date
+    at.button(key="mtg_prev").click().run(timeout=RUN_TIMEOUT)
+    step_through(at, ids, store)
+    assert (maps, figures) == ([], [])
+
+
+def test_without_work_ahead_a_step_builds_the_views_map(store, monkeypatch):
+    """The check above can fail: with nothing made ahead, the steps to the second view
+    (another colouring and date) and the third (other blocks) build their maps."""
+    monkeypatch.setattr(ahead, "ahead", lambda jobs: None)
+    ids = three_views(store)
+    at = open_page(view=ids[0])
+    maps = counting(monkeypatch, mapview, "build_park_map")
+    figures = counting(monkeypatch, pack, "key_figures")
+    step_through(at, ids, store)
+    assert maps == ["build_park_map"] * 2
+    assert figures == ["key_figures"]  # the third view shares the first one's date
 
 
 def test_link_can_open_presentation_mode(store):

@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_kit import assert_no_exception, signed_in
+from tests.apptest_kit import assert_no_exception, counting, signed_in
 from ui import mapview, memo, parcel_state, warmup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,19 +41,6 @@ def in_own_thread(work) -> object:
     thread.start()
     thread.join(timeout=RUN_TIMEOUT)
     return result[0]
-
-
-def counting(monkeypatch: pytest.MonkeyPatch, module, name: str) -> list:
-    """Replace ``module.name`` by a wrapper that records each call."""
-    calls: list = []
-    real = getattr(module, name)
-
-    def wrapper(*args, **kwargs):
-        calls.append(name)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, wrapper)
-    return calls
 
 
 def test_first_visit_after_warm_up_builds_nothing(store_copy, cold_caches, monkeypatch):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from functools import partial
+from typing import Any
 
 import folium
 import pandas as pd
@@ -18,8 +20,8 @@ from layers.assets import AssetUrls
 from layers.basemap import BASEMAPS
 from layers.legend import LegendSection
 from layers.parkmap import build_park_map
+from ui import ahead, memo, shell
 from ui import basemap as ui_basemap
-from ui import memo, shell
 
 MAP_HEIGHT = 660
 
@@ -75,22 +77,39 @@ def park_map(
     given, so drawing the cached object itself a second time would break its layer
     references. Copying shares the big GeoJSON strings, so it is cheap.
     """
+    return copy.deepcopy(_park_map(*_cache_args(locals())))
+
+
+def _cache_args(options: Mapping[str, Any]) -> tuple:
+    """:func:`_park_map`'s arguments for :func:`park_map`'s ``options`` (by name; those
+    left out at their defaults) in this session: its store, language and basemaps."""
     s = shell.store()
-    cached = _park_map(
+    return (
         str(s.path),
         s.data_version(),
-        field,
+        options["field"],
         shell.lang(),
-        tuple(block_ids),
+        tuple(options.get("block_ids", ())),
         shell.assets(),
         s.is_sample(),
-        as_of,
-        tuple(focus_codes),
-        extras_key,
-        extras,
+        options.get("as_of"),
+        tuple(options.get("focus_codes", ())),
+        options.get("extras_key", ""),
+        options.get("extras"),
         ui_basemap.offer().basemaps,  # configured basemaps (#18), none chosen on the map
     )
-    return copy.deepcopy(cached)
+
+
+def prebuild(requests: Iterable[dict]) -> None:
+    """Build the maps of these :func:`park_map` keyword arguments in the background
+    (:mod:`ui.ahead`), so that a page stepping to one of them finds it built: the meeting
+    page's saved views."""
+    jobs = []
+    for request in requests:
+        args = _cache_args(request)
+        key = ("map", *args[:10], *args[11:])  # the extras function is not part of the key
+        jobs.append((key, partial(_park_map, *args)))
+    ahead.ahead(jobs)
 
 
 def status_summary_of(frames: dict, field: str, block_ids: tuple[str, ...]) -> pd.DataFrame | None:

@@ -22,6 +22,10 @@ MESSAGES = {
         "Each parcel; zoom to level {zoom} for parcel codes.",
     ),
     "agg_zoom_labelled": ("逐地块显示，含地块编号。", "Each parcel, with its code."),
+    "legend_deadlines_near": (
+        "预警(截至所选日期，放大到 {zoom} 级显示)",
+        "Warnings (as of the chosen date; shown from zoom level {zoom})",
+    ),
     "map_load_error": (
         "部分图层未能加载，请刷新页面；若仍失败，请联系系统管理员。",
         "Some layers could not be loaded: reload the page, and tell the administrator "

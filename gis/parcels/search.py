@@ -117,6 +117,9 @@ class _Haystack:
         self.keys = distinct
         self.text = "".join(k + _SEP for k in distinct)
         self.prefixed = _SEP + self.text  # so a key start is always "\x00" + key
+        # A token with a character no key has cannot match: a Chinese word skips the
+        # pinyin keys, a pinyin word the Chinese names, without scanning them.
+        self.chars = frozenset(self.text)
         lengths = np.fromiter((len(k) + 1 for k in distinct), dtype=np.int64, count=len(distinct))
         self.starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         counts = np.fromiter((len(v) for v in by_key.values()), np.int64, count=len(distinct))
@@ -135,6 +138,8 @@ class _Haystack:
         """:meth:`find` for the keys of ``records`` only: the same owners and prefix flags
         as :meth:`find` gives for those records. Their keys are joined into a small text
         of their own and searched the same way."""
+        if not self.chars.issuperset(token):
+            return np.empty(0, np.int64), np.empty(0, bool)
         counts = self.rec_ptr[records + 1] - self.rec_ptr[records]
         first = np.repeat(self.rec_ptr[records] - np.cumsum(counts) + counts, counts)
         keys = self.key_of[first + np.arange(int(counts.sum()))]
@@ -151,6 +156,8 @@ class _Haystack:
         With ``whole_number``, a token ending in a digit matches only where the key's
         number ends too (``d7`` finds ``d7`` and ``d7a``, not ``d70``).
         """
+        if not self.chars.issuperset(token):
+            return np.empty(0, np.int64), np.empty(0, bool)
         key, prefix = _key_hits(self.text, self.starts, token, whole_number, self.prefixed)
         counts = self.ptr[key + 1] - self.ptr[key]
         # The owners of each matched key, laid end to end.

@@ -15,7 +15,7 @@ from ui.annotation_forms import record_decision
 from ui.changes import changes_section
 from ui.meeting_header import header, key_figures
 from ui.meeting_log import log_tab
-from ui.meeting_map import meeting_map
+from ui.meeting_map import meeting_map, prepare_steps
 from ui.meeting_pack import pack_section
 from ui.meeting_state import FEEDBACK, PACK
 from ui.meeting_views import views_tab
@@ -44,3 +44,4 @@ else:
     with tab_pack:
         pack_section(page)
     changes_section(page.store, page.now_frames, lang, page.as_of)
+prepare_steps(page)  # the other saved views' maps and figures, for the next step
