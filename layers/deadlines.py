@@ -36,7 +36,7 @@ def warning_frame(parcels: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
         out["kind"] = pd.Series(dtype=object)
         out["days"] = pd.Series(dtype="int64")
         return out
-    table["kind"] = [deadlines.warning_kind(r) for r in table.to_dict(orient="records")]
+    table["kind"] = deadlines.warning_kinds(table)
     table["days"] = table[["start_overdue_days", "completion_overdue_days"]].max(axis=1)
     return parcels[["code", "geometry"]].merge(
         table[["code", "kind", "days", "idle_fee_wan"]], on="code"

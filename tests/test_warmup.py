@@ -1,5 +1,5 @@
-"""The server's warm-up (#15, ``ui.warmup``): the first visitor after a start finds the 一张图
-and 地块查询 pages' work done, and a warm-up that fails never stops anything."""
+"""The server's warm-up (#15, ``ui.warmup``): the first visitor after a start finds the 一张图,
+地块查询 and 会议 pages' work done, and a warm-up that fails never stops anything."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from gis.meeting import pack
+from gis.parcels import changes as parcel_changes
 from tests.apptest_kit import assert_no_exception, counting, signed_in
-from ui import mapview, memo, parcel_state, warmup
+from ui import ahead, mapview, memo, parcel_state, warmup
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_TIMEOUT = 120
@@ -58,10 +60,15 @@ def test_first_visit_after_warm_up_builds_nothing(store_copy, cold_caches, monke
     at.switch_page("pages/views/parcels.py").run()
     assert_no_exception(at)
     assert (maps, indexes) == ([], [])  # so did the 地块查询 page's map and search index
+    meeting_work = _counting_meeting_work(monkeypatch)
+    at.switch_page(MEETING).run()
+    assert_no_exception(at)
+    assert maps == []  # and the 会议 page's map, its key figures and the changes listed
+    assert meeting_work == {"figures": [], "changes": []}
 
 
 def test_without_warm_up_the_first_visit_builds_its_map(store_copy, cold_caches, monkeypatch):
-    """The check above can fail: with cold caches the page builds the map itself."""
+    """The checks above can fail: with cold caches each page does the work itself."""
     maps = counting(monkeypatch, mapview, "build_park_map")
     summaries = counting(monkeypatch, mapview, "status_summary")
     at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=RUN_TIMEOUT))
@@ -69,6 +76,23 @@ def test_without_warm_up_the_first_visit_builds_its_map(store_copy, cold_caches,
     assert_no_exception(at)
     assert maps == ["build_park_map"]
     assert summaries == ["status_summary"]
+    meeting_work = _counting_meeting_work(monkeypatch)
+    at.switch_page(MEETING).run()
+    assert_no_exception(at)
+    assert maps == ["build_park_map"] * 3  # the view's map, the changes' map
+    assert meeting_work == {"figures": ["key_figures"], "changes": ["changes_since"]}
+
+
+MEETING = "pages/views/meeting.py"
+
+
+def _counting_meeting_work(monkeypatch) -> dict[str, list]:
+    """Count the 会议 page's own work: the other saved views' work ahead is left out."""
+    monkeypatch.setattr(ahead, "ahead", lambda jobs: None)
+    return {
+        "figures": counting(monkeypatch, pack, "key_figures"),
+        "changes": counting(monkeypatch, parcel_changes, "changes_since"),
+    }
 
 
 def test_warm_up_ends_with_a_full_collection():

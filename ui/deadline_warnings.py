@@ -39,9 +39,7 @@ def _table(page: ParcelPage) -> pd.DataFrame | None:
         {
             spec.column("code").label(lang): warn["code"],
             spec.column("name").label(lang): warn["code"].map(names),
-            t("warn_kind", lang): [
-                t(deadlines.warning_kind(r), lang) for r in warn.to_dict(orient="records")
-            ],
+            t("warn_kind", lang): [t(k, lang) for k in deadlines.warning_kinds(warn)],
             t("deadline_start", lang): warn["start_deadline"].astype(str),
             f"{t('deadline_start_overdue', lang)}({day})": warn["start_overdue_days"],
             f"{t('deadline_completion_overdue', lang)}({day})": warn["completion_overdue_days"],

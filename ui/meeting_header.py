@@ -90,8 +90,10 @@ def header(page: MeetingPage) -> None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def figures_of(path: str, version: int, day: date) -> pack.KeyFigures:
     """The key figures on ``day``, once per data version and date: a pan in edit mode
-    reruns the page (~3 s at 50,000 parcels for a date not seen before)."""
-    return pack.key_figures(shell._frames(path, version), day)
+    reruns the page. The statuses as of ``day`` are the pages' shared replay."""
+    frames = shell._frames(path, version)
+    replayed = shell.frames_as_of(frames, day)["parcels"]
+    return pack.key_figures(frames, day, parcels=replayed)
 
 
 def key_figures(page: MeetingPage) -> None:

@@ -69,10 +69,11 @@ def streamlit_once() -> bool:
 
 def views() -> bool:
     """What the 一张图 page shows around its map (its data checks, its summary), then the
-    地块查询 page's search index and map. Needs the runtime."""
+    地块查询 page's search index and map, then the 会议 page's map, key figures and changes
+    since the last meeting. Needs the runtime."""
     from gis import vocabulary
     from layers.deadlines import deadline_extras, deadline_extras_key
-    from ui import mapview, missing, parcel_state
+    from ui import changes, mapview, meeting_map, missing, parcel_state
 
     def build() -> None:
         as_of = shell.as_of()
@@ -88,6 +89,8 @@ def views() -> bool:
         )
         frames = shell.frames_as_of(shell.frames(), as_of)
         mapview.status_summary_of(frames, vocabulary.STATUS_FIELDS[0], ())
+        meeting_map.prepare_first(as_of)
+        changes.prepare_first(shell.frames(), as_of)
 
     return _timed("views", build)
 

@@ -107,14 +107,21 @@ def format_amount(value: object, unit: object) -> str:
     return f"{number:,.{unit_digits(unit)}f}"
 
 
-def key_figures(frames: Mapping[str, pd.DataFrame], as_of: date) -> KeyFigures:
+def key_figures(
+    frames: Mapping[str, pd.DataFrame],
+    as_of: date,
+    *,
+    parcels: gpd.GeoDataFrame | None = None,
+) -> KeyFigures:
     """Parcels sold / started / in production / idle on ``as_of`` and the targets' progress.
 
-    Statuses are replayed from the history (:func:`gis.parcels.history.statuses_as_of`). A parcel
+    Statuses are replayed from the history (:func:`gis.parcels.history.statuses_as_of`),
+    unless ``parcels`` is that replay already. A parcel
     is *idle* when it is delivered, not started, and ``agreed_start + extension + 365 days``
     is on or before ``as_of`` (闲置土地处置办法: not started a year after the agreed date).
     """
-    parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
+    if parcels is None:
+        parcels = history.statuses_as_of(frames["parcels"], frames["status_events"], as_of)
     sale = parcels[vocabulary.SALE_FIELD]
     built = parcels[vocabulary.CONSTRUCTION_FIELD]
     late = overdue_parcels(frames, as_of, parcels=parcels)
@@ -161,11 +168,7 @@ def _from_lifecycle(late: pd.DataFrame, parcels: pd.DataFrame, columns: list[str
     by_code = parcels.set_index("code")
     start_late = late["start_overdue_days"] > 0
     # The worst problem as lifecycle names it, in this module's codes.
-    kind = pd.Series(
-        [_KINDS[deadlines.warning_kind(row)] for row in late.to_dict(orient="records")],
-        index=late.index,
-        dtype=object,
-    )
+    kind = deadlines.warning_kinds(late).map(_KINDS)
     deadline = late["completion_deadline"].where(~start_late, late["start_deadline"])
     table = pd.DataFrame(
         {
