@@ -268,7 +268,8 @@ def _amount(value: float, unit: str) -> str:
 
 def _lists(data: ReportData, lang: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("h2", t("rd_h2_overdue", lang))]
-    for row in data.overdue.to_dict("records"):
+    kinds = deadlines.warning_kinds(data.overdue)
+    for row, kind in zip(data.overdue.to_dict("records"), kinds, strict=True):
         out.append(
             (
                 "p",
@@ -278,7 +279,7 @@ def _lists(data: ReportData, lang: str) -> list[tuple[str, str]]:
                     code=row["code"],
                     name=row["name"],
                     mu=mu(row["mu"] or 0.0),
-                    kind=t(deadlines.warning_kind(row), lang),
+                    kind=t(kind, lang),
                 ),
             )
         )
